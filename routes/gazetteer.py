@@ -1,0 +1,128 @@
+"""The gazetteer: places by id, name or alias (data/geo/places.geojson and a dataset's `places`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import DataFileError, UnknownPlace
+from .names import closest, normalise
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    country: str
+    kind: str
+    lon: float
+    lat: float
+    aliases: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_feature(cls, feature: dict) -> "Place":
+        props = feature.get("properties") or {}
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        return cls(
+            id=feature["id"],
+            name=props.get("name", feature["id"]),
+            country=props.get("country", ""),
+            kind=props.get("kind", "city"),
+            lon=float(lon),
+            lat=float(lat),
+            aliases=tuple(props.get("aliases", ())),
+        )
+
+    def to_feature(self) -> dict:
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "properties": {"name": self.name, "aliases": list(self.aliases), "country": self.country, "kind": self.kind},
+            "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+        }
+
+
+class Gazetteer:
+    """Places by id, and every id, name and alias by its normalised form."""
+
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        self._places: dict[str, Place] = {}
+        self._keys: dict[str, list[str]] = {}
+        self.extend(places)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Gazetteer":
+        path = Path(path) if path else paths.bundled_places()
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return cls(Place.from_feature(f) for f in doc["features"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise DataFileError(f"cannot read the gazetteer: {exc}", path=path) from None
+
+    def extend(self, places: Iterable[Place]) -> "Gazetteer":
+        for place in places:
+            self._places[place.id] = place
+            for name in (place.id, place.name, *place.aliases):
+                ids = self._keys.setdefault(normalise(name), [])
+                if place.id not in ids:
+                    ids.append(place.id)
+        return self
+
+    def copy(self) -> "Gazetteer":
+        return Gazetteer(self._places.values())
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._places
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places.values())
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def get(self, place_id: str) -> Place | None:
+        return self._places.get(place_id)
+
+    def countries(self) -> set[str]:
+        return {p.country for p in self._places.values()}
+
+    def country_of(self, query: str) -> str | None:
+        """The ISO 3166-1 alpha-3 code a query names: a code itself, or a country-level place."""
+        if query.strip().upper() in self.countries() and len(query.strip()) == 3:
+            return query.strip().upper()
+        ids = self._keys.get(normalise(query), [])
+        countries = [self._places[i] for i in ids if self._places[i].kind == "country"]
+        return countries[0].country if countries else None
+
+    def resolve(self, query: str, *, allow_coordinates: bool = False) -> Place:
+        """The one place a query names (id, name or alias, any case); "lat,lon" makes a new point when allowed."""
+        if allow_coordinates and (match := _LATLON.match(query)):
+            lat, lon = float(match.group(1)), float(match.group(2))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise UnknownPlace(f"coordinates {query!r} are out of range; give them as \"lat,lon\"")
+            return Place(id=f"pt-{lat:.4f}-{lon:.4f}".replace(".", "p").replace("--", "-m"),
+                         name=f"{lat:.4f}, {lon:.4f}", country="", kind="region", lon=lon, lat=lat)
+        ids = self._keys.get(normalise(query), [])
+        if len(ids) == 1:
+            return self._places[ids[0]]
+        if len(ids) > 1:
+            options = [f"{i} ({self._places[i].name}, {self._places[i].country})" for i in ids]
+            raise UnknownPlace(f"place {query!r} is ambiguous; use one of the ids: {', '.join(options)}")
+        display = {normalise(n): p.id for p in self._places.values() for n in (p.id, p.name, *p.aliases)}
+        raise UnknownPlace(f"unknown place {query!r}", suggestions=closest(query, display))
+
+    def search(self, query: str | None = None) -> list[Place]:
+        """Places whose id, name, alias or country contains the query (all places when it is empty)."""
+        if not query:
+            return list(self._places.values())
+        key = normalise(query)
+        return [
+            p for p in self._places.values()
+            if any(key in normalise(n) for n in (p.id, p.name, *p.aliases)) or key == normalise(p.country)
+        ]

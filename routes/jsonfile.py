@@ -1,0 +1,194 @@
+"""Reading JSON files a person edits by hand: clear errors, and the line of every value.
+
+`read_json` never lets a traceback through for anything a file can contain: it raises
+`DataFileError` naming the file, the line and column, and what to do.
+`Locator` maps a path inside the document (("features", 3, "properties", "status")) to its line,
+so that validation messages can say `PATH:LINE:`. It is built only when there is something to report.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from json.decoder import scanstring
+from pathlib import Path
+
+from .errors import DataFileError
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, or a `DataFileError` that says what the file is instead."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=path) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
+    if path.is_dir():
+        raise DataFileError("is a folder, not a GeoJSON file", path=path)
+    if size > MAX_FILE_BYTES:
+        raise DataFileError(
+            f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB a dataset may be; "
+            "split it into several files and pass each with --data",
+            path=path,
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    if not raw.strip():
+        raise DataFileError("file is empty; a dataset is a GeoJSON FeatureCollection", path=path)
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+        raise DataFileError("file is UTF-16 or UTF-32 text; save it as UTF-8", path=path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise DataFileError(f"binary content (a NUL byte at line {line}); this is not a GeoJSON text file", path=path, line=line)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(
+            f"byte 0x{raw[exc.start]:02x} at line {line} is not UTF-8; save the file as UTF-8", path=path, line=line
+        ) from None
+
+
+class _Duplicates(dict):
+    """A JSON object that remembers that a key was given twice."""
+
+    found = False
+
+
+def _pairs(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            _Duplicates.found = True
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse(text: str, path: Path, *, strict: bool = False) -> tuple[object, bool]:
+    """Parse JSON text; returns (document, whether some object repeats a key). Strict mode also finds repeats."""
+    _Duplicates.found = False
+    try:
+        if strict:
+            doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        else:
+            doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=path, line=exc.lineno
+        ) from None
+    except ValueError as exc:
+        raise DataFileError(f"not valid JSON: {exc}; GeoJSON numbers must be finite", path=path) from None
+    except RecursionError:
+        raise DataFileError("not a dataset: JSON nested too deeply", path=path) from None
+    return doc, _Duplicates.found
+
+
+def read_json(path: Path, *, strict: bool = False) -> tuple[str, object, bool]:
+    """Read and parse a JSON file: (text, document, has repeated keys)."""
+    text = read_text(path)
+    doc, duplicates = parse(text, path, strict=strict)
+    return text, doc, duplicates
+
+
+class Locator:
+    """The line of each value in a JSON text, by its path, and the keys an object repeats."""
+
+    def __init__(self, text: str, *, max_depth: int = 8) -> None:
+        self._text = text
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._lines: dict[tuple, int] = {}
+        self.repeated_keys: list[tuple[tuple, str, int]] = []
+        self._max_depth = max_depth
+        try:
+            self._value(_WS.match(text, 0).end(), ())
+        except (ValueError, IndexError, RecursionError):
+            pass  # the text parsed with json already; a locator is a best effort
+
+    def line(self, path: tuple) -> int:
+        """The line of the value at `path`, or of its nearest recorded parent (1 when none)."""
+        path = tuple(path)
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return self._lines.get((), 1)
+
+    def _line_at(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def _value(self, i: int, path: tuple) -> int:
+        record = len(path) <= self._max_depth
+        if record:
+            self._lines[path] = self._line_at(i)
+        ch = self._text[i]
+        if ch == "{":
+            return self._object(i + 1, path, record)
+        if ch == "[":
+            return self._array(i + 1, path, record)
+        if ch == '"':
+            return scanstring(self._text, i + 1)[1]
+        match = _NUMBER.match(self._text, i)
+        if match:
+            return match.end()
+        for word in ("true", "false", "null"):
+            if self._text.startswith(word, i):
+                return i + len(word)
+        raise ValueError(i)
+
+    def _object(self, i: int, path: tuple, record: bool) -> int:
+        text = self._text
+        seen = set()
+        i = _WS.match(text, i).end()
+        if text[i] == "}":
+            return i + 1
+        while True:
+            key_start = i
+            key, i = scanstring(text, i + 1)
+            if key in seen and record:
+                self.repeated_keys.append((path, key, self._line_at(key_start)))
+            seen.add(key)
+            i = _WS.match(text, i).end() + 1  # past ':'
+            i = _WS.match(text, i).end()
+            i = self._value(i, path + (key,)) if record else self._skip(i)
+            i = _WS.match(text, i).end()
+            if text[i] == "}":
+                return i + 1
+            i = _WS.match(text, i + 1).end()
+
+    def _array(self, i: int, path: tuple, record: bool) -> int:
+        text = self._text
+        i = _WS.match(text, i).end()
+        if text[i] == "]":
+            return i + 1
+        index = 0
+        while True:
+            i = self._value(i, path + (index,)) if record else self._skip(i)
+            index += 1
+            i = _WS.match(text, i).end()
+            if text[i] == "]":
+                return i + 1
+            i = _WS.match(text, i + 1).end()
+
+    def _skip(self, i: int) -> int:
+        return self._value(i, (None,) * (self._max_depth + 1))

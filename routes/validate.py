@@ -1,0 +1,539 @@
+"""Validation of a dataset: syntax, GeoJSON structure, the schema, references, geometry, evidence.
+
+Every problem is reported in one pass as `PATH:LINE: ROUTE-ID: FIELD: message`, with a fix where
+there is one. Warnings are reported too but do not make a file invalid.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .errors import DataFileError, UsageError
+from .gazetteer import Gazetteer, Place
+from .jsonfile import Locator, read_json
+from .names import closest, normalise
+from .schema import validator
+from .weapons import Taxonomy
+
+ENDPOINT_TOLERANCE_DEG = 0.1
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COLLECTION = "-"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    route_id: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        level = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.route_id}: {self.field}: {level}{self.message}"
+
+
+@dataclass
+class Report:
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    routes: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazetteer | None = None) -> Report:
+    """Check one dataset file and report every problem in it."""
+    path = Path(path)
+    try:
+        text, doc, repeated = read_json(path, strict=True)
+    except DataFileError as exc:
+        return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
+    checker = _Checker(path, text, weapons or Taxonomy.load(), places or Gazetteer.load())
+    checker.check(doc, repeated)
+    return Report(path, checker.sorted_problems(), checker.route_count)
+
+
+def validate_document(
+    doc: object, path: Path, *, text: str | None = None, weapons: Taxonomy, places: Gazetteer
+) -> Report:
+    """Check a parsed document (for data built in memory before it is written)."""
+    checker = _Checker(Path(path), text, weapons, places)
+    checker.check(doc, False)
+    return Report(Path(path), checker.sorted_problems(), checker.route_count)
+
+
+def _field(parts) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "feature"
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_EXAMPLES = {
+    "name": '"name": "North Korea → Iran → Syria"',
+    "waypoints": '"waypoints": ["nampo", "bandar-abbas"] (place ids; `arms-routes places QUERY` finds them)',
+    "weapons": '"weapons": ["f-7"] (ids from `arms-routes weapons`; [] for training or payment)',
+    "supplier": '"supplier": "North Korea"',
+    "recipient": '"recipient": "Hamas"',
+    "period": '"period": {"start": 2014, "end": null}',
+    "status": '"status": "alleged" (or reported, corroborated, confirmed)',
+    "evidence": '"evidence": [{"source": "SOURCE-ID", "claim": "...", "stance": "supports", "credibility": 3}]',
+    "source": '"source": "SOURCE-ID" (a key of the collection\'s "sources")',
+    "claim": '"claim": "what the source says, in your own words"',
+    "stance": '"stance": "supports" (or "disputes")',
+    "credibility": '"credibility": 3 (Admiralty 1-6)',
+    "geometry": '"geometry": null (then run `arms-routes fmt --rebuild-geometry FILE`)',
+    "properties": '"properties": {...} (see the README, "Add a route by hand")',
+    "id": '"id": "prk-irn-syr" (lower-case letters, digits and hyphens)',
+    "type": '"type": "Feature"',
+    "mode": '"mode": "unknown" (or sea, land, air, rail)',
+    "title": '"title": "..."',
+    "kind": '"kind": "news" (or analysis, official, court, un_report, dataset, other)',
+    "reliability": '"reliability": "F" (Admiralty A-F; F when it cannot be judged)',
+    "features": '"features": []',
+    "place": '"place": "PLACE-ID"',
+    "country": '"country": "IRN"',
+    "category": '"category": "anti-tank"',
+}
+
+_PATTERNS = {
+    "slug": "use lower-case letters, digits and single hyphens, e.g. 'prk-irn-syr'",
+    "https?": "only http:// and https:// addresses are allowed as a source url; use null when there is none",
+    "[0-9]{4}": "use a date as YYYY, YYYY-MM or YYYY-MM-DD, or null when unknown",
+    "[A-Z]{3}": "use an ISO 3166-1 alpha-3 code such as 'IRN'",
+}
+
+
+def _schema_message(error) -> tuple[list, str]:
+    """The field path and a plain-words message for one jsonschema error."""
+    from jsonschema.exceptions import best_match
+
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        if error.instance is None or not isinstance(error.instance, (dict, list)):
+            error = best_match(error.context)
+        else:
+            typed = [e for e in error.context if e.validator != "type" or e.relative_path]
+            error = best_match(typed or error.context)
+    parts = list(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        example = _EXAMPLES.get(missing)
+        return parts + [missing], "is missing" + (f"; add {example}" if example else "")
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value if c is not None)
+        return parts, f"{_short(value)} is not allowed; use one of: {choices}"
+    if kind == "const":
+        return parts, f"must be {error.validator_value!r}, not {_short(value)}"
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        wanted = {"integer": "a whole number", "number": "a number", "string": "a string", "array": "a list",
+                  "object": "an object"}.get(wanted, wanted)
+        return parts, f"must be {wanted}, not {_json_type(value)} ({_short(value)})"
+    if kind == "pattern":
+        hint = next((h for key, h in _PATTERNS.items() if key in error.validator_value), "see the data model")
+        if "[a-z0-9]" in error.validator_value:
+            hint = _PATTERNS["slug"]
+        return parts, f"{_short(value)} is not allowed: {hint}"
+    if kind in ("minimum", "maximum"):
+        return parts, f"{_short(value)} is out of range ({error.message.split(' is ', 1)[-1]})"
+    if kind == "minItems":
+        return parts, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
+    if kind == "maxItems":
+        return parts, f"has more than {error.validator_value} items"
+    if kind in ("minLength",):
+        return parts, "must not be empty"
+    if kind == "maxLength":
+        return parts, f"is longer than {error.validator_value} characters"
+    return parts, error.message
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str | None, weapons: Taxonomy, places: Gazetteer) -> None:
+        self.path = path
+        self.text = text
+        self.weapons = weapons
+        self.places = places
+        self.problems: list[Problem] = []
+        self._locator: Locator | None = None
+        self.route_count = 0
+        self.sources: dict = {}
+
+    # -- reporting -------------------------------------------------------------------------
+    def _line(self, json_path: tuple) -> int:
+        if self.text is None:
+            return 1
+        if self._locator is None:
+            self._locator = Locator(self.text)
+        return self._locator.line(json_path)
+
+    def add(self, json_path: tuple, route_id: str, field_parts, message: str, severity: str = "error") -> None:
+        self.problems.append(
+            Problem(self.path, self._line(json_path), route_id, _field(field_parts), message, severity)
+        )
+
+    def warn(self, json_path: tuple, route_id: str, field_parts, message: str) -> None:
+        self.add(json_path, route_id, field_parts, message, "warning")
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.line, p.severity != "error"))
+
+    # -- the whole document ----------------------------------------------------------------
+    def check(self, doc: object, repeated_keys: bool) -> None:
+        if repeated_keys and self.text is not None:
+            for obj_path, key, line in Locator(self.text).repeated_keys:
+                route_id = self._route_id_at(doc, obj_path)
+                self.problems.append(Problem(
+                    self.path, line, route_id, _field(list(obj_path[2:]) + [key] if obj_path[:1] == ("features",) else list(obj_path) + [key]),
+                    f"key {key!r} appears twice in one object; JSON keeps only the last value, so the first would be lost. Remove one",
+                ))
+        if isinstance(doc, list):
+            self.add((), COLLECTION, ["file"], "is a JSON list; a dataset is a GeoJSON FeatureCollection object "
+                     '{"type": "FeatureCollection", "features": [...]}')
+            return
+        if not isinstance(doc, dict):
+            self.add((), COLLECTION, ["file"], f"is a single JSON {_json_type(doc).split()[-1]}; a dataset is a "
+                     "GeoJSON FeatureCollection object")
+            return
+        if doc.get("type") == "Feature":
+            self.add(("type",), COLLECTION, ["type"], "is a single Feature; wrap it in "
+                     '{"type": "FeatureCollection", "features": [ ... ]}')
+            return
+        self._check_collection(doc)
+        self._check_sources(doc)
+        self._extend_from_document(doc)
+        features = doc.get("features")
+        if not isinstance(features, list):
+            return
+        self.route_count = len(features)
+        seen: dict[str, int] = {}
+        cited: set[str] = set()
+        route_check = validator("route")
+        for index, feature in enumerate(features):
+            route_id = self._route_id(feature, index)
+            base = ("features", index)
+            if isinstance(feature, dict) and isinstance(feature.get("id"), str):
+                if feature["id"] in seen:
+                    self.add(base + ("id",), route_id, ["id"],
+                             f"{feature['id']!r} is used by another route too (features[{seen[feature['id']]}]); "
+                             "route ids must be unique")
+                else:
+                    seen[feature["id"]] = index
+            for error in route_check.iter_errors(feature):
+                parts, message = _schema_message(error)
+                self.add(base + tuple(parts), route_id, [p for p in parts if p != "properties"] or ["feature"], message)
+            if isinstance(feature, dict):
+                self._check_route(feature, base, route_id, cited)
+        for source_id in self.sources:
+            if source_id not in cited and isinstance(self.sources[source_id], dict):
+                self.warn(("sources", source_id), COLLECTION, ["sources", source_id], "no route cites this source")
+
+    def _route_id(self, feature: object, index: int) -> str:
+        if isinstance(feature, dict) and isinstance(feature.get("id"), str) and feature["id"]:
+            return feature["id"][:80]
+        return f"features[{index}]"
+
+    def _route_id_at(self, doc: object, obj_path: tuple) -> str:
+        if len(obj_path) >= 2 and obj_path[0] == "features" and isinstance(doc, dict):
+            features = doc.get("features")
+            if isinstance(features, list) and isinstance(obj_path[1], int) and obj_path[1] < len(features):
+                return self._route_id(features[obj_path[1]], obj_path[1])
+        return COLLECTION
+
+    def _check_collection(self, doc: dict) -> None:
+        whole = validator()
+        for error in whole.iter_errors({k: v for k, v in doc.items() if k not in ("features", "sources")} | {
+            "features": doc.get("features") if not isinstance(doc.get("features"), list) else []
+        }):
+            parts, message = _schema_message(error)
+            self.add(tuple(parts), COLLECTION, parts or ["file"], message)
+        if "type" not in doc or "features" not in doc:
+            return
+
+    def _check_sources(self, doc: dict) -> None:
+        sources = doc.get("sources", {})
+        if "sources" not in doc:
+            self.warn(("type",), COLLECTION, ["sources"], 'no "sources" member; every evidence item must cite a source '
+                      'registered there, e.g. "sources": {"SOURCE-ID": {"title": ..., "kind": "news", "reliability": "F"}}')
+        if not isinstance(sources, dict):
+            self.add(("sources",), COLLECTION, ["sources"], f"must be an object of sources by id, not {_json_type(sources)}")
+            return
+        self.sources = sources
+        source_check = validator("source")
+        for source_id, source in sources.items():
+            base = ("sources", source_id)
+            if not _SLUG.match(source_id):
+                self.add(base, COLLECTION, ["sources", source_id], f"{_short(source_id)} is not a valid source id: "
+                         + _PATTERNS["slug"])
+            for error in source_check.iter_errors(source):
+                parts, message = _schema_message(error)
+                self.add(base + tuple(parts), COLLECTION, ["sources", source_id, *parts], message)
+            if not isinstance(source, dict):
+                continue
+            derived = source.get("derived_from") or []
+            if isinstance(derived, list):
+                for i, parent in enumerate(derived):
+                    if not isinstance(parent, str):
+                        continue
+                    if parent == source_id:
+                        self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
+                                 "a source cannot derive from itself")
+                    elif parent not in sources:
+                        self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
+                                 f"unknown source {parent!r}" + self._did_you_mean(parent, sources))
+                    elif source_id in model.lineage(parent, sources):
+                        self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
+                                 f"{parent!r} also derives from {source_id!r}; derived_from must not go round in a circle")
+            if source.get("published", "missing") is None:
+                self.warn(base + ("published",), COLLECTION, ["sources", source_id, "published"],
+                          "no publication date; readers cannot judge how recent the claim is (null is right when unknown)")
+
+    def _extend_from_document(self, doc: dict) -> None:
+        extra_weapons = doc.get("weapons")
+        if isinstance(extra_weapons, list):
+            weapon_check = validator("weapon")
+            good = []
+            for i, system in enumerate(extra_weapons):
+                errors = list(weapon_check.iter_errors(system))
+                for error in errors:
+                    parts, message = _schema_message(error)
+                    self.add(("weapons", i, *parts), COLLECTION, ["weapons", i, *parts], message)
+                if not errors:
+                    good.append(system)
+            self.weapons = self.weapons.copy().extend(good)
+        extra_places = doc.get("places")
+        if isinstance(extra_places, list):
+            place_check = validator("place")
+            good_places = []
+            for i, feature in enumerate(extra_places):
+                errors = list(place_check.iter_errors(feature))
+                for error in errors:
+                    parts, message = _schema_message(error)
+                    self.add(("places", i, *parts), COLLECTION, ["places", i, *parts], message)
+                if not errors:
+                    good_places.append(Place.from_feature(feature))
+            self.places = self.places.copy().extend(good_places)
+
+    def _did_you_mean(self, value: str, known) -> str:
+        names = {normalise(k): k for k in known}
+        near = closest(value, names, n=3)
+        return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+
+    # -- one route -------------------------------------------------------------------------
+    def _check_route(self, feature: dict, base: tuple, route_id: str, cited: set[str]) -> None:
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            return
+        pbase = base + ("properties",)
+        waypoints = props.get("waypoints")
+        waypoint_places: list[Place | None] = []
+        if isinstance(waypoints, list):
+            for i, place_id in enumerate(waypoints):
+                place = self._check_place(place_id, pbase + ("waypoints", i), route_id, ["waypoints", i])
+                waypoint_places.append(place)
+            legs = props.get("legs")
+            if isinstance(legs, list) and len(waypoints) >= 2 and len(legs) != len(waypoints) - 1:
+                self.add(pbase + ("legs",), route_id, ["legs"],
+                         f"has {len(legs)} legs for {len(waypoints)} waypoints; give one leg per consecutive pair "
+                         f"of waypoints ({len(waypoints) - 1})")
+        self._check_weapons(props, pbase, route_id)
+        for key in ("intended_waypoints",):
+            if isinstance(props.get(key), list):
+                for i, place_id in enumerate(props[key]):
+                    self._check_place(place_id, pbase + (key, i), route_id, [key, i])
+        interdicted = props.get("interdicted")
+        if isinstance(interdicted, dict) and isinstance(interdicted.get("place"), str):
+            self._check_place(interdicted["place"], pbase + ("interdicted", "place"), route_id, ["interdicted", "place"])
+        period = props.get("period")
+        if isinstance(period, dict):
+            start, end = period.get("start"), period.get("end")
+            if isinstance(start, int) and isinstance(end, int) and start > end:
+                self.add(pbase + ("period",), route_id, ["period"], f"starts in {start} but ends in {end}; swap them")
+        self._check_evidence(props, pbase, route_id, cited)
+        self._check_geometry(feature, base, route_id, waypoint_places)
+
+    def _check_place(self, place_id, json_path, route_id, field_parts) -> Place | None:
+        if not isinstance(place_id, str) or not place_id:
+            return None
+        place = self.places.get(place_id)
+        if place is None:
+            hint = ""
+            try:
+                resolved = self.places.resolve(place_id)
+                hint = f"; the id of that place is {resolved.id!r}"
+            except UsageError as exc:
+                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+            self.add(json_path, route_id, field_parts, f"unknown place {place_id!r}{hint} "
+                     "(`arms-routes places QUERY` lists place ids; `arms-routes add-place` adds one)")
+        return place
+
+    def _check_weapons(self, props: dict, pbase: tuple, route_id: str) -> None:
+        weapons = props.get("weapons")
+        if not isinstance(weapons, list):
+            return
+        for i, weapon_id in enumerate(weapons):
+            if not isinstance(weapon_id, str) or weapon_id in self.weapons:
+                continue
+            try:
+                ids = self.weapons.resolve(weapon_id)
+                hint = f"; write the id {ids[0]!r} instead of a name or alias"
+            except UsageError as exc:
+                hint = (f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else "") + \
+                    " (`arms-routes weapons` lists ids; a dataset may add its own in a \"weapons\" member)"
+            self.add(pbase + ("weapons", i), route_id, ["weapons", i], f"unknown weapon system {weapon_id!r}{hint}")
+        if not weapons and (props.get("kind") or "arms") == "arms":
+            self.warn(pbase + ("weapons",), route_id, ["weapons"],
+                      "an arms route with no weapon system is never found by --weapon")
+
+    def _check_evidence(self, props: dict, pbase: tuple, route_id: str, cited: set[str]) -> None:
+        items = props.get("evidence")
+        if not isinstance(items, list):
+            return
+        legs = props.get("legs")
+        waypoints = props.get("waypoints")
+        leg_count = len(legs) if isinstance(legs, list) else (len(waypoints) - 1 if isinstance(waypoints, list) else None)
+        supporting: list[str] = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            source_id = item.get("source")
+            if isinstance(source_id, str):
+                cited.add(source_id)
+                if source_id not in self.sources:
+                    self.add(pbase + ("evidence", i, "source"), route_id, ["evidence", i, "source"],
+                             f"unknown source {source_id!r}{self._did_you_mean(source_id, self.sources)}; "
+                             "register it under the collection's \"sources\" (or with `arms-routes add-source`)")
+                elif item.get("stance") == "supports":
+                    supporting.append(source_id)
+            item_legs = item.get("legs")
+            if isinstance(item_legs, list) and leg_count is not None:
+                for j, leg in enumerate(item_legs):
+                    if isinstance(leg, int) and not isinstance(leg, bool) and leg >= leg_count:
+                        self.add(pbase + ("evidence", i, "legs", j), route_id, ["evidence", i, "legs", j],
+                                 f"leg {leg} does not exist; this route has legs 0 to {leg_count - 1}")
+            quote = item.get("quote")
+            if isinstance(quote, str) and _sentences(quote) > 1:
+                self.warn(pbase + ("evidence", i, "quote"), route_id, ["evidence", i, "quote"],
+                          "a quote should be one sentence at most; put the rest in the claim, in your own words")
+        if not any(isinstance(e, dict) and e.get("stance") == "supports" for e in items):
+            self.add(pbase + ("evidence",), route_id, ["evidence"],
+                     'has no supporting item; a route needs at least one item with "stance": "supports"')
+        status = props.get("status")
+        groups = model.independent_groups(supporting, self.sources)
+        if status == "corroborated" and len(groups) < 2:
+            detail = f"the supporting sources ({', '.join(dict.fromkeys(supporting))}) share their reporting" \
+                if len(set(supporting)) > 1 else "only one supporting source"
+            self.add(pbase + ("status",), route_id, ["status"],
+                     f"'corroborated' needs two independent supporting sources, but there is {detail}; "
+                     "add an independent source or lower the status to 'reported'")
+        if status == "confirmed":
+            official = any((self.sources.get(s) or {}).get("kind") in model.OFFICIAL_KINDS for s in supporting)
+            if not official and not any(isinstance(e, dict) and e.get("credibility") == 1 and e.get("stance") == "supports" for e in items):
+                self.warn(pbase + ("status",), route_id, ["status"],
+                          "'confirmed' without an official, court or UN source or an item of credibility 1")
+
+    def _check_geometry(self, feature: dict, base: tuple, route_id: str, places: list) -> None:
+        geometry = feature.get("geometry", "missing")
+        if geometry is None:
+            self.warn(base + ("geometry",), route_id, ["geometry"],
+                      "is null; the map draws straight legs until you run `arms-routes fmt --rebuild-geometry FILE`")
+            return
+        if not isinstance(geometry, dict):
+            return
+        coords = geometry.get("coordinates")
+        lines = [coords] if geometry.get("type") == "LineString" else coords if geometry.get("type") == "MultiLineString" else None
+        if not isinstance(lines, list) or not lines or not all(_is_line(line) for line in lines):
+            return
+        first_place, last_place = (places[0], places[-1]) if places else (None, None)
+        for place, position, end in ((first_place, lines[0][0], "start"), (last_place, lines[-1][-1], "end")):
+            if place is None:
+                continue
+            distance = math.hypot(position[0] - place.lon, position[1] - place.lat)
+            if distance > ENDPOINT_TOLERANCE_DEG and abs(abs(position[0] - place.lon) - 360) > ENDPOINT_TOLERANCE_DEG:
+                which = "first" if end == "start" else "last"
+                self.add(base + ("geometry", "coordinates"), route_id, ["geometry"],
+                         f"the line {end}s at [{position[0]:g}, {position[1]:g}] but its {which} waypoint "
+                         f"{place.id!r} is at [{place.lon:g}, {place.lat:g}]; fix the coordinates ([lon, lat]) or set "
+                         "geometry to null and run `arms-routes fmt --rebuild-geometry`")
+
+
+def _is_line(line: object) -> bool:
+    return isinstance(line, list) and len(line) >= 2 and all(
+        isinstance(p, list) and len(p) >= 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p[:2])
+        for p in line
+    )
+
+
+def _sentences(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z“\"])", text.strip()) if s])
+
+
+@dataclass
+class Validation:
+    """The reports of several files, as `arms-routes validate` prints them."""
+
+    reports: list[Report]
+
+    def problems(self, include_warnings: bool = True) -> list[Problem]:
+        return [p for r in self.reports for p in r.problems if include_warnings or p.severity == "error"]
+
+    def ok(self, strict: bool = False) -> bool:
+        return all(r.ok and not (strict and r.warnings) for r in self.reports)
+
+    def summary(self) -> str:
+        errors = sum(len(r.errors) for r in self.reports)
+        warnings = sum(len(r.warnings) for r in self.reports)
+        routes = sum(r.routes for r in self.reports)
+        files = len(self.reports)
+        verdict = "ok" if errors == 0 else "invalid"
+        return (f"{verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''} ({routes} route{'s' if routes != 1 else ''})")
+
+
+def validate_files(paths: list[Path] | None = None) -> Validation:
+    """Validate each file on its own (the bundled dataset when none is given)."""
+    from . import paths as data_paths
+
+    files = [Path(p) for p in paths] if paths else [data_paths.bundled_dataset()]
+    weapons, places = Taxonomy.load(), Gazetteer.load()
+    return Validation([validate_file(p, weapons=weapons, places=places) for p in files])

@@ -1,0 +1,80 @@
+"""The weapon-system taxonomy (data/weapons.json), extended by a dataset's own `weapons` member."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import paths
+from .errors import DataFileError, UnknownWeapon, UsageError
+from .names import closest, normalise
+
+
+class Taxonomy:
+    """Weapon systems by id, and every id, name and alias by its normalised form."""
+
+    def __init__(self, systems: Iterable[dict] = ()) -> None:
+        self._systems: dict[str, dict] = {}
+        self._keys: dict[str, str] = {}
+        self._display: dict[str, str] = {}
+        self.extend(systems)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Taxonomy":
+        path = Path(path) if path else paths.bundled_weapons()
+        try:
+            systems = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataFileError(f"cannot read the weapon taxonomy: {exc}", path=path) from None
+        if not isinstance(systems, list):
+            raise DataFileError("the weapon taxonomy must be a JSON list of weapon systems", path=path)
+        return cls(s for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str))
+
+    def extend(self, systems: Iterable[dict]) -> "Taxonomy":
+        for system in systems:
+            self._systems[system["id"]] = system
+            for name in (system["id"], system.get("name", ""), *system.get("aliases", [])):
+                key = normalise(name)
+                if key:
+                    self._keys.setdefault(key, system["id"])
+                    self._display.setdefault(key, str(name))
+        return self
+
+    def copy(self) -> "Taxonomy":
+        return Taxonomy(self._systems.values())
+
+    def __contains__(self, weapon_id: object) -> bool:
+        return weapon_id in self._systems
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._systems.values())
+
+    def __len__(self) -> int:
+        return len(self._systems)
+
+    def get(self, weapon_id: str) -> dict | None:
+        return self._systems.get(weapon_id)
+
+    def category(self, weapon_id: str) -> str:
+        system = self._systems.get(weapon_id)
+        return system.get("category", "other") if system else "other"
+
+    def categories(self) -> list[str]:
+        return sorted({s.get("category", "other") for s in self._systems.values()})
+
+    def resolve(self, name: str) -> list[str]:
+        """The ids of the systems a name means: by id, name or alias, else every system of that family."""
+        key = normalise(name)
+        if key in self._keys:
+            return [self._keys[key]]
+        family = [s["id"] for s in self._systems.values() if key and normalise(s.get("family", "")) == key]
+        if family:
+            return family
+        raise UnknownWeapon(f"unknown weapon system {name!r}", suggestions=closest(name, self._display))
+
+    def check_category(self, category: str) -> str:
+        known = {normalise(c): c for c in self.categories()}
+        if normalise(category) in known:
+            return known[normalise(category)]
+        raise UsageError(f"unknown weapon category {category!r}", suggestions=closest(category, known))
