@@ -88,6 +88,12 @@ def _field(parts) -> str:
     return out or "feature"
 
 
+def _route_field(parts) -> list:
+    """A field path inside a route as users name it: `status`, not `properties.status`."""
+    parts = list(parts)
+    return parts[1:] if len(parts) > 1 and parts[0] == "properties" else parts
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -147,11 +153,22 @@ def _schema_message(error) -> tuple[list, str]:
     from jsonschema.exceptions import best_match
 
     if error.validator in ("oneOf", "anyOf") and error.context:
-        if error.instance is None or not isinstance(error.instance, (dict, list)):
-            error = best_match(error.context)
+        branches: dict[int, list] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        # the branch the value was meant for: its own JSON type and its "type" member both match
+        meant = [errs for errs in branches.values()
+                 if not any(e.validator == "type" and not e.relative_path for e in errs)
+                 and not any(e.validator == "const" and list(e.relative_path) == ["type"] for e in errs)]
+        if len(meant) == 1:
+            error = best_match(meant[0])
         else:
-            typed = [e for e in error.context if e.validator != "type" or e.relative_path]
-            error = best_match(typed or error.context)
+            kinds = []
+            for branch in error.validator_value:
+                const = ((branch.get("properties") or {}).get("type") or {}).get("const")
+                kinds.append(const or branch.get("type") or branch.get("$ref", "").rsplit("/", 1)[-1])
+            got = error.instance.get("type") if isinstance(error.instance, dict) else _json_type(error.instance)
+            return list(error.absolute_path), f"must be one of: {', '.join(map(str, kinds))} (got {_short(got)})"
     parts = list(error.absolute_path)
     value = error.instance
     kind = error.validator
@@ -165,10 +182,10 @@ def _schema_message(error) -> tuple[list, str]:
     if kind == "const":
         return parts, f"must be {error.validator_value!r}, not {_short(value)}"
     if kind == "type":
-        wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        wanted = {"integer": "a whole number", "number": "a number", "string": "a string", "array": "a list",
-                  "object": "an object"}.get(wanted, wanted)
+        names = {"integer": "a whole number", "number": "a number", "string": "a string", "array": "a list",
+                 "object": "an object", "null": "null", "boolean": "true or false"}
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(names.get(w, w) for w in wanted)
         return parts, f"must be {wanted}, not {_json_type(value)} ({_short(value)})"
     if kind == "pattern":
         hint = next((h for key, h in _PATTERNS.items() if key in error.validator_value), "see the data model")
@@ -224,7 +241,8 @@ class _Checker:
             for obj_path, key, line in Locator(self.text).repeated_keys:
                 route_id = self._route_id_at(doc, obj_path)
                 self.problems.append(Problem(
-                    self.path, line, route_id, _field(list(obj_path[2:]) + [key] if obj_path[:1] == ("features",) else list(obj_path) + [key]),
+                    self.path, line, route_id,
+                    _field(_route_field(list(obj_path[2:]) + [key]) if obj_path[:1] == ("features",) else list(obj_path) + [key]),
                     f"key {key!r} appears twice in one object; JSON keeps only the last value, so the first would be lost. Remove one",
                 ))
         if isinstance(doc, list):
@@ -261,7 +279,7 @@ class _Checker:
                     seen[feature["id"]] = index
             for error in route_check.iter_errors(feature):
                 parts, message = _schema_message(error)
-                self.add(base + tuple(parts), route_id, [p for p in parts if p != "properties"] or ["feature"], message)
+                self.add(base + tuple(parts), route_id, _route_field(parts) or ["feature"], message)
             if isinstance(feature, dict):
                 self._check_route(feature, base, route_id, cited)
         for source_id in self.sources:
