@@ -68,12 +68,12 @@ def independent_groups(source_ids: list[str], sources: dict[str, dict]) -> list[
     for source_id in dict.fromkeys(source_ids):
         ancestry = lineage(source_id, sources)
         joined = [g for g in groups if g[0] & ancestry]
-        merged_lineage, merged_members = set(ancestry), [source_id]
+        merged_lineage, merged_members = set(ancestry), []
         for g in joined:
             merged_lineage |= g[0]
-            merged_members = g[1] + merged_members
+            merged_members += g[1]
             groups.remove(g)
-        groups.append((merged_lineage, merged_members))
+        groups.append((merged_lineage, merged_members + [source_id]))
     return [members for _, members in groups]
 
 
