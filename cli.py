@@ -186,6 +186,248 @@ def render(
     typer.echo(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
 
 
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="File to write; its suffix picks the format: .geojson, .csv, .kml or .gpkg.",
+        dir_okay=False, show_default=False)],
+    data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
+    place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
+    route: RouteOpt = None,
+    evidence: Annotated[bool, typer.Option(
+        "--evidence", help="CSV only: one row per evidence item (claim, source, grade) instead of one per route.")] = False,
+) -> None:
+    """Export the selected routes for other tools: GeoJSON, CSV, KML (Google Earth) or GeoPackage (QGIS).
+
+    Example: arms-routes export --actor Hamas -o hamas.gpkg
+    """
+    from routes.export import export_format, export_routes
+
+    export_format(output)
+    chosen, _ = _select(data, weapon, category, actor, place, since, until, min_status, route)
+    count = export_routes(chosen, output, evidence=evidence)
+    unit = "evidence item" if evidence else "route"
+    typer.echo(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="File to write: .html (one self-contained page) or .md (map as a PNG beside it).",
+        dir_okay=False, show_default=False)],
+    data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
+    place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
+    route: RouteOpt = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Report title.", show_default=False)] = None,
+    no_map: Annotated[bool, typer.Option("--no-map", help="Leave the map out.")] = False,
+) -> None:
+    """Write an evidence report: map, table of routes, every claim with its footnote, sources, disputes.
+
+    Example: arms-routes report --weapon F-7 -o f7-report.html
+    """
+    from routes.report import report_format, write_report
+
+    report_format(output)
+    chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
+    written = write_report(chosen, output, filters=filters, title=title, include_map=not no_map)
+    typer.echo(f"wrote {', '.join(str(p) for p in written)} ({len(chosen.routes)} "
+               f"route{'s' if len(chosen.routes) != 1 else ''})")
+
+
+# -- adding to a dataset and formatting it: add, add-source, add-place, fmt -------------------------
+class RouteKind(str, Enum):
+    arms = "arms"
+    technology = "technology"
+    training = "training"
+    payment = "payment"
+
+
+class Stance(str, Enum):
+    supports = "supports"
+    disputes = "disputes"
+
+
+class SourceKind(str, Enum):
+    news = "news"
+    analysis = "analysis"
+    official = "official"
+    court = "court"
+    un_report = "un_report"
+    dataset = "dataset"
+    other = "other"
+
+
+class Reliability(str, Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+class PlaceKind(str, Enum):
+    city = "city"
+    port = "port"
+    airport = "airport"
+    border_crossing = "border crossing"
+    region = "region"
+    country = "country"
+
+
+EditDataOpt = Annotated[Optional[Path], typer.Option(
+    "--data", "-d", help="Dataset file to add to (created when missing). Default: the bundled dataset.",
+    dir_okay=False, show_default=False)]
+TextOpt = Annotated[Optional[str], typer.Option(show_default=False)]
+YearOpt = Annotated[Optional[int], typer.Option(min=1800, max=2100, show_default=False)]
+
+
+def _edit(edit, *args, **kwargs) -> None:
+    """Run one edit of routes.edit; print what it wrote, or every problem that stopped it (nothing written)."""
+    from routes.edit import problem_lines
+    from routes.errors import InvalidDataset
+
+    try:
+        result = edit(*args, **kwargs)
+    except InvalidDataset as exc:
+        for line in problem_lines(exc):
+            typer.echo(line, err=True)
+        raise RoutesError("the result would not validate (see above); nothing was written",
+                          path=exc.problems[0].path) from None
+    typer.echo("\n".join([result.summary, *(f"  {line}" for line in result.details)]))
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+def add(
+    route_id: Annotated[str, typer.Argument(help="Id of the new route: lower-case letters, digits and hyphens.")],
+    via: Annotated[str, typer.Option(help='Places in order, separated by ">": ids, names or aliases (any case), '
+                                          'or "lat,lon".', show_default=False)],
+    supplier: Annotated[str, typer.Option(help="Who supplied, e.g. Iran.", show_default=False)],
+    recipient: Annotated[str, typer.Option(help="Who received, e.g. Houthis.", show_default=False)],
+    source: Annotated[str, typer.Option(help="Id of the source of the claim; --source-title registers a new one.",
+                                        show_default=False)],
+    claim: Annotated[str, typer.Option(help="What the source says, in your own words.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option(help="Title. Default: the place names joined by →.",
+                                                show_default=False)] = None,
+    mode: Annotated[Optional[str], typer.Option(help="Leg modes, one per leg or one for all: sea, land, air, rail, "
+                                                     "unknown. Sea legs follow sea lanes. Default: unknown.",
+                                                show_default=False)] = None,
+    weapon: Annotated[Optional[list[str]], typer.Option(help="Weapon system id, name or alias (repeatable).",
+                                                        show_default=False)] = None,
+    intermediary: Annotated[Optional[list[str]], typer.Option(help="An actor in between (repeatable).",
+                                                              show_default=False)] = None,
+    since: YearOpt = None, until: YearOpt = None,
+    status: Annotated[Status, typer.Option(help="Evidence status of the route.")] = Status.alleged,
+    kind: Annotated[RouteKind, typer.Option(help="What moved.")] = RouteKind.arms,
+    stance: Annotated[Stance, typer.Option(help="Whether the source supports or disputes the route.")] = Stance.supports,
+    credibility: Annotated[int, typer.Option(min=1, max=6, help="Admiralty credibility 1-6 (6: cannot be judged).")] = 6,
+    quote: TextOpt = None, said_by: TextOpt = None, notes: TextOpt = None,
+    source_title: Annotated[Optional[str], typer.Option(help="Register --source as a new source with this title.",
+                                                        show_default=False)] = None,
+    source_kind: Annotated[SourceKind, typer.Option(help="Kind of the new source.")] = SourceKind.other,
+    source_reliability: Annotated[Reliability, typer.Option(help="Admiralty reliability A-F of the new source.")] = Reliability.F,
+    source_url: TextOpt = None, source_author: TextOpt = None, source_publisher: TextOpt = None,
+    source_published: Annotated[Optional[str], typer.Option(help="YYYY[-MM[-DD]].", show_default=False)] = None,
+    data: EditDataOpt = None,
+) -> None:
+    """Add a route: places by name, sea legs along sea lanes, validated before the file is written.
+
+    Example: arms-routes add iran-yemen-dhow --via "Bandar Abbas > Hodeidah > Sanaa" --mode sea,land --supplier Iran --recipient Houthis --source my-source --claim "..." --data my-routes.geojson
+    """
+    from routes import edit
+
+    new_source = edit.NewSource(
+        id=source, title=source_title, kind=source_kind.value, reliability=source_reliability.value,
+        author=source_author, publisher=source_publisher, published=source_published, url=source_url,
+    ) if source_title else None
+    _edit(edit.add_route, data or edit.default_dataset(), edit.NewRoute(
+        id=route_id, via=via, supplier=supplier, recipient=recipient, source=source, claim=claim, name=name,
+        modes=mode, weapons=weapon or [], intermediaries=intermediary or [], since=since, until=until,
+        status=status.value, kind=kind.value, stance=stance.value, credibility=credibility, quote=quote,
+        said_by=said_by, notes=notes, new_source=new_source))
+
+
+@app.command("add-source")
+def add_source(
+    source_id: Annotated[str, typer.Argument(help="Id of the new source: lower-case letters, digits and hyphens.")],
+    title: Annotated[str, typer.Option(help="Title of the article, report or document.", show_default=False)],
+    kind: Annotated[SourceKind, typer.Option(help="What kind of source it is.")] = SourceKind.other,
+    reliability: Annotated[Reliability, typer.Option(help="Admiralty reliability A-F (F: cannot be judged).")] = Reliability.F,
+    url: Annotated[Optional[str], typer.Option(help="http(s) address, if any.", show_default=False)] = None,
+    author: TextOpt = None, publisher: TextOpt = None,
+    published: Annotated[Optional[str], typer.Option(help="YYYY[-MM[-DD]].", show_default=False)] = None,
+    derived_from: Annotated[Optional[list[str]], typer.Option(
+        help="Id of a source this one repeats (repeatable).", show_default=False)] = None,
+    data: EditDataOpt = None,
+) -> None:
+    """Register a source under the dataset's "sources", for evidence items to cite.
+
+    Example: arms-routes add-source un-panel-2024 --title "Final report of the Panel of Experts" --kind un_report --reliability A --published 2024-03 --data my-routes.geojson
+    """
+    from routes import edit
+
+    _edit(edit.add_source, data or edit.default_dataset(), edit.NewSource(
+        id=source_id, title=title, kind=kind.value, reliability=reliability.value, author=author,
+        publisher=publisher, published=published, url=url, derived_from=derived_from or []))
+
+
+@app.command("add-place")
+def add_place(
+    place_id: Annotated[str, typer.Argument(help="Id of the new place: lower-case letters, digits and hyphens.")],
+    name: Annotated[str, typer.Option(help="Name, as maps and --via use it.", show_default=False)],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-3 code, e.g. YEM (Gaza: PSE).", show_default=False)],
+    lat: Annotated[float, typer.Option(min=-90, max=90, help="Latitude, decimal degrees.", show_default=False)],
+    lon: Annotated[float, typer.Option(min=-180, max=180, help="Longitude, decimal degrees.", show_default=False)],
+    kind: Annotated[PlaceKind, typer.Option(help="What the place is.")] = PlaceKind.city,
+    alias: Annotated[Optional[list[str]], typer.Option(help="Another spelling (repeatable).", show_default=False)] = None,
+    data: EditDataOpt = None,
+    gazetteer: Annotated[Optional[Path], typer.Option(
+        help="Add to this gazetteer file (e.g. data/geo/places.geojson) instead of the dataset's own places.",
+        exists=True, dir_okay=False, show_default=False)] = None,
+) -> None:
+    """Add a place to a dataset's own "places" (or to a gazetteer file), for --via and waypoints.
+
+    Example: arms-routes add-place mukalla --name Mukalla --country YEM --kind port --lat 14.5425 --lon 49.1242 --alias "Al Mukalla" --data my-routes.geojson
+    """
+    from routes import edit
+    from routes.gazetteer import Place
+
+    if data and gazetteer:
+        raise UsageError("give --data or --gazetteer, not both")
+    place = Place(place_id, name, country, kind.value, lon, lat, tuple(alias or ()))
+    _edit(edit.add_place, gazetteer or data or edit.default_dataset(), place, gazetteer=gazetteer is not None)
+
+
+@app.command("fmt")
+def fmt_files(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Files to format. Default: the bundled dataset.", exists=True, dir_okay=False, show_default=False)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; list the files that are not formatted "
+                                                        "and exit 1 if there are any.")] = False,
+    rebuild_geometry: Annotated[bool, typer.Option(
+        "--rebuild-geometry", help="Build route lines from waypoints and leg modes: null geometry and lines "
+                                   "arms-routes built (legs marked sea-lane or great-circle).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --rebuild-geometry: replace hand-drawn lines too.")] = False,
+) -> None:
+    """Format files canonically: fixed key order, one feature per block, coordinates rounded to 4 decimals
+    (about 11 m), UTF-8, a trailing newline. Unknown fields are kept; formatting twice changes nothing.
+
+    Example: arms-routes fmt --check data/transfers.geojson
+    """
+    from routes import fmt
+
+    results = fmt.format_files(paths, check=check, rebuild=rebuild_geometry, force=force)
+    for result in results:
+        if check and result.changed:
+            typer.echo(str(result.path))
+        elif not check:
+            typer.echo("\n".join(fmt.describe(result)))
+    if check and any(r.changed for r in results):
+        raise typer.Exit(1)
+
+
 # -- every command is defined above this line: _guard wraps them all ------------------------------
 def _guard(command):
     """Turn library errors into one line on stderr and exit code 1 (2 for bad usage); never a traceback."""

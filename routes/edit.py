@@ -1,0 +1,384 @@
+"""Adding to a dataset from the command line: a route, a source, a place.
+
+Every edit reads the file, checks that it is valid, makes the change, validates the whole result,
+and only then writes it (atomically, in the canonical format of `routes.fmt`), refusing to
+overwrite a file that someone changed in the meantime. Nothing is written when anything fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import geometry, model, paths
+from .dataset import write_atomic
+from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
+from .fmt import document_places, dumps, read_for_edit
+from .gazetteer import Gazetteer, Place
+from .names import closest, normalise
+from .schema import validator
+from .validate import validate_document
+from .weapons import Taxonomy
+
+PLACE_KINDS = ("city", "port", "airport", "border crossing", "region", "country")
+NO_COUNTRY = "XXX"  # an ISO 3166 user-assigned code: a raw point outside every country (at sea)
+PLACE_DISTANCE_WARNING_KM = 100.0
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+_URL = re.compile(r"^https?://[^\s<>\"]+$")
+_VIA_SEPARATOR = re.compile(r"\s*(?:>|→|->)\s*")
+
+
+@dataclass
+class NewSource:
+    """A source to register under the collection's `sources`."""
+
+    id: str
+    title: str
+    kind: str = "other"
+    reliability: str = "F"
+    author: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    derived_from: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NewRoute:
+    """A route as `arms-routes add` describes it: places by name, leg modes, one evidence item."""
+
+    id: str
+    via: str
+    supplier: str
+    recipient: str
+    source: str
+    claim: str
+    name: str | None = None
+    modes: str | None = None
+    weapons: list[str] = field(default_factory=list)
+    intermediaries: list[str] = field(default_factory=list)
+    since: int | None = None
+    until: int | None = None
+    status: str = "alleged"
+    kind: str = "arms"
+    stance: str = "supports"
+    credibility: int = 6
+    quote: str | None = None
+    said_by: str | None = None
+    notes: str | None = None
+    new_source: NewSource | None = None
+
+
+@dataclass
+class EditResult:
+    """What an edit wrote: a summary line, details (one per leg), and notes worth a look."""
+
+    path: Path
+    summary: str
+    details: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- reading and writing -----------------------------------------------------------------------------------
+@dataclass
+class _Opened:
+    path: Path
+    doc: dict
+    digest: str | None
+    existed: bool
+
+
+def _open_dataset(path: Path, *, create: bool) -> _Opened:
+    """Read a dataset for editing and check it is valid as it stands (a missing file is a new, empty dataset)."""
+    path = Path(path)
+    if create and not path.exists():
+        return _Opened(path, {"type": "FeatureCollection", "sources": {}, "features": []}, None, False)
+    doc, digest, text = read_for_edit(path)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise DataFileError('is not a GeoJSON FeatureCollection; a dataset is {"type": "FeatureCollection", '
+                            '"features": [...]}', path=path)
+    report = validate_document(doc, path, text=text, weapons=Taxonomy.load(), places=Gazetteer.load())
+    if not report.ok:
+        first, count = report.errors[0], len(report.errors)
+        raise RoutesError(f"has {count} error{'s' if count != 1 else ''} already, so nothing was written; fix "
+                          f"{'it' if count == 1 else 'them'} first (`arms-routes validate {path}`). Line {first.line}: "
+                          f"{first.route_id}: {first.field}: {first.message}", path=path)
+    return _Opened(path, doc, digest, True)
+
+
+def _save(opened: _Opened) -> None:
+    """Validate the edited dataset as a whole, then write it; nothing is written when it is invalid."""
+    report = validate_document(opened.doc, opened.path, weapons=Taxonomy.load(), places=Gazetteer.load())
+    if not report.ok:
+        raise InvalidDataset(report.errors, opened.path)
+    _write(opened.path, dumps(opened.doc), opened.digest, opened.existed)
+
+
+def _write(path: Path, text: str, digest: str | None, existed: bool) -> None:
+    if not existed and path.exists():
+        raise WriteConflict("the file was created by someone else while this command ran; nothing was written. "
+                            "Run the command again", path=path)
+    write_atomic(path, text, expected_digest=digest if existed else None)
+
+
+def problem_lines(error: InvalidDataset) -> list[str]:
+    """The problems of an edit that was refused, one line each, as ROUTE-ID: FIELD: message."""
+    return [f"{p.route_id}: {p.field}: {p.message}" for p in error.problems]
+
+
+# -- checks of option values -------------------------------------------------------------------------------
+def _slug(value: str, what: str, option: str) -> str:
+    if not _SLUG.match(value or ""):
+        raise UsageError(f"{value!r} is not a valid {what} id: use lower-case letters, digits and single hyphens, "
+                         "e.g. 'iran-yemen-dhow'", field=option)
+    return value
+
+
+def parse_via(via: str) -> list[str]:
+    """The places of a --via value: "Bandar Abbas > Mukalla > Sanaa" (also → or ->)."""
+    parts = [p.strip() for p in _VIA_SEPARATOR.split(via or "")]
+    if any(not p for p in parts) or len(parts) < 2:
+        raise UsageError(f"--via {via!r} needs two or more places separated by '>', e.g. \"Bandar Abbas > Mukalla\"",
+                         field="--via")
+    return parts
+
+
+def parse_modes(modes: str | None, legs: int) -> list[str]:
+    """One mode per leg from "sea,land"; a single mode applies to every leg; none is `unknown`."""
+    if not modes:
+        return ["unknown"] * legs
+    items = [m.strip().lower() for m in modes.split(",")]
+    for item in items:
+        if item not in model.MODES:
+            raise UsageError(f"--mode {item!r} is not a mode; use one of: {', '.join(model.MODES)}", field="--mode")
+    if len(items) == 1:
+        return items * legs
+    if len(items) != legs:
+        raise UsageError(f"--mode gives {len(items)} modes for {legs} legs; give one per leg (between consecutive "
+                         "--via places) or a single mode for all", field="--mode")
+    return items
+
+
+def _check_source_fields(source: NewSource, known: dict) -> None:
+    _slug(source.id, "source", "--source")
+    if not (source.title or "").strip():
+        raise UsageError("a source needs a title", field="--title")
+    if source.kind not in model.SOURCE_KINDS:
+        raise UsageError(f"source kind {source.kind!r} is not allowed; use one of: {', '.join(model.SOURCE_KINDS)}",
+                         field="--kind")
+    if source.reliability not in model.RELIABILITY:
+        raise UsageError(f"reliability {source.reliability!r} is not allowed; use A to F", field="--reliability")
+    if source.url is not None and not _URL.match(source.url):
+        raise UsageError(f"url {source.url!r} is not an http:// or https:// address", field="--url")
+    if source.published is not None and not _DATE.match(source.published):
+        raise UsageError(f"published {source.published!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+                         field="--published")
+    for parent in source.derived_from:
+        if parent not in known:
+            raise UsageError(f"unknown source {parent!r}", field="--derived-from",
+                             suggestions=closest(parent, {normalise(k): k for k in known}))
+
+
+def _source_record(source: NewSource) -> dict:
+    return {"title": source.title.strip(), "author": source.author, "publisher": source.publisher,
+            "published": source.published, "url": source.url, "kind": source.kind,
+            "reliability": source.reliability, "derived_from": list(source.derived_from)}
+
+
+def _register_source(doc: dict, source: NewSource, path: Path) -> None:
+    sources = doc.setdefault("sources", {})
+    if not isinstance(sources, dict):
+        raise DataFileError('"sources" is not an object of sources by id', path=path, field="sources")
+    if source.id in sources:
+        raise RoutesError(f"source {source.id!r} is already registered ({sources[source.id].get('title')!r}); "
+                          "cite it without the new-source options, or choose another id", path=path,
+                          field=f"sources.{source.id}")
+    _check_source_fields(source, sources)
+    sources[source.id] = _source_record(source)
+
+
+# -- add-source -------------------------------------------------------------------------------------------
+def add_source(path: Path, source: NewSource) -> EditResult:
+    """Register a source in a dataset's `sources` (the file is created when missing)."""
+    opened = _open_dataset(path, create=True)
+    _register_source(opened.doc, source, opened.path)
+    _save(opened)
+    return EditResult(opened.path, f"added source {source.id} to {opened.path}",
+                      notes=[f"cite it with `arms-routes add ... --source {source.id}`"])
+
+
+# -- add (a route) -----------------------------------------------------------------------------------------
+def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: Path) -> list[Place]:
+    """Each --via place by id, name or alias (any case), or a raw "lat,lon" added to the dataset's places."""
+    found: list[Place] = []
+    for query in queries:
+        try:
+            place = places.resolve(query, allow_coordinates=True)
+        except UnknownPlace as exc:
+            raise UnknownPlace(f"{exc.message} (`arms-routes places QUERY` lists place ids; "
+                               "`arms-routes add-place` adds one)", path=path, field="--via") from None
+        if place.id not in places:
+            country = geometry.country_at(place.lon, place.lat) or NO_COUNTRY
+            place = Place(place.id, place.name, country, "region", round(place.lon, 4), round(place.lat, 4))
+            doc.setdefault("places", []).append(place.to_feature())
+            places.extend([place])
+        found.append(place)
+    return found
+
+
+def _resolve_weapons(names: list[str], doc: dict, path: Path) -> list[str]:
+    taxonomy = Taxonomy.load().copy()
+    extra = doc.get("weapons")
+    if isinstance(extra, list):
+        check = validator("weapon")
+        taxonomy.extend(w for w in extra if check.is_valid(w))
+    ids: list[str] = []
+    for name in names:
+        try:
+            resolved = taxonomy.resolve(name)
+        except UnknownWeapon as exc:
+            raise UnknownWeapon(f"{exc.message} (`arms-routes weapons` lists them)", path=path, field="--weapon") from None
+        ids.extend(i for i in resolved if i not in ids)
+    return ids
+
+
+def _route_feature(new: NewRoute, places: list[Place], modes: list[str], weapons: list[str]) -> dict:
+    evidence = {"source": new.source, "claim": new.claim.strip(), "quote": new.quote, "stance": new.stance,
+                "credibility": new.credibility, "said_by": new.said_by}
+    properties = {
+        "name": new.name or " → ".join(p.name for p in places),
+        "kind": new.kind,
+        "waypoints": [p.id for p in places],
+        "legs": [{"mode": m} for m in modes],
+        "weapons": weapons,
+        "supplier": new.supplier,
+        "recipient": new.recipient,
+        "intermediaries": list(new.intermediaries),
+        "period": {"start": new.since, "end": new.until},
+        "status": new.status,
+        "evidence": [{k: v for k, v in evidence.items() if v is not None}],
+        "notes": new.notes,
+    }
+    return {"type": "Feature", "id": new.id,
+            "properties": {k: v for k, v in properties.items() if v is not None}, "geometry": None}
+
+
+def _leg_line(index: int, a: Place, b: Place, leg: dict) -> str:
+    how = leg.get("geometry", "")
+    through = f" through {', '.join(leg['passages'])}" if leg.get("passages") else ""
+    return f"leg {index}: {a.name} → {b.name}, {leg.get('mode')}: {how}{through}"
+
+
+def add_route(path: Path, new: NewRoute) -> EditResult:
+    """Append a route to a dataset, with places resolved by name and geometry built per leg (sea lanes at sea).
+
+    Raises `UsageError` for a bad option value (an unknown place lists the closest matches),
+    `RoutesError` for an id that exists, and `InvalidDataset` when the result would not validate.
+    """
+    opened = _open_dataset(path, create=True)
+    doc = opened.doc
+    _slug(new.id, "route", "ROUTE-ID")
+    features = doc.setdefault("features", [])
+    taken = next((i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == new.id), None)
+    if taken is not None:
+        raise RoutesError(f"route {new.id!r} already exists (features[{taken}]); choose another id, or edit that "
+                          "route by hand", path=opened.path, route_id=new.id, field="id")
+    for text, option in ((new.supplier, "--supplier"), (new.recipient, "--recipient"), (new.claim, "--claim")):
+        if not (text or "").strip():
+            raise UsageError("must not be empty", field=option)
+    places = document_places(doc)
+    waypoints = _resolve_waypoints(parse_via(new.via), doc, places, opened.path)
+    modes = parse_modes(new.modes, len(waypoints) - 1)
+    weapons = _resolve_weapons(new.weapons, doc, opened.path)
+    if new.new_source is not None:
+        _register_source(doc, new.new_source, opened.path)
+    elif new.source not in (doc.get("sources") or {}):
+        known = doc.get("sources") or {}
+        raise UsageError(f"unknown source {new.source!r}; register it in this command with --source-title (and "
+                         "--source-kind, --source-reliability) or first with `arms-routes add-source`",
+                         path=opened.path, field="--source",
+                         suggestions=closest(new.source, {normalise(k): k for k in known}))
+    feature = _route_feature(new, waypoints, modes, weapons)
+    built = geometry.build_route(feature, places)
+    feature["properties"]["legs"] = built.legs
+    feature["geometry"] = built.geometry
+    features.append(feature)
+    _save(opened)
+    details = [_leg_line(i, a, b, leg) for i, (a, b, leg) in enumerate(zip(waypoints, waypoints[1:], built.legs))]
+    return EditResult(opened.path, f"added route {new.id} to {opened.path}", details, built.notes)
+
+
+# -- add-place ---------------------------------------------------------------------------------------------
+def _check_place(place: Place) -> Place:
+    _slug(place.id, "place", "PLACE-ID")
+    if not place.name.strip():
+        raise UsageError("a place needs a name", field="--name")
+    country = place.country.strip().upper()
+    if not re.match(r"^[A-Z]{3}$", country):
+        raise UsageError(f"country {place.country!r} is not an ISO 3166-1 alpha-3 code such as 'IRN'", field="--country")
+    if place.kind not in PLACE_KINDS:
+        raise UsageError(f"kind {place.kind!r} is not allowed; use one of: {', '.join(PLACE_KINDS)}", field="--kind")
+    if not (-90 <= place.lat <= 90 and -180 <= place.lon <= 180):
+        raise UsageError(f"{place.lat}, {place.lon} is not a position; --lat is -90..90 and --lon -180..180",
+                         field="--lat")
+    return Place(place.id, place.name.strip(), country, place.kind, round(place.lon, 4), round(place.lat, 4),
+                 tuple(a.strip() for a in place.aliases if a.strip()))
+
+
+def _place_notes(place: Place, places: Gazetteer) -> list[str]:
+    notes = []
+    for name in dict.fromkeys((place.name, *place.aliases)):
+        other = [p.id for p in places if p.id != place.id and normalise(name) in
+                 {normalise(n) for n in (p.id, p.name, *p.aliases)}]
+        if other:
+            notes.append(f"{name!r} also names {', '.join(other)}; that name is now ambiguous, the ids are not")
+    distance = geometry.distance_to_country(place.lon, place.lat, place.country)
+    if distance is not None and distance > PLACE_DISTANCE_WARNING_KM:
+        swapped = geometry.distance_to_country(place.lat, place.lon, place.country)
+        hint = " (are --lat and --lon swapped?)" if swapped is not None and swapped < PLACE_DISTANCE_WARNING_KM else ""
+        notes.append(f"{place.lat}, {place.lon} lies {distance:.0f} km outside {place.country} on the country "
+                     f"shapes; check the coordinates{hint}")
+    return notes
+
+
+def add_place(path: Path, place: Place, *, gazetteer: bool = False) -> EditResult:
+    """Add a place to a dataset's own `places` (default) or, with `gazetteer`, to a gazetteer file."""
+    place = _check_place(place)
+    known = Gazetteer.load()
+    if gazetteer:
+        doc, digest, _ = read_for_edit(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+            raise DataFileError("is not a gazetteer (a GeoJSON FeatureCollection of places)", path=path)
+        check = validator("place")
+        known = known.copy().extend(Place.from_feature(f) for f in doc["features"] if check.is_valid(f))
+        target = doc["features"]
+    else:
+        opened = _open_dataset(path, create=True)
+        doc, digest = opened.doc, opened.digest
+        known = document_places(doc, known)
+        target = doc.setdefault("places", [])
+    if place.id in known:
+        other = known.get(place.id)
+        raise RoutesError(f"place {place.id!r} already exists ({other.name}, {other.country}); choose another id",
+                          path=path, field="PLACE-ID")
+    notes = _place_notes(place, known)
+    feature = place.to_feature()
+    error = next(validator("place").iter_errors(feature), None)
+    if error is not None:
+        raise UsageError(f"the place would be invalid: {error.message}", path=path, field="PLACE-ID")
+    target.append(feature)
+    if gazetteer:
+        _write(Path(path), dumps(doc), digest, True)
+    else:
+        _save(opened)
+    where = "gazetteer" if gazetteer else "places"
+    return EditResult(Path(path), f"added place {place.id} ({place.name}, {place.country}) to the {where} of {path}",
+                      notes=notes)
+
+
+def default_dataset() -> Path:
+    """The file `add`, `add-source` and `add-place` edit when no --data is given: the bundled dataset."""
+    return paths.bundled_dataset()
+

@@ -1,0 +1,262 @@
+"""Canonical formatting of dataset and gazetteer files, so that diffs show only what changed.
+
+The canonical form:
+- known keys in the documented order (the data model's), then unknown keys in their original order;
+- features, lists and source ids never reordered;
+- coordinates of routes and places rounded to `PRECISION` decimals (0.0001° ≈ 11 m);
+- 2-space indentation, one feature per block; a line's coordinates on one line, short lists and
+  objects of plain values on one line when they fit in `WIDTH` columns;
+- UTF-8 without escapes, LF line ends, a trailing newline.
+
+Formatting is idempotent, and keeps every value, unknown properties and foreign members included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import geometry, paths as data_paths
+from .dataset import file_digest, write_atomic
+from .errors import DataFileError, UsageError
+from .gazetteer import Gazetteer, Place
+from .jsonfile import read_json
+from .schema import validator
+
+PRECISION = geometry.PRECISION
+WIDTH = 100
+
+COLLECTION_HEAD = ("type", "name")
+COLLECTION_TAIL = ("sources", "weapons", "places", "features")
+FEATURE_KEYS = ("type", "id", "properties", "geometry")
+ROUTE_KEYS = ("name", "kind", "waypoints", "legs", "weapons", "supplier", "recipient", "intermediaries", "period",
+              "status", "outcome", "interdicted", "intended_waypoints", "evidence", "notes")
+PLACE_KEYS = ("name", "aliases", "country", "kind")
+LEG_KEYS = ("mode", "status", "note", "geometry", "passages")
+EVIDENCE_KEYS = ("source", "claim", "quote", "stance", "credibility", "legs", "said_by")
+PERIOD_KEYS = ("start", "end")
+INTERDICTED_KEYS = ("place", "date", "note")
+SOURCE_KEYS = ("title", "author", "publisher", "published", "url", "kind", "reliability", "derived_from")
+WEAPON_KEYS = ("id", "name", "aliases", "category", "family", "description")
+GEOMETRY_KEYS = ("type", "coordinates")
+
+
+def _ordered(obj: dict, head: tuple[str, ...], tail: tuple[str, ...] = ()) -> dict:
+    """`head` keys first, unknown keys in their original order, then `tail` keys."""
+    known = set(head) | set(tail)
+    out = {k: obj[k] for k in head if k in obj}
+    out.update((k, v) for k, v in obj.items() if k not in known)
+    out.update((k, obj[k]) for k in tail if k in obj)
+    return out
+
+
+def round_coordinates(value):
+    """Coordinates rounded to `PRECISION` decimals, at any depth; whole numbers and non-numbers untouched."""
+    if isinstance(value, list):
+        return [round_coordinates(v) for v in value]
+    if isinstance(value, float):
+        value = round(value, PRECISION)
+        return 0.0 if value == 0 else value
+    return value
+
+
+def _geometry(geom):
+    if not isinstance(geom, dict):
+        return geom
+    out = _ordered(geom, GEOMETRY_KEYS)
+    if "coordinates" in out:
+        out["coordinates"] = round_coordinates(out["coordinates"])
+    return out
+
+
+def _map_list(items, fn):
+    return [fn(i) for i in items] if isinstance(items, list) else items
+
+
+def _keys(head):
+    return lambda obj: _ordered(obj, head) if isinstance(obj, dict) else obj
+
+
+def _route_properties(props):
+    if not isinstance(props, dict):
+        return props
+    out = _ordered(props, ROUTE_KEYS)
+    for key, fn in (("legs", _keys(LEG_KEYS)), ("evidence", _keys(EVIDENCE_KEYS))):
+        if key in out:
+            out[key] = _map_list(out[key], fn)
+    for key, head in (("period", PERIOD_KEYS), ("interdicted", INTERDICTED_KEYS)):
+        if isinstance(out.get(key), dict):
+            out[key] = _ordered(out[key], head)
+    return out
+
+
+def _feature(feature):
+    if not isinstance(feature, dict):
+        return feature
+    out = _ordered(feature, FEATURE_KEYS)
+    is_place = isinstance(out.get("geometry"), dict) and out["geometry"].get("type") == "Point"
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = _ordered(out["properties"], PLACE_KEYS) if is_place else _route_properties(out["properties"])
+    if "geometry" in out:
+        out["geometry"] = _geometry(out["geometry"])
+    return out
+
+
+def canonical(doc):
+    """The document with known keys in canonical order and coordinates rounded; everything else as it was."""
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return doc
+    out = _ordered(doc, COLLECTION_HEAD, COLLECTION_TAIL)
+    if isinstance(out.get("sources"), dict):
+        out["sources"] = {k: _ordered(v, SOURCE_KEYS) if isinstance(v, dict) else v for k, v in out["sources"].items()}
+    for key, fn in (("weapons", _keys(WEAPON_KEYS)), ("places", _feature), ("features", _feature)):
+        if key in out:
+            out[key] = _map_list(out[key], fn)
+    return out
+
+
+# -- layout -------------------------------------------------------------------------------------------
+def _scalar(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _layout(value, indent: int, prefix_len: int, key: str | None = None) -> str:
+    """`value` laid out at `indent`, where `prefix_len` characters (indent and key) precede it on its line."""
+    if not isinstance(value, (dict, list)) or not value:
+        return _compact(value)
+    pad, inner = " " * indent, " " * (indent + 2)
+    if key == "coordinates" and isinstance(value, list):
+        if _depth(value) <= 2:
+            return _compact(value)
+        items = [inner + _layout(v, indent + 2, indent + 2, "coordinates") for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    compact = _compact(value)
+    if _depth(value) <= 2 and prefix_len + len(compact) + 1 <= WIDTH:
+        return compact
+    if isinstance(value, list):
+        items = [inner + _layout(v, indent + 2, indent + 2) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    items = []
+    for k, v in value.items():
+        head = f"{inner}{_scalar(k)}: "
+        items.append(head + _layout(v, indent + 2, len(head), k))
+    return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+
+
+def dumps(doc) -> str:
+    """The canonical text of a document (a dataset or a gazetteer), ending with a newline."""
+    return _layout(canonical(doc), 0, 0) + "\n"
+
+
+# -- files -----------------------------------------------------------------------------------------------
+@dataclass
+class FormatResult:
+    """What formatting one file did (or, with check, would do)."""
+
+    path: Path
+    changed: bool
+    built: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_for_edit(path: Path) -> tuple[object, str | None, str]:
+    """Parse a file that is about to be rewritten: (document, digest of the file as read, its text).
+
+    The digest is taken first, so a change made while the file is read is noticed when it is written.
+    Refuses a file in which an object repeats a key, since rewriting it would drop one of the values.
+    """
+    path = Path(path)
+    digest = file_digest(path)
+    text, doc, repeated = read_json(path, strict=True)
+    if repeated:
+        raise DataFileError("an object repeats a key, and rewriting the file would drop one of the values; "
+                            f"remove the repeat first (`arms-routes validate {path}` shows where)", path=path)
+    return doc, digest, text
+
+
+def document_places(doc: object, base: Gazetteer | None = None) -> Gazetteer:
+    """The bundled gazetteer extended with the valid places a document carries in its `places` member."""
+    places = (base or Gazetteer.load()).copy()
+    extra = doc.get("places") if isinstance(doc, dict) else None
+    if isinstance(extra, list):
+        check = validator("place")
+        places.extend(Place.from_feature(f) for f in extra if check.is_valid(f))
+    return places
+
+
+def rebuild_geometry(doc: dict, places: Gazetteer, *, force: bool = False) -> FormatResult:
+    """Build the geometry of every route made by arms-routes or left null (all routes with `force`), in place."""
+    result = FormatResult(Path(), False)
+    features = doc.get("features") if isinstance(doc, dict) else None
+    for feature in features if isinstance(features, list) else []:
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            continue
+        route_id = str(feature.get("id"))
+        if not force and not geometry.is_built(feature):
+            result.kept.append(route_id)
+            continue
+        built = geometry.build_route(feature, places)
+        feature["properties"]["legs"] = built.legs
+        feature["geometry"] = built.geometry
+        result.built.append(route_id)
+        result.notes.extend(f"{route_id}: {note}" for note in built.notes)
+    return result
+
+
+def format_file(path: Path, *, check: bool = False, rebuild: bool = False, force: bool = False) -> FormatResult:
+    """Format one file in place (or only report, with `check`); `rebuild` also builds route geometry.
+
+    A file that is not JSON raises `DataFileError`; a file that changed on disk meanwhile is not overwritten.
+    """
+    if check and rebuild:
+        raise UsageError("--check cannot be combined with --rebuild-geometry")
+    path = Path(path)
+    doc, digest, _ = read_for_edit(path)
+    result = FormatResult(path, False)
+    if rebuild:
+        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+            raise DataFileError("is not a GeoJSON FeatureCollection; cannot build route geometry", path=path)
+        result = rebuild_geometry(doc, document_places(doc), force=force)
+        result.path = path
+    text = dumps(doc)
+    result.changed = hashlib.sha256(text.encode("utf-8")).hexdigest() != digest
+    if result.changed and not check:
+        write_atomic(path, text, expected_digest=digest)
+    return result
+
+
+def format_files(paths: list[Path] | None = None, *, check: bool = False, rebuild: bool = False,
+                 force: bool = False) -> list[FormatResult]:
+    """Format several files (the bundled dataset when none is given); see `format_file`."""
+    if force and not rebuild:
+        raise UsageError("--force only applies with --rebuild-geometry")
+    files = [Path(p) for p in paths] if paths else [data_paths.bundled_dataset()]
+    return [format_file(p, check=check, rebuild=rebuild, force=force) for p in files]
+
+
+def describe(result: FormatResult) -> list[str]:
+    """What formatting did to a file, as lines for a person."""
+    lines = [f"formatted {result.path}" if result.changed else f"{result.path} was already formatted"]
+    if result.built:
+        lines.append(f"{result.path}: built the geometry of {len(result.built)} "
+                     f"route{'s' if len(result.built) != 1 else ''}")
+    if result.kept:
+        lines.append(f"{result.path}: kept the hand-drawn geometry of {', '.join(result.kept)} "
+                     "(--force replaces it)")
+    lines.extend(f"note: {note}" for note in result.notes)
+    return lines

@@ -1,0 +1,239 @@
+"""Adding routes, sources and places: what is written, what is refused, and that a refusal writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import make_collection, make_route, place_feature
+from routes import edit, fmt
+from routes.dataset import load_dataset
+from routes.errors import InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
+from routes.gazetteer import Place
+
+
+def new_route(**changes) -> edit.NewRoute:
+    fields = dict(id="fx-new", via="Fixture Nampo > fx bandar abbas > FIXTURE PORT SUDAN > Fx Pyongyang",
+                  modes="sea,sea,air", supplier="North Korea", recipient="Iran", source="fx-news",
+                  claim="A new fixture claim.", weapons=["FX-7"], since=2015, status="reported")
+    fields.update(changes)
+    return edit.NewRoute(**fields)
+
+
+def read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def data(write_dataset):
+    return write_dataset()
+
+
+# -- add a route ----------------------------------------------------------------------------------------
+def test_add_a_multi_leg_route_from_names(data):
+    result = edit.add_route(data, new_route())
+    assert result.summary == f"added route fx-new to {data}"
+    assert result.details[0].startswith("leg 0: Fixture Nampo → Fixture Bandar Abbas, sea: sea-lane through")
+    assert result.details[2] == "leg 2: Fixture Port Sudan → Fixture Pyongyang, air: great-circle"
+
+    route = load_dataset([data]).route("fx-new")  # it loads, so it validates
+    props = route["properties"]
+    assert props["waypoints"] == ["fx-nampo", "fx-bandar-abbas", "fx-port-sudan", "fx-pyongyang"]
+    assert [leg["geometry"] for leg in props["legs"]] == ["sea-lane", "sea-lane", "great-circle"]
+    assert props["legs"][1]["passages"] == ["Strait of Hormuz", "Bab-el-Mandeb"]
+    assert props["weapons"] == ["fx-rpg"]
+    assert props["name"] == "Fixture Nampo → Fixture Bandar Abbas → Fixture Port Sudan → Fixture Pyongyang"
+    assert props["period"] == {"start": 2015, "end": None}
+    assert props["evidence"] == [{"source": "fx-news", "claim": "A new fixture claim.", "stance": "supports",
+                                  "credibility": 6}]
+    assert route["geometry"]["coordinates"][0] == [125.395, 38.73]
+    assert route["geometry"]["coordinates"][-1] == [125.7625, 39.0392]
+    assert [f["id"] for f in read(data)["features"]] == ["fx-route", "fx-new"]  # appended, order kept
+    assert fmt.format_file(data, check=True).changed is False  # written in the canonical format
+
+
+def test_an_unknown_place_lists_the_closest_matches_and_writes_nothing(data):
+    before = data.read_bytes()
+    with pytest.raises(UnknownPlace) as info:
+        edit.add_route(data, new_route(via="Fixture Nampo > Fixture Bandar Abas"))
+    assert info.value.field == "--via"
+    assert "unknown place 'Fixture Bandar Abas'; did you mean: fx-bandar-abbas" in str(info.value)
+    assert data.read_bytes() == before
+
+
+def test_an_ambiguous_place_lists_the_ids_to_choose_from(write_dataset):
+    collection = make_collection()
+    collection["places"].append(place_feature("fx-other-nampo", "Fixture Nampo", "KOR", "city", 127.0, 37.0, []))
+    path = write_dataset(collection)
+    with pytest.raises(UnknownPlace, match="ambiguous; use one of the ids: fx-nampo .*fx-other-nampo"):
+        edit.add_route(path, new_route())
+
+
+def test_a_raw_lat_lon_becomes_a_place_of_the_dataset(data):
+    edit.add_route(data, new_route(via="fx-bandar-abbas > 15.35,44.2", modes="land"))
+    doc = read(data)
+    added = doc["places"][-1]
+    assert added["geometry"]["coordinates"] == [44.2, 15.35]
+    assert added["properties"]["country"] == "YEM"
+    assert doc["features"][-1]["properties"]["waypoints"] == ["fx-bandar-abbas", added["id"]]
+
+
+def test_a_source_can_be_registered_in_the_same_command(data):
+    source = edit.NewSource("fx-new-source", "A new report", "news", "B", url="https://example.org/new")
+    edit.add_route(data, new_route(source="fx-new-source", new_source=source))
+    doc = read(data)
+    assert doc["sources"]["fx-new-source"] == {"title": "A new report", "author": None, "publisher": None,
+                                               "published": None, "url": "https://example.org/new",
+                                               "kind": "news", "reliability": "B", "derived_from": []}
+
+
+def test_a_missing_file_becomes_a_new_dataset(tmp_path):
+    path = tmp_path / "new.geojson"
+    source = edit.NewSource("src-1", "A report", "news", "C", published="2024")
+    edit.add_route(path, new_route(via="Bandar Abbas > Port Sudan", modes="sea", weapons=[], source="src-1",
+                                   new_source=source, kind="training"))
+    assert [f["id"] for f in read(path)["features"]] == ["fx-new"]
+
+
+@pytest.mark.parametrize(("changes", "error", "message"), [
+    ({"id": "Not A Slug"}, UsageError, "not a valid route id"),
+    ({"modes": "sea,boat,air"}, UsageError, "'boat' is not a mode"),
+    ({"modes": "sea,land"}, UsageError, "gives 2 modes for 3 legs"),
+    ({"via": "Fixture Nampo"}, UsageError, "needs two or more places"),
+    ({"weapons": ["Fixture Bazooka"]}, UnknownWeapon, "unknown weapon system 'Fixture Bazooka'"),
+    ({"source": "fx-nwes"}, UsageError, "unknown source 'fx-nwes'.*did you mean: fx-news"),
+    ({"supplier": " "}, UsageError, "--supplier: must not be empty"),
+    ({"id": "fx-route"}, RoutesError, "route 'fx-route' already exists"),
+    ({"new_source": edit.NewSource("fx-news", "Again", "news", "B")}, RoutesError, "'fx-news' is already registered"),
+    ({"source": "fx-x", "new_source": edit.NewSource("fx-x", "X", "news", "B", url="ftp://x")}, UsageError, "http"),
+])
+def test_bad_values_are_refused_and_nothing_is_written(data, changes, error, message):
+    before = data.read_bytes()
+    with pytest.raises(error, match=message):
+        edit.add_route(data, new_route(**changes))
+    assert data.read_bytes() == before
+
+
+def test_a_route_that_would_not_validate_is_not_written(data):
+    before = data.read_bytes()
+    with pytest.raises(InvalidDataset) as info:
+        edit.add_route(data, new_route(status="corroborated", since=2020, until=2010))
+    lines = edit.problem_lines(info.value)
+    assert "fx-new: period: starts in 2020 but ends in 2010; swap them" in lines
+    assert any(line.startswith("fx-new: status: 'corroborated' needs two independent") for line in lines)
+    assert data.read_bytes() == before
+
+
+def test_an_invalid_file_is_not_edited(write_dataset):
+    route = make_route(status="certain")
+    path = write_dataset(make_collection([route]))
+    before = path.read_bytes()
+    with pytest.raises(RoutesError, match="has 1 error already, so nothing was written.*fx-route: status"):
+        edit.add_route(path, new_route())
+    assert path.read_bytes() == before
+
+
+def test_a_failure_in_the_middle_of_the_write_leaves_the_original_intact(data, monkeypatch):
+    before = data.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(RoutesError, match="Input/output error"):
+        edit.add_route(data, new_route())
+    assert data.read_bytes() == before
+    assert [p.name for p in data.parent.iterdir()] == [data.name]
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(data, monkeypatch):
+    real_dumps = edit.dumps
+    theirs = data.read_text(encoding="utf-8") + "\n"
+
+    def dumps_while_someone_edits(doc):
+        data.write_text(theirs, encoding="utf-8")
+        return real_dumps(doc)
+
+    monkeypatch.setattr(edit, "dumps", dumps_while_someone_edits)
+    with pytest.raises(WriteConflict, match="changed on disk since it was read; nothing was written"):
+        edit.add_route(data, new_route())
+    assert data.read_text(encoding="utf-8") == theirs
+
+
+def test_parse_via_and_modes():
+    assert edit.parse_via("A > B → C -> D") == ["A", "B", "C", "D"]
+    assert edit.parse_modes(None, 2) == ["unknown", "unknown"]
+    assert edit.parse_modes("Sea", 3) == ["sea", "sea", "sea"]
+    assert edit.parse_modes("sea, land", 2) == ["sea", "land"]
+
+
+# -- add a source -------------------------------------------------------------------------------------
+def test_add_source(data):
+    source = edit.NewSource("fx-un", "Panel report", "un_report", "A", published="2024-03",
+                            derived_from=["fx-news"])
+    result = edit.add_source(data, source)
+    assert result.summary == f"added source fx-un to {data}"
+    assert read(data)["sources"]["fx-un"]["derived_from"] == ["fx-news"]
+    assert list(read(data)["sources"]) == ["fx-news", "fx-analysis", "fx-un"]
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    (edit.NewSource("fx-news", "Again"), "already registered"),
+    (edit.NewSource("fx-x", "X", derived_from=["fx-nwes"]), "unknown source 'fx-nwes'; did you mean: fx-news"),
+    (edit.NewSource("fx-x", "X", published="March 2024"), "not a date"),
+    (edit.NewSource("fx-x", "X", url="javascript:alert(1)"), "not an http"),
+    (edit.NewSource("fx x", "X"), "not a valid source id"),
+])
+def test_add_source_refuses_bad_values(data, source, message):
+    before = data.read_bytes()
+    with pytest.raises(RoutesError, match=message):
+        edit.add_source(data, source)
+    assert data.read_bytes() == before
+
+
+# -- add a place ----------------------------------------------------------------------------------------
+MUKALLA = Place("fx-mukalla", "Fixture Mukalla", "yem", "port", 49.12424, 14.54251, ("Al Mukalla",))
+
+
+def test_add_place_to_the_dataset_then_route_through_it(data):
+    result = edit.add_place(data, MUKALLA)
+    assert result.summary == f"added place fx-mukalla (Fixture Mukalla, YEM) to the places of {data}"
+    assert result.notes == []
+    added = read(data)["places"][-1]
+    assert added == {"type": "Feature", "id": "fx-mukalla",
+                     "properties": {"name": "Fixture Mukalla", "aliases": ["Al Mukalla"], "country": "YEM",
+                                    "kind": "port"},
+                     "geometry": {"type": "Point", "coordinates": [49.1242, 14.5425]}}
+    edit.add_route(data, new_route(via="fx-bandar-abbas > al mukalla", modes="sea"))
+    assert read(data)["features"][-1]["properties"]["waypoints"] == ["fx-bandar-abbas", "fx-mukalla"]
+
+
+def test_add_place_to_a_gazetteer_file(write_dataset):
+    path = write_dataset({"type": "FeatureCollection", "features": [place_feature(
+        "fx-aden", "Fixture Aden", "YEM", "port", 45.0, 12.8, [])]}, name="places.geojson")
+    edit.add_place(path, MUKALLA, gazetteer=True)
+    assert [f["id"] for f in read(path)["features"]] == ["fx-aden", "fx-mukalla"]
+    with pytest.raises(RoutesError, match="'fx-aden' already exists"):
+        edit.add_place(path, Place("fx-aden", "Aden", "YEM", "port", 45.0, 12.8), gazetteer=True)
+
+
+def test_add_place_notes_swapped_coordinates_and_shared_names(data):
+    swapped = Place("fx-swapped", "Fixture Nampo", "IRN", "port", 27.18, 56.28)
+    notes = edit.add_place(data, swapped).notes
+    assert any("'Fixture Nampo' also names fx-nampo" in n for n in notes)
+    assert any("outside IRN" in n and "swapped" in n for n in notes)
+
+
+@pytest.mark.parametrize(("place", "message"), [
+    (Place("fx-nampo", "Again", "PRK", "port", 125.0, 38.0), "'fx-nampo' already exists"),
+    (Place("fx-new", "New", "Iran", "port", 56.0, 27.0), "not an ISO 3166-1 alpha-3 code"),
+    (Place("fx-new", "New", "IRN", "harbour", 56.0, 27.0), "kind 'harbour' is not allowed"),
+    (Place("fx-new", "New", "IRN", "port", 56.0, 127.0), "not a position"),
+])
+def test_add_place_refuses_bad_values(data, place, message):
+    before = data.read_bytes()
+    with pytest.raises(RoutesError, match=message):
+        edit.add_place(data, place)
+    assert data.read_bytes() == before

@@ -1,0 +1,207 @@
+"""Canonical formatting: key order, layout, rounding, idempotence, unknown fields, safe writes, rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import make_collection, make_route
+from routes import dataset, fmt
+from routes.errors import DataFileError, RoutesError, UsageError, WriteConflict
+
+
+def messy_collection():
+    """A valid collection written in an odd key order, with unknown fields everywhere and long decimals."""
+    route = make_route("fx-b")
+    route["properties"]["legs"] = [{"note": "by ship", "mode": "sea", "x-leg": [3, 2, 1]}, {"mode": "sea"}]
+    route["properties"]["x-confidence"] = {"z": 1, "a": 2}
+    route["properties"]["evidence"][0] = {"credibility": 3, "stance": "supports", "claim": "A fixture claim.",
+                                          "source": "fx-news", "x-page": 12}
+    route["geometry"]["coordinates"][0] = [125.395049999, 38.73000001]
+    route = {"geometry": route["geometry"], "x-first": "kept", "properties": route["properties"], "id": route["id"],
+             "x-feature-member": True, "type": "Feature"}
+    second = make_route("fx-a", waypoints=("fx-damascus", "fx-beirut"))
+    collection = make_collection([route, second])
+    collection["sources"]["fx-news"] = {"x-src": "s", **dict(reversed(list(collection["sources"]["fx-news"].items())))}
+    return {"features": collection["features"], "x-project": {"b": 1, "a": [1, 2]}, "places": collection["places"],
+            "weapons": collection["weapons"], "sources": collection["sources"], "type": "FeatureCollection",
+            "name": "Fixture → routes"}
+
+
+def test_keys_follow_the_data_model_and_unknown_keys_keep_their_order():
+    text = fmt.dumps(messy_collection())
+    doc = json.loads(text)
+    assert list(doc) == ["type", "name", "x-project", "sources", "weapons", "places", "features"]
+    feature = doc["features"][0]
+    assert list(feature) == ["type", "id", "properties", "geometry", "x-first", "x-feature-member"]
+    props = feature["properties"]
+    assert list(props)[:4] == ["name", "kind", "waypoints", "legs"] and list(props)[-1] == "x-confidence"
+    assert list(props["legs"][0]) == ["mode", "note", "x-leg"]
+    assert list(props["evidence"][0]) == ["source", "claim", "stance", "credibility", "x-page"]
+    assert list(doc["sources"]["fx-news"])[:2] == ["title", "author"] and list(doc["sources"]["fx-news"])[-1] == "x-src"
+    assert [f["id"] for f in doc["features"]] == ["fx-b", "fx-a"]  # features are never reordered
+
+
+def test_every_value_survives_formatting():
+    original = messy_collection()
+    doc = json.loads(fmt.dumps(original))
+    assert doc["x-project"] == {"b": 1, "a": [1, 2]} and list(doc["x-project"]) == ["b", "a"]
+    assert doc["features"][0]["properties"]["x-confidence"] == {"z": 1, "a": 2}
+    assert doc["features"][0]["properties"]["legs"][0]["x-leg"] == [3, 2, 1]
+    assert doc["features"][0]["x-feature-member"] is True and doc["features"][0]["x-first"] == "kept"
+    original["features"][0]["geometry"]["coordinates"][0] = [125.395, 38.73]
+    assert doc == original  # equal as data: only key order and the rounding differ
+
+
+def test_coordinates_are_rounded_to_four_decimals_and_only_coordinates():
+    doc = make_collection()
+    doc["features"][0]["geometry"]["coordinates"][0] = [125.395049999, -0.000001]
+    doc["features"][0]["properties"]["x-ratio"] = 0.123456789
+    out = json.loads(fmt.dumps(doc))
+    assert out["features"][0]["geometry"]["coordinates"][0] == [125.395, 0.0]
+    assert out["features"][0]["properties"]["x-ratio"] == 0.123456789
+
+
+def test_layout_one_feature_per_block_coordinates_on_one_line_utf8_and_a_trailing_newline():
+    text = fmt.dumps(messy_collection())
+    assert text.endswith("}\n") and not text.endswith("\n\n")
+    assert '"name": "Fixture → routes"' in text
+    assert '      "coordinates": [[125.395, 38.73], [56.28, 27.18], [37.2164, 19.6158]]\n' in text
+    assert '\n    {\n      "type": "Feature",\n      "id": "fx-b",\n' in text
+    assert '"period": {"start": 2009, "end": 2014}' in text
+
+
+def test_multilinestring_parts_go_one_per_line():
+    doc = make_collection()
+    doc["features"][0]["geometry"] = {"type": "MultiLineString", "coordinates": [[[170, 1], [180, 2]], [[-180, 2], [-170, 3]]]}
+    assert '"coordinates": [\n          [[170, 1], [180, 2]],\n          [[-180, 2], [-170, 3]]\n        ]' in fmt.dumps(doc)
+
+
+def test_formatting_is_idempotent():
+    once = fmt.dumps(messy_collection())
+    assert fmt.dumps(json.loads(once)) == once
+    for doc in ([1, 2, {"b": 1, "a": 2}], {"type": "Feature", "properties": {}}, "text", {}):
+        assert fmt.dumps(json.loads(fmt.dumps(doc))) == fmt.dumps(doc)
+
+
+# -- files --------------------------------------------------------------------------------------------
+def test_format_file_rewrites_and_check_does_not(write_dataset):
+    path = write_dataset(messy_collection())
+    before = path.read_bytes()
+    assert fmt.format_file(path, check=True).changed is True
+    assert path.read_bytes() == before
+    assert fmt.format_file(path).changed is True
+    assert path.read_text(encoding="utf-8") == fmt.dumps(messy_collection())
+    assert fmt.format_file(path).changed is False
+    assert fmt.format_file(path, check=True).changed is False
+
+
+def test_a_file_with_a_repeated_key_is_refused_and_left_alone(write_dataset):
+    path = write_dataset('{"type": "FeatureCollection", "features": [], "features": []}\n')
+    before = path.read_bytes()
+    with pytest.raises(DataFileError, match="repeats a key"):
+        fmt.format_file(path)
+    assert path.read_bytes() == before
+
+
+def test_unparseable_json_is_refused(write_dataset):
+    path = write_dataset('{"type": "FeatureCollection",\n "features": [\n')
+    with pytest.raises(DataFileError, match="not valid JSON"):
+        fmt.format_file(path)
+
+
+def test_a_failure_in_the_middle_of_the_write_leaves_the_original_intact(write_dataset, monkeypatch):
+    path = write_dataset(messy_collection())
+    before = path.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(RoutesError, match="No space left on device"):
+        fmt.format_file(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_an_interrupted_write_leaves_the_original_intact(write_dataset, monkeypatch):
+    path = write_dataset(messy_collection())
+    before = path.read_bytes()
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fmt.format_file(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_a_file_changed_by_someone_else_meanwhile_is_not_overwritten(write_dataset, monkeypatch):
+    path = write_dataset(messy_collection())
+    real_dumps = fmt.dumps
+
+    def dumps_while_someone_edits(doc):
+        path.write_text('{"type": "FeatureCollection", "features": []}\n', encoding="utf-8")
+        return real_dumps(doc)
+
+    monkeypatch.setattr(fmt, "dumps", dumps_while_someone_edits)
+    with pytest.raises(WriteConflict, match="changed on disk"):
+        fmt.format_file(path)
+    assert path.read_text(encoding="utf-8") == '{"type": "FeatureCollection", "features": []}\n'
+
+
+def test_check_and_rebuild_do_not_combine_and_force_needs_rebuild(write_dataset):
+    path = write_dataset()
+    with pytest.raises(UsageError):
+        fmt.format_file(path, check=True, rebuild=True)
+    with pytest.raises(UsageError):
+        fmt.format_files([path], force=True)
+
+
+# -- rebuilding geometry ----------------------------------------------------------------------------
+def rebuild_fixture():
+    null = make_route("fx-null", waypoints=("fx-bandar-abbas", "fx-port-sudan"))
+    null["geometry"] = None
+    drawn = make_route("fx-drawn", waypoints=("fx-bandar-abbas", "fx-port-sudan"),
+                       legs=[{"mode": "sea", "geometry": "hand-drawn"}])
+    unmarked = make_route("fx-unmarked", waypoints=("fx-bandar-abbas", "fx-port-sudan"))
+    return make_collection([null, drawn, unmarked])
+
+
+def test_rebuild_fills_null_geometry_and_keeps_drawn_lines(write_dataset):
+    path = write_dataset(rebuild_fixture())
+    result = fmt.format_file(path, rebuild=True)
+    assert result.built == ["fx-null"] and result.kept == ["fx-drawn", "fx-unmarked"]
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    null, drawn, unmarked = doc["features"]
+    assert null["properties"]["legs"] == [{"mode": "sea", "geometry": "sea-lane",
+                                           "passages": ["Strait of Hormuz", "Bab-el-Mandeb"]}]
+    assert len(null["geometry"]["coordinates"]) > 10
+    assert drawn["geometry"]["coordinates"] == [[56.28, 27.18], [37.2164, 19.6158]]
+    assert unmarked["geometry"]["coordinates"] == [[56.28, 27.18], [37.2164, 19.6158]]
+    assert dataset.load_dataset([path]).route("fx-null") is not None  # it validates
+
+    again = fmt.format_file(path, rebuild=True)  # a built line is rebuilt to the same line
+    assert again.changed is False and again.built == ["fx-null"]
+
+
+def test_rebuild_with_force_replaces_drawn_lines(write_dataset):
+    path = write_dataset(rebuild_fixture())
+    result = fmt.format_file(path, rebuild=True, force=True)
+    assert result.built == ["fx-null", "fx-drawn", "fx-unmarked"] and result.kept == []
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert all(f["properties"]["legs"][0]["geometry"] == "sea-lane" for f in doc["features"])
+
+
+def test_rebuild_with_an_unknown_waypoint_writes_nothing(write_dataset):
+    collection = rebuild_fixture()
+    collection["features"][0]["properties"]["waypoints"][1] = "nowhere"
+    path = write_dataset(collection)
+    before = path.read_bytes()
+    with pytest.raises(RoutesError, match="fx-null: waypoints\\[1\\]: unknown place 'nowhere'"):
+        fmt.format_file(path, rebuild=True)
+    assert path.read_bytes() == before
