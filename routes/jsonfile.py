@@ -19,6 +19,7 @@ from .errors import DataFileError
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 _WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
@@ -112,22 +113,34 @@ def read_json(path: Path, *, strict: bool = False) -> tuple[str, object, bool]:
 
 
 class Locator:
-    """The line of each value in a JSON text, by its path, and the keys an object repeats."""
+    """The line of each value in a JSON text, by its path, and the keys an object repeats.
 
-    def __init__(self, text: str, *, max_depth: int = 8) -> None:
+    The items of top-level arrays (the features of a large file) are walked only when a line inside
+    them is asked for, so locating a few problems in a 30,000-route file stays quick. With
+    `full=True` everything is walked at once, which `repeated_keys` needs.
+    """
+
+    def __init__(self, text: str, *, max_depth: int = 8, full: bool = False) -> None:
         self._text = text
         self._newlines = [m.start() for m in re.finditer("\n", text)]
         self._lines: dict[tuple, int] = {}
+        self._deferred: dict[tuple, int] = {}
         self.repeated_keys: list[tuple[tuple, str, int]] = []
         self._max_depth = max_depth
+        self._full = full
+        self._walk(_WS.match(text, 0).end(), ())
+
+    def _walk(self, i: int, path: tuple) -> None:
         try:
-            self._value(_WS.match(text, 0).end(), ())
+            self._value(i, path)
         except (ValueError, IndexError, RecursionError):
             pass  # the text parsed with json already; a locator is a best effort
 
     def line(self, path: tuple) -> int:
         """The line of the value at `path`, or of its nearest recorded parent (1 when none)."""
         path = tuple(path)
+        if len(path) >= 2 and path[:2] in self._deferred:
+            self._walk(self._deferred.pop(path[:2]), path[:2])
         while path:
             if path in self._lines:
                 return self._lines[path]
@@ -141,6 +154,8 @@ class Locator:
         record = len(path) <= self._max_depth
         if record:
             self._lines[path] = self._line_at(i)
+        if not record or (path and path[-1] == "coordinates"):
+            return self._skip(i)  # positions are reported by their line, not one by one
         ch = self._text[i]
         if ch == "{":
             return self._object(i + 1, path, record)
@@ -182,8 +197,14 @@ class Locator:
         if text[i] == "]":
             return i + 1
         index = 0
+        defer = len(path) == 1 and not self._full
         while True:
-            i = self._value(i, path + (index,)) if record else self._skip(i)
+            if defer:
+                self._lines[path + (index,)] = self._line_at(i)
+                self._deferred[path + (index,)] = i
+                i = self._skip(i)
+            else:
+                i = self._value(i, path + (index,)) if record else self._skip(i)
             index += 1
             i = _WS.match(text, i).end()
             if text[i] == "]":
@@ -191,4 +212,4 @@ class Locator:
             i = _WS.match(text, i + 1).end()
 
     def _skip(self, i: int) -> int:
-        return self._value(i, (None,) * (self._max_depth + 1))
+        return _DECODER.raw_decode(self._text, i)[1]

@@ -16,7 +16,7 @@ from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
 from .jsonfile import Locator, read_json
 from .names import closest, normalise
-from .schema import validator
+from . import schema
 from .weapons import Taxonomy
 
 ENDPOINT_TOLERANCE_DEG = 0.1
@@ -238,7 +238,7 @@ class _Checker:
     # -- the whole document ----------------------------------------------------------------
     def check(self, doc: object, repeated_keys: bool) -> None:
         if repeated_keys and self.text is not None:
-            for obj_path, key, line in Locator(self.text).repeated_keys:
+            for obj_path, key, line in Locator(self.text, full=True).repeated_keys:
                 route_id = self._route_id_at(doc, obj_path)
                 self.problems.append(Problem(
                     self.path, line, route_id,
@@ -266,7 +266,6 @@ class _Checker:
         self.route_count = len(features)
         seen: dict[str, int] = {}
         cited: set[str] = set()
-        route_check = validator("route")
         for index, feature in enumerate(features):
             route_id = self._route_id(feature, index)
             base = ("features", index)
@@ -277,7 +276,10 @@ class _Checker:
                              "route ids must be unique")
                 else:
                     seen[feature["id"]] = index
-            for error in route_check.iter_errors(feature):
+            checked = feature
+            if isinstance(feature, dict) and feature.get("geometry") is not None and _plain_geometry(feature["geometry"]):
+                checked = {**feature, "geometry": None}  # its coordinates are known good: spare the schema a slow walk
+            for error in schema.errors("route", checked):
                 parts, message = _schema_message(error)
                 self.add(base + tuple(parts), route_id, _route_field(parts) or ["feature"], message)
             if isinstance(feature, dict):
@@ -299,8 +301,7 @@ class _Checker:
         return COLLECTION
 
     def _check_collection(self, doc: dict) -> None:
-        whole = validator()
-        for error in whole.iter_errors({k: v for k, v in doc.items() if k not in ("features", "sources")} | {
+        for error in schema.errors(None, {k: v for k, v in doc.items() if k not in ("features", "sources")} | {
             "features": doc.get("features") if not isinstance(doc.get("features"), list) else []
         }):
             parts, message = _schema_message(error)
@@ -317,13 +318,12 @@ class _Checker:
             self.add(("sources",), COLLECTION, ["sources"], f"must be an object of sources by id, not {_json_type(sources)}")
             return
         self.sources = sources
-        source_check = validator("source")
         for source_id, source in sources.items():
             base = ("sources", source_id)
             if not _SLUG.match(source_id):
                 self.add(base, COLLECTION, ["sources", source_id], f"{_short(source_id)} is not a valid source id: "
                          + _PATTERNS["slug"])
-            for error in source_check.iter_errors(source):
+            for error in schema.errors("source", source):
                 parts, message = _schema_message(error)
                 self.add(base + tuple(parts), COLLECTION, ["sources", source_id, *parts], message)
             if not isinstance(source, dict):
@@ -349,10 +349,9 @@ class _Checker:
     def _extend_from_document(self, doc: dict) -> None:
         extra_weapons = doc.get("weapons")
         if isinstance(extra_weapons, list):
-            weapon_check = validator("weapon")
             good = []
             for i, system in enumerate(extra_weapons):
-                errors = list(weapon_check.iter_errors(system))
+                errors = schema.errors("weapon", system)
                 for error in errors:
                     parts, message = _schema_message(error)
                     self.add(("weapons", i, *parts), COLLECTION, ["weapons", i, *parts], message)
@@ -361,10 +360,9 @@ class _Checker:
             self.weapons = self.weapons.copy().extend(good)
         extra_places = doc.get("places")
         if isinstance(extra_places, list):
-            place_check = validator("place")
             good_places = []
             for i, feature in enumerate(extra_places):
-                errors = list(place_check.iter_errors(feature))
+                errors = schema.errors("place", feature)
                 for error in errors:
                     parts, message = _schema_message(error)
                     self.add(("places", i, *parts), COLLECTION, ["places", i, *parts], message)
@@ -500,8 +498,9 @@ class _Checker:
             return
         coords = geometry.get("coordinates")
         lines = [coords] if geometry.get("type") == "LineString" else coords if geometry.get("type") == "MultiLineString" else None
-        if not isinstance(lines, list) or not lines or not all(_is_line(line) for line in lines):
-            return
+        if not (isinstance(lines, list) and lines and isinstance(lines[0], list) and isinstance(lines[-1], list)
+                and lines[0] and lines[-1] and _is_position(lines[0][0]) and _is_position(lines[-1][-1])):
+            return  # the schema has reported what is wrong with the coordinates
         first_place, last_place = (places[0], places[-1]) if places else (None, None)
         for place, position, end in ((first_place, lines[0][0], "start"), (last_place, lines[-1][-1], "end")):
             if place is None:
@@ -515,11 +514,43 @@ class _Checker:
                          "geometry to null and run `arms-routes fmt --rebuild-geometry`")
 
 
-def _is_line(line: object) -> bool:
-    return isinstance(line, list) and len(line) >= 2 and all(
-        isinstance(p, list) and len(p) >= 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p[:2])
-        for p in line
-    )
+def _plain_geometry(geometry: object) -> bool:
+    """True when a geometry is certainly valid under the schema: a (Multi)LineString of in-range [lon, lat(, z)].
+
+    A fast path for large files; anything else goes to the schema, which says exactly what is wrong.
+    """
+    if not isinstance(geometry, dict):
+        return False
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind == "LineString":
+        lines = [coordinates]
+    elif kind == "MultiLineString" and isinstance(coordinates, list) and coordinates:
+        lines = coordinates
+    else:
+        return False
+    try:
+        for line in lines:
+            if line.__class__ is not list or len(line) < 2:
+                return False
+            for position in line:
+                if position.__class__ is not list or not 2 <= len(position) <= 3:
+                    return False
+                lon, lat = position[0], position[1]
+                if lon.__class__ not in _NUMBERS or lat.__class__ not in _NUMBERS or position[-1].__class__ not in _NUMBERS:
+                    return False
+                if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                    return False
+    except (TypeError, AttributeError):
+        return False
+    return True
+
+
+_NUMBERS = (int, float)
+
+
+def _is_position(position: object) -> bool:
+    return isinstance(position, list) and len(position) >= 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2])
 
 
 def _sentences(text: str) -> int:
