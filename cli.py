@@ -174,15 +174,20 @@ def render(
     route: RouteOpt = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write: .html (a map).")] = Path("map.html"),
     title: Annotated[Optional[str], typer.Option("--title", help="Map title. Default: from the filters.")] = None,
+    tiles: Annotated[str, typer.Option(
+        "--tiles", help="Background tiles: a folium tile-set name (OpenStreetMap, CartoDB.Positron, ...) or none.")
+    ] = "OpenStreetMap",
 ) -> None:
     """Render the selected routes as an interactive map, colour by weapon category, pattern by evidence status.
+
+    Click a route for its evidence and sources; the layer control toggles weapon categories.
 
     Example: arms-routes render --weapon F-7 -o f7.html
     """
     from routes.render import render_map
 
     chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    render_map(chosen, output, title=title, filters=filters)
+    render_map(chosen, output, title=title, filters=filters, tiles=tiles)
     typer.echo(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
 
 
@@ -426,6 +431,54 @@ def fmt_files(
             typer.echo("\n".join(fmt.describe(result)))
     if check and any(r.changed for r in results):
         raise typer.Exit(1)
+
+
+def _progress_bar(label: str):
+    """A context giving a `progress(done, total)` callback that draws a bar on stderr from its first call on."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def bar_context():
+        bars = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bars.append(typer.progressbar(length=max(total, 1), label=label, file=sys.stderr).__enter__())
+            bars[0].update(done - bars[0].pos)
+
+        try:
+            yield progress
+        finally:
+            for bar in bars:
+                bar.__exit__(None, None, None)
+
+    return bar_context()
+
+
+@app.command("import-sipri")
+def import_sipri(
+    export: Annotated[Path, typer.Argument(
+        help="A CSV export of the SIPRI Arms Transfers Database (trade register or per-delivery layout).",
+        exists=True, dir_okay=False, show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Dataset file to write.")] = Path("sipri.geojson"),
+    rejects: Annotated[Optional[Path], typer.Option(
+        "--rejects", help="Also write the rows that could not be mapped, as CSV with a `reason` column.",
+        dir_okay=False, show_default=False)] = None,
+) -> None:
+    """Import a SIPRI Arms Transfers Database CSV export as a dataset: one route per deal, supplier → recipient.
+
+    Rows that cannot be mapped (e.g. "unknown supplier(s)") are counted by reason on stderr, never dropped.
+
+    Example: arms-routes import-sipri trade-register.csv -o sipri.geojson --rejects rejects.csv
+    """
+    from routes import sipri
+
+    with _progress_bar("mapping deals") as progress:
+        result = sipri.import_sipri(export, output, rejects=rejects, progress=progress)
+    summary, reject_lines = sipri.describe(result)
+    for line in reject_lines:
+        typer.echo(line, err=True)
+    typer.echo(summary)
 
 
 # -- every command is defined above this line: _guard wraps them all ------------------------------

@@ -1,0 +1,409 @@
+"""Evidence reports: the map, a table of routes, every claim with its footnote, the sources, the disputes.
+
+One self-contained HTML file (the map inline as SVG, no scripts) or Markdown (the map as a PNG beside it),
+plain enough to paste into an analyst's own report. Every claim carries a footnote [n] that points to
+source n of the numbered bibliography; sources are numbered in the order they are first cited.
+Everything that comes from the data is escaped; only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from . import __version__, model
+from .dataset import Dataset, write_atomic
+from .errors import UsageError
+
+REPORT_FORMATS = (".html", ".md")
+DEFAULT_TITLE = "Arms-transfer routes: evidence report"
+SOURCE_KINDS = {
+    "news": "news report", "analysis": "analysis", "official": "official statement", "court": "court record",
+    "un_report": "UN report", "dataset": "dataset", "other": "other",
+}
+
+
+def report_format(output: Path) -> str:
+    """The report format a file name asks for, or a `UsageError` listing the suffixes we write."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise UsageError(f"cannot write a report as {Path(output).name!r}: the file name must end in "
+                         f"{' or '.join(REPORT_FORMATS)}")
+    return suffix
+
+
+def map_file_for(output: Path) -> Path:
+    """Where a Markdown report's map image goes: beside it, e.g. report.md -> report-map.png."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}-map.png")
+
+
+def write_report(
+    dataset: Dataset,
+    output: Path,
+    *,
+    filters=None,
+    title: str | None = None,
+    include_map: bool = True,
+    today: date | None = None,
+) -> list[Path]:
+    """Write the evidence report for a selection as HTML or Markdown (by suffix); returns the files written.
+
+    A Markdown report's map is a PNG beside it (`map_file_for`); an HTML report holds its map inline.
+    """
+    output = Path(output)
+    suffix = report_format(output)
+    content = build(dataset, filters=filters, title=title, today=today)
+    written: list[Path] = []
+    if suffix == ".html":
+        map_svg = None
+        if include_map and dataset.routes:
+            from .render.image import image_bytes
+
+            map_svg = inline_svg(image_bytes(dataset, "svg", title=content.title, filters=filters))
+        write_atomic(output, as_html(content, map_svg))
+    else:
+        map_name = None
+        if include_map and dataset.routes:
+            from .render.image import render_image
+
+            image = render_image(dataset, map_file_for(output), title=content.title, filters=filters)
+            written.append(image)
+            map_name = image.name
+        write_atomic(output, as_markdown(content, map_name))
+    return [output, *written]
+
+
+# -- what a report says, whatever its format -----------------------------------------------------------
+@dataclass
+class Claim:
+    route_id: str
+    route_name: str
+    stance: str
+    claim: str
+    quote: str | None
+    said_by: str | None
+    grade: str
+    footnote: int | None
+
+
+@dataclass
+class RouteEntry:
+    id: str
+    name: str
+    weapons: list[str]
+    actors: list[str]
+    path: list[str]
+    period: str
+    status: str
+    disputed: bool
+    kind: str
+    outcome: str | None
+    independent_sources: int
+    interdicted: str | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class SourceEntry:
+    number: int
+    id: str
+    author: str | None
+    title: str
+    publisher: str | None
+    published: str | None
+    url: str | None
+    kind: str | None
+    reliability: str | None
+    repeats: list[str]
+    known: bool
+
+
+@dataclass
+class Content:
+    title: str
+    selection: str
+    generated: str
+    routes: list[RouteEntry]
+    sources: list[SourceEntry]
+
+    @property
+    def disputes(self) -> list[Claim]:
+        return [c for r in self.routes for c in r.claims if c.stance == "disputes"]
+
+
+def build(dataset: Dataset, *, filters=None, title: str | None = None, today: date | None = None) -> Content:
+    """The report's content: routes with their claims, footnotes numbered by first citation, the sources."""
+    numbers: dict[str, int] = {}
+    routes = []
+    for route in dataset.routes:
+        p = model.props(route)
+        name = str(p.get("name") or route.get("id"))
+        entry = RouteEntry(
+            id=str(route.get("id")), name=name,
+            weapons=[str((dataset.weapons.get(w) or {}).get("name") or w) for w in p.get("weapons") or []],
+            actors=[str(a) for a in [p.get("supplier") or "?", *(p.get("intermediaries") or []), p.get("recipient") or "?"]],
+            path=[dataset.places.get(w).name if dataset.places.get(w) else str(w) for w in p.get("waypoints") or []],
+            period=model.period_text(route), status=str(p.get("status") or "alleged"),
+            disputed=model.is_disputed(route), kind=model.kind(route), outcome=p.get("outcome"),
+            independent_sources=model.independent_sources(route, dataset.sources),
+            interdicted=_interdiction(dataset, p),
+        )
+        for item in model.evidence(route):
+            source_id = item.get("source")
+            footnote = numbers.setdefault(source_id, len(numbers) + 1) if isinstance(source_id, str) else None
+            entry.claims.append(Claim(
+                route_id=entry.id, route_name=name, stance=str(item.get("stance") or "supports"),
+                claim=str(item.get("claim") or ""), quote=item.get("quote"), said_by=item.get("said_by"),
+                grade=model.grade(item, dataset.sources), footnote=footnote,
+            ))
+        routes.append(entry)
+    sources = []
+    for source_id, number in numbers.items():
+        source = dataset.sources.get(source_id)
+        s = source if isinstance(source, dict) else {}
+        sources.append(SourceEntry(
+            number=number, id=source_id, author=s.get("author"), title=str(s.get("title") or source_id),
+            publisher=s.get("publisher"), published=s.get("published"), url=s.get("url"), kind=s.get("kind"),
+            reliability=s.get("reliability"), repeats=[str(x) for x in s.get("derived_from") or []],
+            known=isinstance(source, dict),
+        ))
+    described = filters.describe() if filters is not None else "all routes"
+    files = ", ".join(p.name for p in dataset.files) or "the bundled dataset"
+    when = (today or date.today()).isoformat()
+    return Content(
+        title=title or DEFAULT_TITLE,
+        selection=f"{described} ({len(routes)} route{'s' if len(routes) != 1 else ''})",
+        generated=f"Generated by arms-routes {__version__} from {files} on {when}.",
+        routes=routes, sources=sources,
+    )
+
+
+def _interdiction(dataset: Dataset, p: dict) -> str | None:
+    stop = p.get("interdicted")
+    if not isinstance(stop, dict):
+        return None
+    place = dataset.places.get(stop.get("place")) if isinstance(stop.get("place"), str) else None
+    text = f"at {place.name if place else stop.get('place') or 'an unknown place'}"
+    if stop.get("date"):
+        text += f", {stop['date']}"
+    if stop.get("note"):
+        text += f" ({stop['note']})"
+    headed = [dataset.places.get(w).name if dataset.places.get(w) else str(w) for w in p.get("intended_waypoints") or []]
+    if headed:
+        text += f"; reportedly headed for {' → '.join(headed)}"
+    return text
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an http(s) link with a host, else None (nothing else becomes a link)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _who(claim: Claim, sources: dict[int, SourceEntry]) -> str:
+    if claim.said_by:
+        return str(claim.said_by)
+    source = sources.get(claim.footnote)
+    if source is None:
+        return "unknown"
+    return str(source.author or source.publisher or source.title)
+
+
+def _status(entry: RouteEntry) -> str:
+    return entry.status + (" (disputed)" if entry.disputed else "")
+
+
+def _source_facts(source: SourceEntry) -> list[str]:
+    facts = []
+    if source.kind:
+        facts.append(f"kind: {SOURCE_KINDS.get(source.kind, source.kind)}")
+    if source.reliability:
+        meaning = model.RELIABILITY.get(source.reliability)
+        facts.append(f"reliability: {source.reliability}" + (f" ({meaning})" if meaning else ""))
+    if source.repeats:
+        facts.append(f"repeats: {', '.join(source.repeats)}")
+    if not source.known:
+        facts.append("not in the dataset's sources")
+    return facts
+
+
+# -- HTML --------------------------------------------------------------------------------------------
+_CSS = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+.meta{color:#555;margin:.1rem 0}table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left;vertical-align:top}th{background:#f3f3f3}
+figure{margin:1rem 0}figure svg{width:100%;height:auto}.disputes{color:#9c1060;font-weight:600}
+.grade{font-family:monospace}ol.sources{list-style:none;padding-left:0}blockquote{margin:.2rem 0 .2rem 1rem;color:#444}
+""".strip()
+
+
+def inline_svg(svg: bytes) -> str:
+    """An SVG file's markup for placing inside HTML: no XML prolog or DOCTYPE, scaled to the page width."""
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg"):]
+    return re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1role="img" aria-label="Map of the selected routes"',
+                  text, count=1)
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _html_link(url: object) -> str:
+    good = safe_url(url)
+    if good:
+        return f'<a href="{_e(good)}" rel="noopener noreferrer">{_e(good)}</a>'
+    if url:
+        return f"{_e(url)} (not an http(s) link)"
+    return "no URL"
+
+
+def _html_footnote(claim: Claim) -> str:
+    if claim.footnote is None:
+        return ""
+    return f'<sup><a href="#source-{claim.footnote}">[{claim.footnote}]</a></sup>'
+
+
+def as_html(content: Content, map_svg: str | None = None) -> str:
+    """The report as one self-contained HTML page (no scripts, nothing fetched)."""
+    by_number = {s.number: s for s in content.sources}
+    out = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(content.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<h1>{_e(content.title)}</h1>",
+        f'<p class="meta">Selection: {_e(content.selection)}</p>',
+        f'<p class="meta">{_e(content.generated)}</p>',
+    ]
+    if map_svg:
+        out += ['<h2 id="map">Map</h2>', f"<figure>{map_svg}</figure>"]
+    out += ['<h2 id="routes">Routes</h2>', "<table>",
+            "<thead><tr><th>Route</th><th>Weapons</th><th>Actors</th><th>Period</th><th>Status</th>"
+            "<th>Independent sources</th></tr></thead>", "<tbody>"]
+    for r in content.routes:
+        out.append(
+            f'<tr><td><a href="#route-{_e(r.id)}">{_e(r.name)}</a><br><code>{_e(r.id)}</code></td>'
+            f"<td>{_e(', '.join(r.weapons) or 'none listed')}</td><td>{_e(' → '.join(r.actors))}</td>"
+            f"<td>{_e(r.period)}</td><td>{_e(_status(r))}</td><td>{r.independent_sources}</td></tr>")
+    out += ["</tbody>", "</table>", '<h2 id="evidence">Evidence by route</h2>']
+    for r in content.routes:
+        out.append(f'<h3 id="route-{_e(r.id)}">{_e(r.name)} <code>{_e(r.id)}</code></h3>')
+        details = [f"Path: {' → '.join(r.path)}", f"Kind: {r.kind}" + (f"; outcome: {r.outcome}" if r.outcome else ""),
+                   f"Status: {_status(r)}; {r.independent_sources} independent supporting source(s)"]
+        if r.interdicted:
+            details.append(f"Interdicted: {r.interdicted}")
+        out.append("<p>" + "<br>".join(_e(d) for d in details) + "</p>")
+        out.append("<ol>")
+        for c in r.claims:
+            stance = '<span class="disputes">Disputes</span>' if c.stance == "disputes" else "Supports"
+            said = f" — said by {_e(c.said_by)}" if c.said_by else ""
+            quote_html = f"<blockquote>“{_e(c.quote)}”</blockquote>" if c.quote else ""
+            out.append(f'<li>{stance} (grade <span class="grade">{_e(c.grade)}</span>): {_e(c.claim)}{said}'
+                       f"{_html_footnote(c)}{quote_html}</li>")
+        out.append("</ol>")
+    out.append('<h2 id="disputes">Disputing statements</h2>')
+    if content.disputes:
+        out.append("<ul>")
+        for c in content.disputes:
+            quote_html = f" “{_e(c.quote)}”" if c.quote else ""
+            out.append(f'<li><a href="#route-{_e(c.route_id)}">{_e(c.route_name)}</a>: '
+                       f"<strong>{_e(_who(c, by_number))}</strong> disputes it: {_e(c.claim)}{quote_html}"
+                       f"{_html_footnote(c)}</li>")
+        out.append("</ul>")
+    else:
+        out.append("<p>No source in this selection disputes these routes.</p>")
+    out += ['<h2 id="sources">Sources</h2>', '<ol class="sources">']
+    for s in content.sources:
+        parts = [_e(s.author) + "." if s.author else "", f"<cite>{_e(s.title)}</cite>.",
+                 (_e(s.publisher) + ", " if s.publisher else "") + (_e(s.published) if s.published else "no date") + ".",
+                 _html_link(s.url) + ".", _e("; ".join(_source_facts(s))) + "."]
+        out.append(f'<li id="source-{s.number}" value="{s.number}">[{s.number}] '
+                   + " ".join(p for p in parts if p) + f" <code>{_e(s.id)}</code></li>")
+    out += ["</ol>", "</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+# -- Markdown ----------------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown shows as written: no links, HTML, emphasis or table breaks; one line."""
+    text = " ".join(("" if value is None else str(value)).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_link(url: object) -> str:
+    good = safe_url(url)
+    if good:
+        return f"[{md_escape(good)}]({quote(good, safe=':/?#@!&+,;=%-._~')})"
+    if url:
+        return f"{md_escape(url)} (not an http(s) link)"
+    return "no URL"
+
+
+def _md_footnote(claim: Claim) -> str:
+    return f" \\[{claim.footnote}\\]" if claim.footnote is not None else ""
+
+
+def as_markdown(content: Content, map_name: str | None = None) -> str:
+    """The report as Markdown; the map (when given) is an image file beside the report."""
+    by_number = {s.number: s for s in content.sources}
+    out = [f"# {md_escape(content.title)}", "", f"Selection: {md_escape(content.selection)}  ",
+           md_escape(content.generated), ""]
+    if map_name:
+        out += ["## Map", "", f"![Map of the selected routes]({quote(map_name)})", ""]
+    out += ["## Routes", "", "| Route | Weapons | Actors | Period | Status | Independent sources |",
+            "|---|---|---|---|---|---|"]
+    for r in content.routes:
+        out.append(f"| {md_escape(r.name)} (`{r.id}`) | {md_escape(', '.join(r.weapons) or 'none listed')} | "
+                   f"{md_escape(' → '.join(r.actors))} | {md_escape(r.period)} | {md_escape(_status(r))} | "
+                   f"{r.independent_sources} |")
+    out += ["", "## Evidence by route", ""]
+    for r in content.routes:
+        out += [f"### {md_escape(r.name)} (`{r.id}`)", "",
+                f"Path: {md_escape(' → '.join(r.path))}  ",
+                f"Kind: {md_escape(r.kind)}" + (f"; outcome: {md_escape(r.outcome)}" if r.outcome else "") + "  ",
+                f"Status: {md_escape(_status(r))}; {r.independent_sources} independent supporting source(s)"
+                + ("  " if r.interdicted else "")]
+        if r.interdicted:
+            out.append(f"Interdicted: {md_escape(r.interdicted)}")
+        out.append("")
+        for i, c in enumerate(r.claims, start=1):
+            stance = "**Disputes**" if c.stance == "disputes" else "Supports"
+            said = f" — said by {md_escape(c.said_by)}" if c.said_by else ""
+            quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
+            out.append(f"{i}. {stance} (grade {md_escape(c.grade)}): {md_escape(c.claim)}{said}{quote_text}"
+                       f"{_md_footnote(c)}")
+        out.append("")
+    out += ["## Disputing statements", ""]
+    if content.disputes:
+        for c in content.disputes:
+            quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
+            out.append(f"- {md_escape(c.route_name)} (`{c.route_id}`): **{md_escape(_who(c, by_number))}** "
+                       f"disputes it: {md_escape(c.claim)}{quote_text}{_md_footnote(c)}")
+    else:
+        out.append("No source in this selection disputes these routes.")
+    out += ["", "## Sources", ""]
+    for s in content.sources:
+        parts = [md_escape(s.author) + "." if s.author else "", f"*{md_escape(s.title)}*.",
+                 (md_escape(s.publisher) + ", " if s.publisher else "") + (md_escape(s.published) if s.published
+                                                                           else "no date") + ".",
+                 _md_link(s.url) + ".", md_escape("; ".join(_source_facts(s))) + ".", f"(`{s.id}`)"]
+        out.append(f"{s.number}. " + " ".join(p for p in parts if p))
+    out.append("")
+    return "\n".join(out)

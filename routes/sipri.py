@@ -1,0 +1,908 @@
+"""Importing the SIPRI Arms Transfers Database: a CSV export becomes a dataset, one route per deal.
+
+Two export layouts are recognised from their header row, after any preamble: the trade register
+(one row per deal, `?` columns after uncertain figures) and the per-delivery layout (one row per deal
+and delivery year; the rows of one deal are merged into one route). Every deal that cannot be mapped
+becomes a `Reject` with its reason; nothing is dropped silently.
+
+Each route goes supplier -> recipient between country-level places (data/geo/sipri-countries.json),
+which the dataset carries in its `places` member; designations that the bundled taxonomy does not know
+are carried in its `weapons` member. SIPRI's own figures stay in each route's `sipri` property.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import json
+import math
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .dataset import write_atomic
+from .errors import DataFileError, RoutesError
+from .geometry import great_circle, split_antimeridian, unwrap
+from .names import normalise
+from .weapons import Taxonomy
+
+SOURCE_ID = "sipri-at-database"
+SOURCE = {
+    "title": "SIPRI Arms Transfers Database",
+    "author": None,
+    "publisher": "Stockholm International Peace Research Institute (SIPRI)",
+    "published": None,
+    "url": "https://www.sipri.org/databases/armstransfers",
+    "kind": "dataset",
+    "reliability": "B",
+    "derived_from": [],
+}
+ARC_STEP_KM = 250.0
+HEADER_SCAN_LINES = 60
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+# -- layouts -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Layout:
+    """An export layout: the column titles it must have, and those it may have."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+TRADE_REGISTER = Layout(
+    "trade-register",
+    required=("Recipient", "Supplier", "Year of order", "Number ordered", "Weapon designation",
+              "Weapon description", "Number delivered", "Year(s) of delivery"),
+    optional=("status", "Comments", "SIPRI TIV per unit", "SIPRI TIV for total order",
+              "SIPRI TIV of delivered weapons"),
+)
+PER_DELIVERY = Layout(
+    "per-delivery",
+    required=("SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description"),
+    optional=("Armament category", "Order date", "Order date is estimate", "Numbers delivered",
+              "Numbers delivered is estimate", "Delivery year", "Delivery year is estimate", "Status",
+              "SIPRI estimate", "TIV deal unit", "TIV delivery values", "Local production"),
+)
+LAYOUTS = (TRADE_REGISTER, PER_DELIVERY)
+_COLUMN_ALIASES = {"yearsofdeliveries": "yearsofdelivery", "yearofdelivery": "yearsofdelivery",
+                   "yearsofdeliverie": "yearsofdelivery", "weapondescriptions": "weapondescription"}
+
+
+@functools.lru_cache(maxsize=256)
+def _column_key(title: str) -> str:
+    key = normalise(title)
+    return _COLUMN_ALIASES.get(key, key)
+
+
+@dataclass
+class Export:
+    """A SIPRI CSV export as read: its layout, encoding, header and data rows (with line numbers)."""
+
+    path: Path
+    layout: Layout
+    encoding: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    generated: str | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+
+    def cell(self, row: list[str], title: str) -> str:
+        index = self.columns.get(_column_key(title))
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    def flagged(self, row: list[str], title: str) -> bool:
+        """Whether SIPRI marks the figure in this column uncertain (`?` in the unnamed column after it)."""
+        index = self.flags.get(_column_key(title))
+        return index is not None and index < len(row) and row[index].strip() == "?"
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if not raw.strip():
+        raise DataFileError("file is empty; expected a CSV export of the SIPRI Arms Transfers Database", path=path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise DataFileError("file starts like UTF-16 text but is not; save it as CSV (UTF-8)", path=path) from None
+    if b"\x00" in raw[:4096]:
+        raise DataFileError("binary content (NUL bytes); this is not a CSV file. An .xlsx export must be "
+                            "saved as CSV first", path=path)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    try:
+        return body.decode("utf-8"), "UTF-8 with byte-order mark" if bom else "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return body.decode("cp1252"), "Latin-1 (Windows-1252)"
+    except UnicodeDecodeError:
+        return body.decode("latin-1"), "Latin-1"
+
+
+def _header_match(cells: list[str], layout: Layout) -> list[str]:
+    """The required columns of a layout that a header row lacks (empty when it matches)."""
+    keys = {_column_key(c) for c in cells}
+    return [title for title in layout.required if _column_key(title) not in keys]
+
+
+def read_export(path: Path) -> Export:
+    """Read a SIPRI CSV export: detect the encoding, skip the preamble, recognise the layout by its header.
+
+    Raises `DataFileError` for a file that cannot be read, and `RoutesError` naming the expected columns
+    of each known layout when no header row matches one.
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataFileError(f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; is it a SIPRI CSV export?",
+                                path=path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise DataFileError("is a folder, not a CSV file", path=path) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
+    text, encoding = _decode(raw, path)
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    nearest: tuple[int, Layout, list[str], int] | None = None
+    first_line = next((line.strip() for line in lines if line.strip()), "")
+    for number, line in enumerate(lines[:HEADER_SCAN_LINES], start=1):
+        if line.strip():
+            for delimiter in (",", ";", "\t"):
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+                for layout in LAYOUTS:
+                    missing = _header_match(cells, layout)
+                    if not missing:
+                        return _read_rows(path, text[offset:], number, cells, delimiter, layout, encoding, lines)
+                    found = len(layout.required) - len(missing)
+                    if found >= 3 and (nearest is None or found > nearest[3]):
+                        nearest = (number, layout, missing, found)
+        offset += len(line)
+    expected = "; or ".join(f"the {layout.name} columns {', '.join(layout.required)}" for layout in LAYOUTS)
+    if nearest:
+        number, layout, missing, _ = nearest
+        raise RoutesError(f"line {number} looks like a SIPRI {layout.name} header but lacks the column"
+                          f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}; expected {expected}",
+                          path=path, line=number)
+    raise RoutesError(f"not a SIPRI export this tool knows: no header row in the first {HEADER_SCAN_LINES} "
+                      f"lines. Expected {expected}. The file starts with {first_line[:80]!r}", path=path)
+
+
+def _read_rows(path: Path, text: str, header_line: int, header: list[str], delimiter: str, layout: Layout,
+               encoding: str, lines: list[str]) -> Export:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        next(reader)
+        rows: list[tuple[int, list[str]]] = []
+        start = reader.line_num
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((header_line + start, row))
+            start = reader.line_num
+    except csv.Error as exc:
+        raise RoutesError(f"the CSV cannot be read after line {header_line + reader.line_num}: {exc}",
+                          path=path, line=header_line + reader.line_num) from None
+    columns: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = _column_key(title)
+        if key and key not in columns:
+            columns[key] = index
+            if index + 1 < len(header) and not header[index + 1].strip():
+                flags[key] = index + 1
+    preamble = "".join(lines[: header_line - 1])
+    return Export(path, layout, encoding, header, rows, _generated(preamble), columns, flags)
+
+
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), start=1)}
+
+
+def _generated(preamble: str) -> str | None:
+    """The date of the export from its preamble ("Data generated: 18 May 2026 2:29:20 PM"), as YYYY-MM-DD."""
+    match = re.search(r"generated:\s*(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})", preamble, re.IGNORECASE)
+    if not match or match.group(2).lower() not in _MONTHS:
+        return None
+    return f"{match.group(3)}-{_MONTHS[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
+
+
+# -- deals ---------------------------------------------------------------------------------------
+@dataclass
+class Deal:
+    """One deal as SIPRI lists it, from one trade-register row or several per-delivery rows."""
+
+    rows: list[tuple[int, list[str]]]
+    supplier: str
+    recipient: str
+    designation: str
+    description: str
+    armament_category: str = ""
+    deal_id: str | None = None
+    order_year: int | str | None = None
+    number_ordered: int | float | str | None = None
+    number_delivered: int | float | str | None = None
+    delivery_years: list = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
+    status: str = ""
+    comments: str = ""
+    tiv: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Reject:
+    """A deal that could not be mapped: its original rows and why."""
+
+    rows: list[tuple[int, list[str]]]
+    reason: str
+
+
+def _number(text: str) -> int | float | str | None:
+    """A SIPRI figure: a whole number, a decimal, None when empty, or the text itself when it is neither."""
+    text = text.strip()
+    if not text or text == "?":
+        return None
+    plain = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        return int(plain)
+    except ValueError:
+        pass
+    try:
+        value = float(plain)
+        return value if math.isfinite(value) else text
+    except ValueError:
+        return text
+
+
+def _year(text: str) -> int | str | None:
+    match = re.search(r"\b(1[89]\d\d|20\d\d|2100)\b", text or "")
+    if match:
+        return int(match.group(1))
+    return text.strip() or None
+
+
+def _years(text: str) -> list:
+    years = []
+    for part in re.split(r"[;,]", text or ""):
+        part = part.strip().rstrip("?").strip()
+        if part:
+            value = _year(part)
+            years.append(value)
+    return years
+
+
+def _truthy(text: str) -> bool:
+    return text.strip().lower() in {"?", "yes", "y", "true", "1", "x", "estimate", "estimated"}
+
+
+def _trade_register_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
+    deals, rejects = [], []
+    width = len(export.header)
+    for line, row in export.rows:
+        if len(row) != width:
+            rejects.append(Reject([(line, row)], f"malformed row: {len(row)} columns where the header has {width}"))
+            continue
+        c = lambda title: export.cell(row, title)  # noqa: E731
+        uncertain = [name for name, title in (("order_year", "Year of order"), ("number_ordered", "Number ordered"),
+                                              ("number_delivered", "Number delivered"))
+                     if export.flagged(row, title)]
+        deals.append(Deal(
+            rows=[(line, row)], supplier=c("Supplier"), recipient=c("Recipient"),
+            designation=c("Weapon designation"), description=c("Weapon description"),
+            order_year=_year(c("Year of order")), number_ordered=_number(c("Number ordered")),
+            number_delivered=_number(c("Number delivered")), delivery_years=_years(c("Year(s) of delivery")),
+            uncertain=uncertain, status=c("status"), comments=c("Comments"),
+            tiv={"per_unit": _number(c("SIPRI TIV per unit")), "total_order": _number(c("SIPRI TIV for total order")),
+                 "delivered": _number(c("SIPRI TIV of delivered weapons"))},
+        ))
+    return deals, rejects
+
+
+_DEAL_IDENTITY = ("Supplier", "Recipient", "Designation", "Description", "Order date")
+
+
+def _per_delivery_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
+    """Merge the rows of each deal (same SIPRI AT Database ID) into one deal, in order of first appearance."""
+    groups: dict[str, list[tuple[int, list[str]]]] = {}
+    rejects: list[Reject] = []
+    width = len(export.header)
+    for line, row in export.rows:
+        if len(row) != width:
+            rejects.append(Reject([(line, row)], f"malformed row: {len(row)} columns where the header has {width}"))
+            continue
+        deal_id = export.cell(row, "SIPRI AT Database ID")
+        if not deal_id:
+            rejects.append(Reject([(line, row)], "no SIPRI AT Database ID"))
+            continue
+        groups.setdefault(deal_id, []).append((line, row))
+    deals = []
+    for deal_id, rows in groups.items():
+        first = rows[0][1]
+        kept, seen_years = [rows[0]], {export.cell(first, "Delivery year")}
+        for line, row in rows[1:]:
+            differs = [t for t in _DEAL_IDENTITY if export.cell(row, t) != export.cell(first, t)]
+            year = export.cell(row, "Delivery year")
+            if differs:
+                rejects.append(Reject([(line, row)], f"row of deal {deal_id} gives another {differs[0].lower()} "
+                                                     f"than its first row (line {rows[0][0]})"))
+            elif year in seen_years:
+                rejects.append(Reject([(line, row)], f"deal {deal_id} lists delivery year {year or '(none)'} twice "
+                                                     f"(first at line {rows[0][0]})"))
+            else:
+                kept.append((line, row))
+                seen_years.add(year)
+        c = lambda title: export.cell(first, title)  # noqa: E731
+        delivered = [_number(export.cell(r, "Numbers delivered")) for _, r in kept]
+        years = [y for _, r in kept for y in _years(export.cell(r, "Delivery year"))]
+        values = [_number(export.cell(r, "TIV delivery values")) for _, r in kept]
+        uncertain = []
+        if _truthy(c("Order date is estimate")):
+            uncertain.append("order_year")
+        if any(_truthy(export.cell(r, "Numbers delivered is estimate")) for _, r in kept):
+            uncertain.append("number_delivered")
+        if any(_truthy(export.cell(r, "Delivery year is estimate")) for _, r in kept):
+            uncertain.append("delivery_years")
+        deals.append(Deal(
+            rows=kept, supplier=c("Supplier"), recipient=c("Recipient"), designation=c("Designation"),
+            description=c("Description"), armament_category=c("Armament category"), deal_id=deal_id,
+            order_year=_year(c("Order date")), number_delivered=_sum(delivered),
+            delivery_years=sorted(set(years), key=lambda y: (not isinstance(y, int), str(y))),
+            uncertain=uncertain, status=c("Status"),
+            tiv={"per_unit": _number(c("TIV deal unit")), "delivered": _sum(values)},
+            extra={key: value for key, value in (("sipri_estimate", c("SIPRI estimate")),
+                                                 ("local_production", c("Local production"))) if value},
+        ))
+    return deals, rejects
+
+
+def _sum(values: list) -> int | float | None:
+    numbers = [v for v in values if isinstance(v, (int, float))]
+    if not numbers:
+        return None
+    total = sum(numbers)
+    return round(total, 6) if isinstance(total, float) else total
+
+
+def deals_of(export: Export) -> tuple[list[Deal], list[Reject]]:
+    """The deals of an export (per-delivery rows merged), and the rows that are not a usable deal."""
+    if export.layout is PER_DELIVERY:
+        return _per_delivery_deals(export)
+    return _trade_register_deals(export)
+
+
+# -- places --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Party:
+    """A supplier or recipient: the actor's name on the route and the place it is drawn at."""
+
+    actor: str
+    place: str
+
+
+class Countries:
+    """SIPRI's names of states, territories and non-state actors, and the country-level place of each."""
+
+    def __init__(self, places: list[dict], names: dict[str, dict]) -> None:
+        self.places = {p["id"]: p for p in places}
+        self.names = names
+        self._index: dict[str, str] = {}
+        for place in places:
+            for name in (place["name"], *place.get("aliases", ())):
+                self._index.setdefault(normalise(name), place["id"])
+        for name, entry in names.items():
+            if "place" in entry and "actor" not in entry:
+                self._index.setdefault(normalise(name), entry["place"])
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Countries":
+        path = Path(path) if path else paths.data_dir() / "geo" / "sipri-countries.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return cls(doc["places"], doc["names"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DataFileError(f"cannot read the table of SIPRI country names: {exc}", path=path) from None
+
+    def party(self, name: str, role: str) -> Party | str:
+        """The actor and place a SIPRI name stands for, or why it has none (a reject reason)."""
+        name = name.strip()
+        if not name:
+            return f"{role} is empty"
+        entry = self.names.get(name)
+        if entry is not None:
+            if "reject" in entry:
+                return f"{role} {entry['reject']}"
+            return Party(entry.get("actor") or name, entry["place"])
+        place = self._index.get(normalise(name))
+        if place:
+            return Party(name, place)
+        if name.endswith("**"):
+            return f"{role} is a multinational organisation ({name.rstrip('*').strip()}), not a place"
+        if name.endswith("*"):
+            return self._non_state(name, role)
+        return f"{role} {name!r} has no place (add it to data/geo/sipri-countries.json)"
+
+    def _non_state(self, name: str, role: str) -> Party | str:
+        bare = name.rstrip("*").strip()
+        match = re.match(r"^(.*?)\s*\(([^()]*)\)$", bare)
+        if match:
+            for where in reversed(match.group(2).split("/")):
+                place = self._index.get(normalise(where))
+                if place:
+                    return Party(match.group(1).strip() or bare, place)
+        else:
+            key = normalise(bare)
+            prefixes = [k for k in self._index if len(k) >= 4 and key.startswith(k)]
+            if prefixes:
+                return Party(bare, self._index[max(prefixes, key=len)])
+        return f"{role} {name!r} is a non-state actor in no known country (add it to data/geo/sipri-countries.json)"
+
+    def feature(self, place_id: str) -> dict:
+        p = self.places[place_id]
+        return {"type": "Feature", "id": p["id"],
+                "properties": {"name": p["name"], "aliases": list(p.get("aliases", ())), "country": p["country"],
+                               "kind": p.get("kind", "country"), "drawn_at": p.get("point")},
+                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}}
+
+
+# -- weapon systems ------------------------------------------------------------------------------
+# Matched in order against SIPRI's weapon description (lower case); the first match decides.
+_CATEGORY_RULES = [(re.compile(pattern), category) for pattern, category in (
+    (r"\b(drones?|ugv)\b|loitering munition", "drones"),
+    (r"\bengines?\b|turbofan|turbojet|turboprop|turboshaft|gas turbine|reactor", "engines"),
+    (r"(?<!anti-)radar|sonar|electro-optical|satellite|search system|reconnaissance system|intelligence system"
+     r"|surveillance system|fire-control system", "sensors"),
+    (r"(aircraft|helicopter|airship)$", "aircraft"),
+    (r"(ship|boat|craft|submarine|frigate|corvette|(?<!tank )destroyer|cruiser|(?<!personnel )carrier"
+     r"|minesweeper|minehunter|minelayer|tug|tanker|icebreaker|gunboat)$", "ships"),
+    (r"anti-ballistic|surface-to-air|anti-aircraft|air-defence|air defence", "air-defence"),
+    (r"anti-tank", "anti-tank"),
+    (r"^(submarine-launched )?ballistic missile|^surface-to-surface missile|^short-range ballistic",
+     "ballistic-missiles"),
+    (r"torpedo|naval mine|\bmines?\b|depth charge|anti-submarine (rocket launcher|mortar)|naval gun"
+     r"|naval multiple rocket", "naval-weapons"),
+    (r"coastal defence system|missile", "missiles"),
+    (r"bomb|guided shell|munition", "munitions"),
+    (r"rocket|\bguns?\b|howitzer|mortar|coastal defence|artillery", "artillery-rockets"),
+    (r"tank|armou?red|vehicle|personnel carrier|\bapc\b|\bifv\b", "armour-vehicles"),
+    (r"air refuel", "aircraft"),
+)]
+# SIPRI's armament categories (per-delivery layout), used when the description says nothing known.
+ARMAMENT_CATEGORIES = {
+    "aircraft": "aircraft", "airdefencesystems": "air-defence", "antisubmarinewarfare": "naval-weapons",
+    "armouredvehicles": "armour-vehicles", "artillery": "artillery-rockets", "engines": "engines",
+    "missiles": "missiles", "navalweapons": "naval-weapons", "satellites": "sensors", "sensors": "sensors",
+    "ships": "ships", "other": "other",
+}
+# Categories of platforms: a designation shared with a bundled weapon of another category is another thing
+# (SIPRI's "Osa" patrol boat is not an Osa missile), so it is not mapped to the bundled system.
+_PLATFORMS = {"aircraft", "ships", "engines", "sensors", "armour-vehicles"}
+_CALIBRE = re.compile(r"\s+\d+(\.\d+)?\s*mm$", re.IGNORECASE)
+# SIPRI designations of systems that the bundled taxonomy groups as a family under other names, so that
+# `--weapon Scud` finds SIPRI's "R-17 Elbrus" too.
+SIPRI_FAMILIES = {normalise(designation): family for designation, family in (
+    ("R-17 Elbrus", "scud"), ("R-17", "scud"), ("R-17E", "scud"), ("R-300", "scud"), ("Scud", "scud"),
+    ("Scud-B", "scud"), ("Scud-C", "scud"), ("Hwasong-5", "scud"), ("Hwasong-6", "scud"),
+)}
+_GENERIC_WORDS = {"mk", "block", "tel", "type", "sea", "super", "patrol", "version", "apc", "ifv", "sp", "mod",
+                  "class", "new", "light", "heavy", "mobile", "naval", "land", "air", "launcher", "system"}
+
+
+def category_of(description: str, armament_category: str = "") -> str:
+    """The weapon category for SIPRI's weapon description, or its armament category, else `other`."""
+    text = re.sub(r"\s+(turret|chassis)$", "", description.strip().lower())
+    for pattern, category in _CATEGORY_RULES:
+        if pattern.search(text):
+            return category
+    return ARMAMENT_CATEGORIES.get(normalise(armament_category), "other")
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:120].strip("-")
+
+
+class _WeaponPlan:
+    """Which weapon system ids each (designation, category) gets: a bundled one, or one of the dataset's own."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self._known: dict[str, str] = {}
+        self._category: dict[str, str] = {}
+        for system in taxonomy:
+            self._category[system["id"]] = system.get("category", "other")
+            for name in (system["id"], system.get("name", ""), *system.get("aliases", [])):
+                key = normalise(name)
+                if key:
+                    self._known.setdefault(key, system["id"])
+        self._spellings: dict[str, Counter] = {}
+        self._descriptions: dict[tuple[str, str], Counter] = {}
+        self.ids: dict[tuple[str, str], list[str]] = {}
+        self.systems: list[dict] = []
+
+    def add(self, designation: str, category: str, description: str) -> tuple[str, str]:
+        key = normalise(designation) or designation
+        self._spellings.setdefault(key, Counter())[designation] += 1
+        self._descriptions.setdefault((key, category), Counter())[description] += 1
+        return key, category
+
+    def _lookup(self, text: str, category: str) -> str | None:
+        for candidate in dict.fromkeys((text, _CALIBRE.sub("", text))):
+            weapon_id = self._known.get(normalise(candidate))
+            if weapon_id and self._compatible(category, weapon_id):
+                return weapon_id
+        return None
+
+    def _compatible(self, category: str, weapon_id: str) -> bool:
+        known = self._category.get(weapon_id, "other")
+        return known == category or (known not in _PLATFORMS and category not in _PLATFORMS)
+
+    def _bundled(self, designation: str, category: str) -> list[str]:
+        whole = self._lookup(designation, category)
+        if whole:
+            return [whole]
+        parts = [p for p in re.split(r"\s*/\s*", designation) if p.strip()]
+        found: list[str] = []
+        for part in parts:
+            weapon_id = self._lookup(part, category) or self._by_word(part, category)
+            if weapon_id is None:
+                return []
+            found.append(weapon_id)
+        return list(dict.fromkeys(found))
+
+    def _by_word(self, text: str, category: str) -> str | None:
+        """A bundled system named by one word of a longer designation ("R-17 Elbrus" -> R-17), if only one is."""
+        words = _CALIBRE.sub("", text).split()
+        if len(words) < 2:
+            return None
+        found = {self._lookup(w, category) for w in words
+                 if len(normalise(w)) >= 3 and normalise(w) not in _GENERIC_WORDS}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+
+    def plan(self) -> None:
+        """Decide every id: bundled systems first, then one system of the dataset's own per designation and category."""
+        taken_ids = set(self._category)
+        taken_names = set(self._known)
+        own: dict[str, list[str]] = {}
+        for (key, category) in self._descriptions:
+            spelling = self._spellings[key].most_common(1)[0][0]
+            bundled = self._bundled(spelling, category)
+            if bundled:
+                self.ids[(key, category)] = bundled
+            else:
+                own.setdefault(key, []).append(category)
+        for key, categories in own.items():
+            spelling = self._spellings[key].most_common(1)[0][0]
+            shared = len(categories) > 1 or key in taken_names
+            for category in categories:
+                description = self._descriptions[(key, category)].most_common(1)[0][0]
+                base = f"sipri-{_slug(spelling) or hashlib.sha1(key.encode()).hexdigest()[:8]}"
+                weapon_id = f"{base}-{category}" if shared else base
+                name = f"{spelling} ({description})" if shared and description else spelling
+                if shared and not description:
+                    name = f"{spelling} ({category})"
+                weapon_id = _unique(weapon_id, taken_ids)
+                if normalise(name) in taken_names:
+                    name = f"{name} [{weapon_id}]"
+                taken_ids.add(weapon_id)
+                taken_names.update({normalise(name), normalise(weapon_id)})
+                system = {"id": weapon_id, "name": name, "aliases": [], "category": category}
+                if description:
+                    system["description"] = f"SIPRI: {description}"
+                family = SIPRI_FAMILIES.get(normalise(_CALIBRE.sub("", spelling)))
+                if family is None and shared and key not in self._known:
+                    family = spelling
+                if family:
+                    system["family"] = family
+                self.systems.append(system)
+                self.ids[(key, category)] = [weapon_id]
+        self.systems.sort(key=lambda s: s["id"])
+
+
+def _unique(candidate: str, taken: set[str]) -> str:
+    if candidate not in taken:
+        return candidate
+    n = 2
+    while f"{candidate}-{n}" in taken:
+        n += 1
+    return f"{candidate}-{n}"
+
+
+# -- routes --------------------------------------------------------------------------------------
+def _figure(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _span(years: list) -> str:
+    numbers = sorted(y for y in years if isinstance(y, int))
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return f"{numbers[0]}-{numbers[-1]}"
+
+
+def _summary(deal: Deal, supplier: str, recipient: str) -> str:
+    """A plain sentence of what SIPRI lists, for deals without comments."""
+    what = deal.designation + (f" ({deal.description})" if deal.description and deal.designation else deal.description)
+    count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
+    if "number_ordered" in deal.uncertain and count:
+        count = f"about {count}"
+    when = f" in {deal.order_year}" if deal.order_year is not None else ""
+    if "order_year" in deal.uncertain and when:
+        when = f" in about {deal.order_year}"
+    text = f"SIPRI lists an order by {recipient} from {supplier} of {count}{what}{when}"
+    if deal.delivery_years or deal.number_delivered:
+        delivered = _figure(deal.number_delivered) if deal.number_delivered is not None else "some"
+        years = _span(deal.delivery_years)
+        text += f"; delivered: {delivered}" + (f" in {years}" if years else "")
+    else:
+        text += "; no deliveries listed"
+    return text + "."
+
+
+def _period(deal: Deal) -> dict:
+    years = [y for y in deal.delivery_years if isinstance(y, int) and 1800 <= y <= 2100]
+    order = deal.order_year if isinstance(deal.order_year, int) and 1800 <= deal.order_year <= 2100 else None
+    starts = [y for y in (order, min(years, default=None)) if y is not None]
+    start = min(starts) if starts else None
+    end = max(years) if years else None
+    return {"start": start, "end": end}
+
+
+def _line(a: tuple[float, float], b: tuple[float, float]) -> dict:
+    """A great-circle line from a to b, split where it crosses the antimeridian (RFC 7946, 3.1.9)."""
+    geometry = _arc(a, b)
+    if geometry["type"] == "LineString":
+        return {"type": "LineString", "coordinates": [p[:] for p in geometry["coordinates"]]}
+    return {"type": "MultiLineString", "coordinates": [[p[:] for p in line] for line in geometry["coordinates"]]}
+
+
+@functools.lru_cache(maxsize=8192)
+def _arc(a: tuple[float, float], b: tuple[float, float]) -> dict:
+    parts = split_antimeridian(unwrap(great_circle(a, b, step_km=ARC_STEP_KM)))
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
+
+
+def _sipri_properties(deal: Deal, supplier: Party, recipient: Party) -> dict:
+    """SIPRI's own figures for a deal; its names of supplier and recipient where the route shows others."""
+    sipri = {
+        "designation": deal.designation, "description": deal.description,
+        "order_year": deal.order_year, "number_ordered": deal.number_ordered,
+        "number_delivered": deal.number_delivered, "delivery_years": deal.delivery_years,
+        "uncertain": deal.uncertain, "status": deal.status or None,
+        "tiv": deal.tiv,
+    }
+    names = {role: name for role, name, party in (("supplier", deal.supplier, supplier),
+                                                   ("recipient", deal.recipient, recipient)) if name != party.actor}
+    sipri = {**({"deal_id": deal.deal_id} if deal.deal_id is not None else {}), **names, **sipri}
+    if deal.armament_category:
+        sipri["armament_category"] = deal.armament_category
+    sipri.update(deal.extra)
+    return sipri
+
+
+def _route_id(deal: Deal, taken: set[str]) -> str:
+    """`sipri-deal-<SIPRI id>`, or `sipri-<hash of the deal's identity>` for the trade register (stable on reimport)."""
+    if deal.deal_id is not None:
+        base = f"sipri-deal-{_slug(deal.deal_id) or hashlib.sha1(deal.deal_id.encode()).hexdigest()[:10]}"
+    else:
+        identity = "\x1f".join(str(v) for v in (deal.supplier, deal.recipient, deal.order_year, deal.designation,
+                                                 deal.description, deal.number_ordered))
+        base = f"sipri-{hashlib.sha1(identity.encode('utf-8')).hexdigest()[:10]}"
+    route_id = _unique(base, taken)
+    taken.add(route_id)
+    return route_id
+
+
+# SIPRI's `?` marks uncertain figures, not doubt that the deal exists; its comments say when the supplier
+# or recipient itself is in doubt ("Supplier uncertain", "supplier possibly Iran"), and then the claim
+# that this route existed is only possibly true (Admiralty 3) rather than probably true (2).
+_DOUBTED_PARTY = re.compile(
+    r"\b(supplier|recipient)s?\b[^;]{0,40}?\b(uncertain|unclear|unconfirmed|possibly|probably)\b"
+    r"|\b(uncertain|possibly|probably)\b[^;]{0,20}?\b(supplier|recipient)s?\b", re.IGNORECASE)
+
+
+def _route(deal: Deal, route_id: str, supplier: Party, recipient: Party, weapons: list[str],
+           countries: Countries) -> dict:
+    a, b = countries.places[supplier.place], countries.places[recipient.place]
+    summary = _summary(deal, supplier.actor, recipient.actor)
+    count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
+    year = f" ({deal.order_year})" if deal.order_year is not None else ""
+    props = {
+        "name": f"{supplier.actor} → {recipient.actor}: {count}{deal.designation or deal.description}{year}",
+        "kind": "arms",
+        "waypoints": [supplier.place, recipient.place],
+        "legs": [{"mode": "unknown", "geometry": "great-circle"}],
+        "weapons": weapons,
+        "supplier": supplier.actor,
+        "recipient": recipient.actor,
+        "period": _period(deal),
+        "status": "reported",
+    }
+    if deal.delivery_years or (isinstance(deal.number_delivered, (int, float)) and deal.number_delivered > 0):
+        props["outcome"] = "delivered"
+    props["evidence"] = [{"source": SOURCE_ID, "claim": deal.comments or summary, "stance": "supports",
+                          "credibility": 3 if _DOUBTED_PARTY.search(deal.comments) else 2}]
+    if deal.comments:
+        props["notes"] = summary
+    props["sipri"] = _sipri_properties(deal, supplier, recipient)
+    return {"type": "Feature", "id": route_id, "properties": props,
+            "geometry": _line((a["lon"], a["lat"]), (b["lon"], b["lat"]))}
+
+
+@dataclass
+class ImportResult:
+    """What an import made: the dataset, the deals it could not map, and what was read."""
+
+    dataset: dict
+    rejects: list[Reject]
+    export: Export
+    deals: int
+    own_weapons: int
+    output: Path | None = None
+    rejects_path: Path | None = None
+    bytes_written: int = 0
+    seconds: float = 0.0
+
+    @property
+    def routes(self) -> int:
+        return len(self.dataset["features"])
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(len(r.rows) for r in self.rejects)
+
+    def reject_counts(self) -> list[tuple[str, int]]:
+        """Rejected rows by reason, most frequent first."""
+        counts = Counter()
+        for reject in self.rejects:
+            counts[reject.reason] += len(reject.rows)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Countries | None = None,
+            progress: Progress | None = None) -> ImportResult:
+    """Turn an export into a dataset: one route per deal, and a `Reject` for every deal that cannot be mapped.
+
+    `progress(done, total)` is called as deals are mapped.
+    """
+    taxonomy = taxonomy if taxonomy is not None else Taxonomy.load()
+    countries = countries if countries is not None else Countries.load()
+    deals, rejects = deals_of(export)
+    weapons = _WeaponPlan(taxonomy)
+    mapped: list[tuple[Deal, Party, Party, tuple[str, str]]] = []
+    for deal in deals:
+        supplier = countries.party(deal.supplier, "supplier")
+        recipient = countries.party(deal.recipient, "recipient")
+        designation = deal.designation or deal.description
+        reason = "; ".join(p for p in (supplier, recipient) if isinstance(p, str)) or None
+        if reason is None and not designation:
+            reason = "no weapon designation or description"
+        if reason is not None:
+            rejects.append(Reject(deal.rows, reason))
+            continue
+        key = weapons.add(designation, category_of(deal.description, deal.armament_category), deal.description)
+        mapped.append((deal, supplier, recipient, key))
+    weapons.plan()
+    total = len(mapped)
+    features, taken, used_places = [], set(), set()
+    for done, (deal, supplier, recipient, key) in enumerate(mapped, start=1):
+        features.append(_route(deal, _route_id(deal, taken), supplier, recipient, weapons.ids[key], countries))
+        used_places.update((supplier.place, recipient.place))
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total)
+    if progress and total == 0:
+        progress(0, 0)
+    rejects.sort(key=lambda r: r.rows[0][0])
+    source = dict(SOURCE, published=export.generated)
+    dataset = {
+        "type": "FeatureCollection",
+        "name": f"SIPRI Arms Transfers Database ({export.layout.name} export {export.path.name}"
+                + (f", generated {export.generated}" if export.generated else "") + ")",
+        "sipri_import": {"file": export.path.name, "layout": export.layout.name, "encoding": export.encoding,
+                         "generated": export.generated, "rows": len(export.rows), "deals": len(deals),
+                         "routes": len(features), "rejected_rows": sum(len(r.rows) for r in rejects)},
+        "sources": {SOURCE_ID: source},
+        "weapons": weapons.systems,
+        "places": [countries.feature(p) for p in sorted(used_places)],
+        "features": features,
+    }
+    return ImportResult(dataset, rejects, export, len(deals), len(weapons.systems))
+
+
+def dumps(dataset: dict) -> str:
+    """The dataset as GeoJSON text: collection members first, then one route (or place, weapon) per line."""
+    parts = ["{"]
+    members = list(dataset.items())
+    for index, (name, value) in enumerate(members):
+        comma = "," if index < len(members) - 1 else ""
+        if isinstance(value, list) and name in ("features", "places", "weapons"):
+            items = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in value]
+            body = ",\n".join(items)
+            parts.append(f"{json.dumps(name)}: [\n{body}\n]{comma}" if items else f"{json.dumps(name)}: []{comma}")
+        else:
+            parts.append(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    parts.append("}")
+    return "\n".join(parts) + "\n"
+
+
+def rejects_csv(result: ImportResult) -> str:
+    """The rejected rows as CSV: the export's own header plus a `reason` column, then every row of every reject."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*result.export.header, "reason"])
+    for reject in result.rejects:
+        for _, row in reject.rows:
+            writer.writerow([*row, reject.reason])
+    return buffer.getvalue()
+
+
+def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxonomy: Taxonomy | None = None,
+                 countries: Countries | None = None, progress: Progress | None = None) -> ImportResult:
+    """Read a SIPRI CSV export, map every deal, and write the dataset (and the rejected rows, when asked).
+
+    Raises `RoutesError` for an unreadable file or an unknown layout, and when no deal could be mapped
+    (after writing the rejected rows). Files are written whole or not at all.
+    """
+    started = time.perf_counter()
+    path, output = Path(path), Path(output)
+    rejects = Path(rejects) if rejects is not None else None
+    for target, option in ((output, "--output"), (rejects, "--rejects")):
+        if target is not None and target.exists() and target.resolve() == path.resolve():
+            raise RoutesError(f"{option} would overwrite the SIPRI export itself; choose another file", path=target)
+    if rejects is not None and output.resolve() == rejects.resolve():
+        raise RoutesError("--output and --rejects name the same file; choose two files", path=output)
+    result = convert(read_export(path), taxonomy=taxonomy, countries=countries, progress=progress)
+    if rejects is not None:
+        write_atomic(rejects, rejects_csv(result))
+        result.rejects_path = rejects
+    if not result.routes:
+        raise RoutesError(f"no deal could be mapped ({result.rejected_rows} rows rejected"
+                          + (f"; see {rejects}" if rejects else "; run again with --rejects FILE to see why") + ")",
+                          path=path)
+    text = dumps(result.dataset)
+    write_atomic(output, text)
+    result.output = output
+    result.bytes_written = len(text.encode("utf-8"))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def describe(result: ImportResult) -> tuple[str, list[str]]:
+    """The summary line of an import, and the lines counting rejected deals by reason."""
+    size = f"{result.bytes_written / 2**20:.1f} MiB" if result.bytes_written >= 2**20 else \
+        f"{result.bytes_written / 2**10:.0f} KiB"
+    rows = len(result.export.rows)
+    read = f"{rows} deals" if result.export.layout is TRADE_REGISTER else f"{rows} rows ({result.deals} deals)"
+    summary = (f"wrote {result.output}: {result.routes} routes from {read} "
+               f"({result.export.layout.name} layout, {result.export.encoding}; "
+               f"{result.own_weapons} weapon systems and {len(result.dataset['places'])} places of its own; "
+               f"{size} in {result.seconds:.1f} s)")
+    if not result.rejects:
+        return summary, []
+    where = f"written to {result.rejects_path}" if result.rejects_path else \
+        "--rejects FILE writes them with their reasons"
+    lines = [f"rejected {result.rejected_rows} of {rows} rows ({where}):"]
+    width = len(str(result.reject_counts()[0][1]))
+    lines += [f"  {count:>{width}}  {reason}" for reason, count in result.reject_counts()]
+    return summary, lines
+
