@@ -1,4 +1,4 @@
-"""`arms-routes add`, `add-source` and `add-place`, and the examples of docs/adding-routes.md run as written."""
+"""`arms-routes add`, `add-source` and `add-place`, and the README's "Adding routes" examples run as written."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ import pytest
 from cli import app
 from conftest import ROOT, make_collection, make_route
 
-DOC = ROOT / "docs" / "adding-routes.md"
+README = ROOT / "README.md"
+
+
+def adding_routes_section() -> str:
+    """The README's "Adding routes" section, whose examples the tests run as written."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## Adding routes\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end >= 0 else None]
 ADD = ["add", "fx-new", "--via", "Fixture Nampo > Fixture Bandar Abbas > Fixture Port Sudan > Fixture Gaza",
        "--mode", "sea,sea,land", "--supplier", "North Korea", "--recipient", "Hamas", "--source", "fx-news",
        "--claim", "A new fixture claim.", "--weapon", "FX-7", "--since", "2014", "--status", "reported"]
@@ -209,7 +217,7 @@ def doc_sessions(text: str) -> list[tuple[str, list[str]]]:
 
 
 def test_the_adding_routes_doc_examples_run_as_written(runner, tmp_path, monkeypatch):
-    text = DOC.read_text(encoding="utf-8")
+    text = adding_routes_section()
     files, sessions = doc_files(text), doc_sessions(text)
     assert "hand-made.geojson" in files and len(sessions) >= 8
     assert {"add", "add-source", "add-place", "fmt", "validate"} <= {shlex.split(c)[1] for c, _ in sessions}
