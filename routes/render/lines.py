@@ -1,0 +1,331 @@
+"""The lines a map draws for its routes: one line per leg, continuous across the antimeridian,
+simplified, and offset sideways where routes share a corridor.
+
+All routes are handled together in flat numpy arrays (one row per vertex), not route by route, and
+simplified in one call to GEOS: 10,000 routes of some seventy vertices each take about a second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .. import model
+from ..dataset import Dataset
+from ..errors import RoutesError
+from ..geometry import EARTH_RADIUS_KM
+
+ROUND = 4  # decimals of a coordinate: about 10 m, plenty for a route map
+# Lines are simplified (Douglas-Peucker) to within this many degrees, about 2 km: a pixel or two
+# at the zoom a map opens with (7 at most), and routes are schematic lines anyway. It keeps 10,000
+# densified great-circle routes a third of their size; waypoints (the ends of legs) never move.
+SIMPLIFY_DEG = 0.02
+ARC_STEP_KM = 200.0  # vertex spacing of the great-circle legs drawn for routes without geometry
+CORRIDOR_SPACING_PX = 6.0  # distance between routes that share a leg (more than two line widths)
+CORRIDOR_MAX_SPREAD_PX = 36.0  # widest a bundle of routes on one corridor may get
+
+
+@dataclass
+class Leg:
+    """One drawn leg of a route: its line, evidence status and sideways offset in pixels.
+
+    `pair` is the (from, to) place ids when the line is known to be that leg; a route whose line
+    cannot be cut at its waypoints is drawn as one or more lines with pair None.
+    """
+
+    status: str
+    pair: tuple[str, str] | None
+    coords: list[list[float]] = field(default_factory=list)
+    offset: float = 0.0
+
+
+def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | None]:
+    """The legs to draw for every route of `dataset`, and the [[south, west], [north, east]] they span.
+
+    A route's own geometry is drawn when it has one, cut into legs at the vertices nearest its
+    waypoints; a route without geometry gets great-circle arcs between its waypoints (as
+    `routes.geometry.route_lines` draws it). A leg with its own status keeps it; the others take the
+    route's. Raises `RoutesError` for a route that cannot be drawn at all.
+    """
+    import numpy as np
+
+    plans = [_plan(route, dataset) for route in dataset.routes]
+    arcs = iter(_arcs([pair for plan in plans if plan.kind == "arcs" for pair in plan.pieces]))
+    pieces: list = []      # arrays of [lon, lat]: geometry parts, or great-circle legs
+    piece_route: list[int] = []
+    for r, plan in enumerate(plans):
+        if plan.kind == "arcs":
+            plan.pieces = [next(arcs) for _ in plan.pieces]
+        for piece in plan.pieces:
+            pieces.append(piece)
+            piece_route.append(r)
+    if not pieces:
+        return [[] for _ in plans], None
+
+    lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+    points = np.vstack(pieces)
+    if not np.isfinite(points).all():
+        bad = int(np.asarray(piece_route)[np.searchsorted(np.cumsum(lengths), np.flatnonzero(~np.isfinite(points).all(axis=1))[0], side="right")])
+        raise RoutesError("cannot draw the route: its geometry has a coordinate that is not a number",
+                          route_id=str(dataset.routes[bad].get("id")), field="geometry")
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    vertex_route = np.repeat(np.asarray(piece_route), lengths)
+    _unwrap(points, vertex_route)
+
+    # Pieces of one drawn route that meet end to start are one line (a geometry cut at ±180°).
+    ends = starts + lengths - 1
+    meets = np.zeros(len(pieces), dtype=bool)
+    if len(pieces) > 1:
+        meets[1:] = (np.asarray(piece_route[1:]) == np.asarray(piece_route[:-1])) & np.all(
+            np.abs(points[starts[1:]] - points[ends[:-1]]) < 1e-6, axis=1)
+
+    ranges: list[list[tuple[int, int]]] = [[] for _ in plans]  # per route: (first, last) vertex of each line
+    for p, r in enumerate(piece_route):
+        if plans[r].kind == "drawn" and meets[p] and ranges[r]:
+            ranges[r][-1] = (ranges[r][-1][0], int(ends[p]))
+        else:
+            ranges[r].append((int(starts[p]), int(ends[p])))
+
+    _cut_at_waypoints(points, plans, ranges)
+    drawn = _legs_of(plans, ranges)
+    coords, bounds = _simplified(points, [span for legs in ranges for span in legs])
+    flat = iter(coords)
+    for legs in drawn:
+        for leg in legs:
+            leg.coords = next(flat)
+    _corridor_offsets(drawn)
+    return drawn, bounds
+
+
+@dataclass
+class _Plan:
+    kind: str  # "arcs": one piece per leg; "drawn": the route's geometry, to be cut at the waypoints
+    waypoints: list
+    places: list
+    status: str
+    leg_statuses: list[str]
+    pieces: list  # arrays of [lon, lat]; for "arcs", first the (from, to) positions of each leg
+    split: bool = True
+
+
+def _plan(route: dict, dataset: Dataset) -> _Plan:
+    import numpy as np
+
+    p = model.props(route)
+    route_id = str(route.get("id"))
+    waypoints = list(p.get("waypoints") or [])
+    places = [dataset.place(w) if isinstance(w, str) else None for w in waypoints]
+    status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
+    leg_props = [leg if isinstance(leg, dict) else {} for leg in p.get("legs") or []]
+    leg_statuses = [(leg_props[i].get("status") if i < len(leg_props) else None) for i in range(max(0, len(waypoints) - 1))]
+    leg_statuses = [s if s in model.STATUS_RANK else status for s in leg_statuses]
+
+    geometry = route.get("geometry")
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind in ("LineString", "MultiLineString"):
+        parts = [geometry.get("coordinates")] if kind == "LineString" else geometry.get("coordinates") or []
+        pieces = []
+        for part in parts:
+            try:
+                line = np.asarray(part, dtype=float)[:, :2]
+            except (ValueError, IndexError, TypeError):
+                continue
+            if len(line) >= 2:
+                pieces.append(line)
+        if not pieces:
+            raise RoutesError("cannot draw the route: its geometry has no line", route_id=route_id, field="geometry")
+        return _Plan("drawn", waypoints, places, status, leg_statuses, pieces)
+
+    missing = [str(w) for w, place in zip(waypoints, places) if place is None]
+    if missing or len(places) < 2:
+        raise RoutesError(f"cannot draw the route: no coordinates for waypoint(s) {', '.join(missing) or '(none)'}",
+                          route_id=route_id, field="properties.waypoints")
+    pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(places, places[1:])]
+    return _Plan("arcs", waypoints, places, status, leg_statuses, pairs)
+
+
+def _arcs(pairs: list) -> list:
+    """Great-circle arcs between pairs of [lon, lat] positions, all computed at once; each an array of
+    [lon, lat] with a vertex about every ARC_STEP_KM, ends exact (as `routes.geometry.great_circle`).
+    """
+    import numpy as np
+
+    if not pairs:
+        return []
+    ends = np.asarray(pairs, dtype=float).reshape(-1, 4)
+    lon1, lat1, lon2, lat2 = np.radians(ends).T
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    flat = (d == 0) | (np.sin(d) == 0)
+    steps = np.where(flat, 1, np.maximum(1, (d * EARTH_RADIUS_KM / ARC_STEP_KM).astype(np.int64)))
+    count = steps + 1
+    arc = np.repeat(np.arange(len(steps)), count)
+    f = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / steps[arc]
+    dd = np.where(flat, 1.0, d)[arc]
+    s1 = np.where(flat[arc], 1 - f, np.sin((1 - f) * dd) / np.sin(dd))
+    s2 = np.where(flat[arc], f, np.sin(f * dd) / np.sin(dd))
+    x = s1 * np.cos(lat1[arc]) * np.cos(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.cos(lon2[arc])
+    y = s1 * np.cos(lat1[arc]) * np.sin(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.sin(lon2[arc])
+    z = s1 * np.sin(lat1[arc]) + s2 * np.sin(lat2[arc])
+    points = np.column_stack([np.degrees(np.arctan2(y, x)), np.degrees(np.arctan2(z, np.hypot(x, y)))])
+    last = np.cumsum(count) - 1
+    points[last - steps] = ends[:, :2]
+    points[last] = ends[:, 2:]
+    return np.split(points, np.cumsum(count)[:-1])
+
+
+def _unwrap(points, vertex_route) -> None:
+    """Shift longitudes by 360° where a route crosses the antimeridian, so it does not streak across the map.
+
+    Each route's first point keeps its longitude; every later one is moved next to the one before
+    it, across legs and parts, so a route stays one connected line (Leaflet draws longitudes beyond ±180).
+    """
+    import numpy as np
+
+    if len(points) < 2:
+        return
+    jump = np.diff(points[:, 0])
+    step = np.where(vertex_route[1:] == vertex_route[:-1], -360.0 * np.round(jump / 360.0), 0.0)
+    if not step.any():
+        return
+    shift = np.concatenate([[0.0], np.cumsum(step)])
+    first = np.concatenate([[True], vertex_route[1:] != vertex_route[:-1]])
+    base = np.maximum.accumulate(np.where(first, np.arange(len(points)), 0))
+    points[:, 0] += shift - shift[base]
+
+
+def _cut_at_waypoints(points, plans: list[_Plan], ranges: list[list[tuple[int, int]]]) -> None:
+    """Cut each drawn route that is one line into legs at the vertices nearest its inner waypoints.
+
+    A route whose line cannot be cut (parts with gaps, unknown places, waypoints out of order along
+    the line) stays as drawn and is marked not split.
+    """
+    import numpy as np
+
+    todo = []  # (route, first, last, inner waypoint coordinates)
+    for r, plan in enumerate(plans):
+        if plan.kind != "drawn":
+            continue
+        if len(ranges[r]) != 1 or any(p is None for p in plan.places) or len(plan.places) < 2:
+            plan.split = False
+            continue
+        first, last = ranges[r][0]
+        inner = [(p.lon, p.lat) for p in plan.places[1:-1]]
+        if inner and last - first < len(inner) + 1:
+            plan.split = False
+            continue
+        if inner:
+            todo.append((r, first, last, inner))
+    if not todo:
+        return
+
+    # One row per (inner waypoint, candidate vertex): every vertex strictly inside the route's line.
+    wp_route, wp_lon, wp_lat, lo, count = [], [], [], [], []
+    for r, first, last, inner in todo:
+        for lon, lat in inner:
+            wp_route.append(r)
+            wp_lon.append(lon)
+            wp_lat.append(lat)
+            lo.append(first + 1)
+            count.append(last - first - 1)
+    count_a = np.asarray(count)
+    group = np.repeat(np.arange(len(count)), count_a)
+    offsets = np.arange(group.size) - np.repeat(np.cumsum(count_a) - count_a, count_a)
+    vertex = np.repeat(np.asarray(lo), count_a) + offsets
+    lon = np.asarray(wp_lon)[group]
+    lat = np.asarray(wp_lat)[group]
+    gap = (points[vertex, 0] - lon + 180.0) % 360.0 - 180.0
+    distance = np.cos(np.radians(lat)) ** 2 * gap ** 2 + (points[vertex, 1] - lat) ** 2
+    # the nearest vertex of each group: the first place where the distance equals the group's minimum
+    group_start = np.cumsum(count_a) - count_a
+    smallest = np.minimum.reduceat(distance, group_start)
+    hits = np.flatnonzero(distance == np.repeat(smallest, count_a))
+    nearest = vertex[hits[np.searchsorted(hits, group_start)]].tolist()
+
+    k = 0
+    for r, first, last, inner in todo:
+        cuts = nearest[k:k + len(inner)]
+        k += len(inner)
+        if any(b <= a for a, b in zip(cuts, cuts[1:])):
+            cuts = _nearest_in_order(points, first, last, inner)
+        if cuts is None:
+            plans[r].split = False
+            continue
+        bounds = [first, *cuts, last]
+        ranges[r] = [(a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _nearest_in_order(points, first: int, last: int, inner: list[tuple[float, float]]) -> list[int] | None:
+    """Cut vertices for waypoints whose nearest vertices are out of order: each after the one before."""
+    import numpy as np
+
+    cuts, start = [], first + 1
+    for lon, lat in inner:
+        if start >= last:
+            return None
+        candidates = points[start:last]
+        gap = (candidates[:, 0] - lon + 180.0) % 360.0 - 180.0
+        distance = math.cos(math.radians(lat)) ** 2 * gap ** 2 + (candidates[:, 1] - lat) ** 2
+        cuts.append(start + int(np.argmin(distance)))
+        start = cuts[-1] + 1
+    return cuts
+
+
+def _legs_of(plans: list[_Plan], ranges: list[list[tuple[int, int]]]) -> list[list[Leg]]:
+    drawn = []
+    for plan, spans in zip(plans, ranges):
+        if plan.split and len(spans) == len(plan.waypoints) - 1:
+            drawn.append([Leg(plan.leg_statuses[i], (plan.waypoints[i], plan.waypoints[i + 1]))
+                          for i in range(len(spans))])
+        else:
+            drawn.append([Leg(plan.status, None) for _ in spans])
+    return drawn
+
+
+def _simplified(points, spans: list[tuple[int, int]]) -> tuple[list[list[list[float]]], list[list[float]]]:
+    """Every span of vertices as a simplified line of rounded [lon, lat], and the bounds of them all."""
+    import numpy as np
+    import shapely
+
+    first = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
+    count = np.fromiter((b - a + 1 for a, b in spans), dtype=np.int64, count=len(spans))
+    index = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    lines = shapely.linestrings(points[index], indices=np.repeat(np.arange(len(spans)), count))
+    simple = shapely.simplify(lines, SIMPLIFY_DEG, preserve_topology=False)
+    kept = shapely.get_num_coordinates(simple)
+    simple = np.where(kept >= 2, simple, lines)  # a line simplified to nothing is drawn as it was
+    out, owner = shapely.get_coordinates(simple, return_index=True)
+    out = np.round(out, ROUND)
+    south, west = out.min(axis=0)[::-1].tolist()
+    north, east = out.max(axis=0)[::-1].tolist()
+    # Unwrapped routes may reach past ±180°; the view opens on one world, not on several side by side.
+    west, east = max(west, -180.0), min(east, 180.0)
+    flat = out.tolist()
+    ends = np.cumsum(np.bincount(owner, minlength=len(spans))).tolist()
+    coords, start = [], 0
+    for end in ends:
+        coords.append(flat[start:end])
+        start = end
+    return coords, [[south, west], [north, east]]
+
+
+def _corridor_offsets(drawn: list[list[Leg]]) -> None:
+    """Give every leg a sideways offset in pixels, so routes that share a leg (same two places) stay apart.
+
+    Routes on one corridor are spread symmetrically around it, in the order of the data; the sign
+    is taken against one fixed direction of the corridor, so routes going opposite ways spread too.
+    """
+    members: dict[tuple, list[Leg]] = defaultdict(list)
+    for legs in drawn:
+        for leg in legs:
+            if leg.pair and leg.pair[0] != leg.pair[1]:
+                members[tuple(sorted(leg.pair))].append(leg)
+    for key, group in members.items():
+        n = len(group)
+        if n < 2:
+            continue
+        spacing = min(CORRIDOR_SPACING_PX, CORRIDOR_MAX_SPREAD_PX / (n - 1))
+        for k, leg in enumerate(group):
+            sign = 1.0 if leg.pair == key else -1.0
+            leg.offset = round(sign * (k - (n - 1) / 2) * spacing, 2)

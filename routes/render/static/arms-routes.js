@@ -1,0 +1,591 @@
+/* arms-routes: draws the routes of a map from its JSON payload (made by routes/render/payload.py).
+ *
+ * window.armsRoutesDraw(map, dataElementId) draws one map and returns, and keeps as
+ * window.armsRoutes[id of the map's element], an object for tests and other Leaflet plugins:
+ *   id             the id of the map's element
+ *   map            the L.Map
+ *   data           the payload
+ *   layers         {category: L.GeoJSON}   one overlay per weapon category, holding its routes
+ *   routeLayers    {routeId: layer}        ONE layer per route: an L.Polyline (a RouteLine) when all
+ *                                          its legs share one evidence status, else an L.FeatureGroup
+ *                                          with one RouteLine per status. Count routes here, not paths.
+ *   waypoints      L.FeatureGroup of waypoint markers (and place labels on small maps)
+ *   interdictions  L.FeatureGroup of markers where shipments were stopped
+ *   control        the L.control.layers that toggles the overlays
+ *   routePoint(id) a container point {x, y} on the drawn line of a route
+ *
+ * Every text from the data goes on the page through textContent, never as HTML; only http(s)
+ * URLs become links. The one place Leaflet wants HTML (layer control names) gets escaped text.
+ */
+(function () {
+  "use strict";
+
+  var ARROW_MIN_LEG_PX = 40;     // legs shorter than this on screen get no arrowhead
+  // Set from the payload's "style" (routes/style.py), shared with static images and reports.
+  var ROUTE_WEIGHT = 3, DISPUTED_COLOUR = "#d01c8b", STOP_COLOUR = "#000000";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function httpUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
+  }
+
+  // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker --
+  var RouteLine = null, StopMarker = null;
+
+  function shiftRing(ring, distance) {
+    var n = ring.length, shifted = new Array(n), i, a, b, dx, dy, len;
+    for (i = 0; i < n; i++) {
+      a = ring[Math.max(i - 1, 0)];
+      b = ring[Math.min(i + 1, n - 1)];
+      dx = b.x - a.x; dy = b.y - a.y;
+      len = Math.sqrt(dx * dx + dy * dy) || 1;
+      shifted[i] = new L.Point(ring[i].x - dy / len * distance, ring[i].y + dx / len * distance);
+    }
+    return shifted;
+  }
+
+  function arrowsFor(rings) {
+    // One arrowhead at the middle of each leg (a ring is a leg) long enough to carry one.
+    var arrows = [], r, ring, i, total, seg, target, walked, lengths;
+    for (r = 0; r < rings.length; r++) {
+      ring = rings[r];
+      lengths = [];
+      total = 0;
+      for (i = 1; i < ring.length; i++) {
+        seg = ring[i].distanceTo(ring[i - 1]);
+        lengths.push(seg);
+        total += seg;
+      }
+      if (total < ARROW_MIN_LEG_PX) { continue; }
+      target = total / 2;
+      walked = 0;
+      for (i = 0; i < lengths.length; i++) {
+        if (walked + lengths[i] >= target && lengths[i] > 0) {
+          var f = (target - walked) / lengths[i], a = ring[i], b = ring[i + 1];
+          arrows.push([a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, Math.atan2(b.y - a.y, b.x - a.x)]);
+          break;
+        }
+        walked += lengths[i];
+      }
+    }
+    return arrows;
+  }
+
+  function pointOnLongestSegment(rings, fraction) {
+    // A point along the longest segment of a route's drawn line: where a disputed route carries
+    // its "?" (a third of the way, clear of the arrowhead at the middle of the leg).
+    var best = null, bestLength = -1;
+    rings.forEach(function (ring) {
+      for (var i = 1; i < ring.length; i++) {
+        var d = ring[i].distanceTo(ring[i - 1]);
+        if (d > bestLength) { bestLength = d; best = ring[i - 1].add(ring[i].subtract(ring[i - 1]).multiplyBy(fraction)); }
+      }
+    });
+    return best;
+  }
+
+  function drawDisputedBadge(ctx, p) {
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+    ctx.fillStyle = "#ffffff";
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = DISPUTED_COLOUR;
+    ctx.stroke();
+    ctx.fillStyle = DISPUTED_COLOUR;
+    ctx.font = "bold 11px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText("?", p.x, p.y + 0.5);
+  }
+
+  function defineClasses() {
+    if (RouteLine) { return; }
+
+    RouteLine = L.Polyline.extend({
+      options: {offsets: null, disputed: false, arrows: true},
+
+      _project: function () {
+        var bounds = new L.Bounds(), offsets = this.options.offsets || [], i, j;
+        this._rings = [];
+        this._projectLatlngs(this._latlngs, this._rings, bounds);
+        for (i = 0; i < this._rings.length; i++) {
+          if (offsets[i]) {
+            this._rings[i] = shiftRing(this._rings[i], offsets[i]);
+            for (j = 0; j < this._rings[i].length; j++) { bounds.extend(this._rings[i][j]); }
+          }
+        }
+        if (this._bounds.isValid() && bounds.isValid()) {
+          this._rawPxBounds = bounds;
+          this._updateBounds();
+        }
+        this._arrows = this.options.arrows ? arrowsFor(this._rings) : [];
+        this._badge = this.options.disputed ? pointOnLongestSegment(this._rings, 0.3) : null;
+      },
+
+      _updatePath: function () {
+        var renderer = this._renderer;
+        if (!(renderer instanceof L.Canvas)) { return L.Polyline.prototype._updatePath.call(this); }
+        if (!renderer._drawing || !this._parts.length) { return; }
+        var ctx = renderer._ctx, o = this.options, i, j, p;
+        if (o.disputed) {
+          ctx.beginPath();
+          for (i = 0; i < this._parts.length; i++) {
+            for (j = 0; j < this._parts[i].length; j++) {
+              p = this._parts[i][j];
+              ctx[j ? "lineTo" : "moveTo"](p.x, p.y);
+            }
+          }
+          ctx.setLineDash([]);
+          ctx.globalAlpha = 0.3;
+          ctx.lineWidth = o.weight + 8;
+          ctx.strokeStyle = DISPUTED_COLOUR;
+          ctx.lineCap = "round";
+          ctx.lineJoin = "round";
+          ctx.stroke();
+        }
+        renderer._updatePoly(this);
+        var size = Math.max(10, o.weight * 3.5);
+        ctx.setLineDash([]);
+        ctx.globalAlpha = o.opacity;
+        ctx.fillStyle = o.color;
+        for (i = 0; i < this._arrows.length; i++) {
+          var a = this._arrows[i], cos = Math.cos(a[2]), sin = Math.sin(a[2]);
+          ctx.beginPath();
+          ctx.moveTo(a[0] + cos * size * 0.6, a[1] + sin * size * 0.6);
+          ctx.lineTo(a[0] - cos * size * 0.6 - sin * size * 0.5, a[1] - sin * size * 0.6 + cos * size * 0.5);
+          ctx.lineTo(a[0] - cos * size * 0.6 + sin * size * 0.5, a[1] - sin * size * 0.6 - cos * size * 0.5);
+          ctx.closePath();
+          ctx.fill();
+        }
+        if (this._badge) { drawDisputedBadge(ctx, this._badge); }
+      }
+    });
+
+    StopMarker = L.CircleMarker.extend({
+      options: {radius: 8, color: "#ffffff", weight: 2, fillOpacity: 1, opacity: 1},
+
+      _updatePath: function () {
+        var renderer = this._renderer;
+        if (!(renderer instanceof L.Canvas)) { return L.CircleMarker.prototype._updatePath.call(this); }
+        if (!renderer._drawing || this._empty()) { return; }
+        renderer._updateCircle(this);
+        var ctx = renderer._ctx, p = this._point, s = this._radius * 0.45;
+        ctx.beginPath();
+        ctx.moveTo(p.x - s, p.y - s); ctx.lineTo(p.x + s, p.y + s);
+        ctx.moveTo(p.x + s, p.y - s); ctx.lineTo(p.x - s, p.y + s);
+        ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 2.5;
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineCap = "round";
+        ctx.stroke();
+      }
+    });
+  }
+
+  // -- what a reader sees: route card, tooltips, title, legend -----------------------------------------
+
+  function joinNames(list) { return list && list.length ? list.join(", ") : null; }
+
+  function row(dl, label, value) {
+    if (value === null || value === undefined || value === "") { return; }
+    dl.appendChild(el("dt", null, label));
+    var dd = el("dd", null, value instanceof Node ? null : value);
+    if (value instanceof Node) { dd.appendChild(value); }
+    dl.appendChild(dd);
+  }
+
+  var SHOWN_ALIASES = 3;
+
+  function weaponList(data, ids) {
+    // Each weapon system with its category and aliases (the first few; all of them on hover).
+    if (!ids.length) { return "none listed"; }
+    var list = el("ul", "arms-routes-weapons");
+    ids.forEach(function (id) {
+      var w = data.weapons[id] || {name: id, aliases: [], category: "other"};
+      var item = el("li");
+      item.appendChild(el("strong", null, w.name));
+      item.appendChild(el("span", "arms-routes-muted", " · " + w.category));
+      if (w.aliases.length) {
+        var more = w.aliases.length - SHOWN_ALIASES;
+        var aliases = el("div", "arms-routes-aliases", "also: " + w.aliases.slice(0, SHOWN_ALIASES).join(", ") +
+                         (more > 0 ? " (+" + more + " more)" : ""));
+        aliases.title = w.aliases.join(", ");
+        item.appendChild(aliases);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function legText(route, legs) {
+    var names = legs.map(function (i) {
+      var path = route.path || [], a = path[i], b = path[i + 1];
+      return "leg " + (i + 1) + (a && b ? " (" + a + " → " + b + ")" : "");
+    });
+    return names.join(", ");
+  }
+
+  function sourceBlock(data, item) {
+    var source = data.sources[item.source] || {title: "unknown source " + item.source, reliability: "F"};
+    var block = el("div", "arms-routes-source");
+    block.appendChild(el("span", "arms-routes-source-label", "Source: "));
+    var url = httpUrl(source.url);
+    if (url) {
+      var link = el("a", null, source.title);
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      block.appendChild(link);
+    } else {
+      block.appendChild(el("span", "arms-routes-source-title", source.title));
+    }
+    var details = [source.author, source.publisher, source.published].filter(function (x) { return x; });
+    if (details.length) { block.appendChild(el("span", null, " — " + details.join(", "))); }
+    if (source.url_text) { block.appendChild(el("div", "arms-routes-inert-url", "address (not a web link): " + source.url_text)); }
+    return block;
+  }
+
+  function evidenceItem(data, route, item) {
+    var disputes = item.stance === "disputes";
+    var li = el("li", "arms-routes-evidence " + (disputes ? "arms-routes-disputes" : "arms-routes-supports"));
+    var head = el("div", "arms-routes-evidence-head");
+    head.appendChild(el("span", "arms-routes-stance", disputes ? "✗ disputes" : "✓ supports"));
+    var source = data.sources[item.source] || {};
+    var grade = el("span", "arms-routes-grade", item.grade);
+    grade.title = "Admiralty grade: source " + (source.reliability || "F") + " (" +
+      (source.reliability_meaning || "unknown") + "), information " + item.grade.slice(1) + " (" +
+      (data.credibility[String(item.credibility)] || "unknown") + ")";
+    head.appendChild(grade);
+    if (item.legs && item.legs.length) { head.appendChild(el("span", "arms-routes-legs", legText(route, item.legs))); }
+    li.appendChild(head);
+    if (item.claim) { li.appendChild(el("p", "arms-routes-claim", item.claim)); }
+    if (item.quote) {
+      var quote = el("blockquote", "arms-routes-quote", "“" + item.quote + "”");
+      if (item.said_by) { quote.appendChild(el("cite", null, " — " + item.said_by)); }
+      li.appendChild(quote);
+    } else if (item.said_by) {
+      li.appendChild(el("p", "arms-routes-said-by", "said by " + item.said_by));
+    }
+    li.appendChild(sourceBlock(data, item));
+    return li;
+  }
+
+  function routeCard(data, route) {
+    var card = el("div", "arms-routes-card");
+    card.setAttribute("data-route", route.id);
+    card.appendChild(el("h3", null, route.name));
+    var badges = el("div", "arms-routes-badges");
+    badges.appendChild(el("span", "arms-routes-badge arms-routes-status-" + route.status, route.status));
+    if (route.disputed) { badges.appendChild(el("span", "arms-routes-badge arms-routes-disputed", "⚠ disputed")); }
+    badges.appendChild(el("span", "arms-routes-badge", route.kind));
+    card.appendChild(badges);
+
+    var dl = el("dl");
+    row(dl, "Route id", route.id);
+    row(dl, "Kind", route.kind);
+    row(dl, "Weapons", weaponList(data, route.weapons || []));
+    row(dl, "Supplier", route.supplier);
+    row(dl, "Intermediaries", joinNames(route.intermediaries) || "none");
+    row(dl, "Recipient", route.recipient);
+    row(dl, "Path", (route.path || []).join(" → "));
+    row(dl, "Period", route.period);
+    row(dl, "Status", route.status + (route.disputed ? " (disputed)" : ""));
+    row(dl, "Outcome", route.outcome);
+    if (route.interdicted) {
+      row(dl, "Stopped at", [route.interdicted.place, route.interdicted.date, route.interdicted.note]
+        .filter(function (x) { return x; }).join(", "));
+    }
+    row(dl, "Reportedly headed for", joinNames(route.intended));
+    var independent = route.independent || 0;
+    row(dl, "Independent sources", independent + " independent supporting source" + (independent === 1 ? "" : "s"));
+    card.appendChild(dl);
+
+    var evidence = route.evidence || [];
+    card.appendChild(el("h4", null, "Evidence (" + evidence.length + ")"));
+    var list = el("ol", "arms-routes-evidence-list");
+    evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
+    card.appendChild(list);
+    if (route.notes) { card.appendChild(el("p", "arms-routes-notes", "Notes: " + route.notes)); }
+    return card;
+  }
+
+  function routeTooltip(route) {
+    var box = el("div", "arms-routes-tip");
+    box.appendChild(el("strong", null, route.name));
+    box.appendChild(el("div", null, route.status + " · " + route.period));
+    if (route.disputed) { box.appendChild(el("div", "arms-routes-disputed-text", "⚠ disputed")); }
+    box.appendChild(el("div", "arms-routes-hint", "click for the evidence"));
+    return box;
+  }
+
+  function waypointTooltip(place) {
+    var box = el("div", "arms-routes-tip");
+    box.appendChild(el("strong", null, place.name));
+    box.appendChild(el("div", null, (place.country ? place.country + " · " : "") + place.roles.join(", ")));
+    box.appendChild(el("div", null, place.routes + " route" + (place.routes === 1 ? "" : "s")));
+    return box;
+  }
+
+  function stopTooltip(stop) {
+    var box = el("div", "arms-routes-tip");
+    box.appendChild(el("strong", null, "Shipment stopped: " + stop.place + (stop.country ? " (" + stop.country + ")" : "")));
+    stop.stops.forEach(function (s) {
+      box.appendChild(el("div", null, [s.name, s.date, s.note].filter(function (x) { return x; }).join(" · ")));
+    });
+    return box;
+  }
+
+  function svgSample(kind, options) {
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg"), shape;
+    svg.setAttribute("width", "36");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("class", "arms-routes-sample");
+    if (kind === "line") {
+      if (options.halo) {
+        var halo = document.createElementNS(ns, "line");
+        halo.setAttribute("x1", "4"); halo.setAttribute("y1", "7"); halo.setAttribute("x2", "32"); halo.setAttribute("y2", "7");
+        halo.setAttribute("stroke", DISPUTED_COLOUR); halo.setAttribute("stroke-opacity", "0.3");
+        halo.setAttribute("stroke-width", String(ROUTE_WEIGHT + 8)); halo.setAttribute("stroke-linecap", "round");
+        svg.appendChild(halo);
+      }
+      shape = document.createElementNS(ns, "line");
+      shape.setAttribute("x1", "2"); shape.setAttribute("y1", "7"); shape.setAttribute("x2", "34"); shape.setAttribute("y2", "7");
+      shape.setAttribute("stroke", options.colour || "#333333");
+      shape.setAttribute("stroke-width", String(ROUTE_WEIGHT));
+      shape.setAttribute("stroke-linecap", "round");
+      if (options.dash) { shape.setAttribute("stroke-dasharray", options.dash); }
+    } else if (kind === "arrow") {
+      shape = document.createElementNS(ns, "path");
+      shape.setAttribute("d", "M2 7 H26 M24 2 L34 7 L24 12 Z");
+      shape.setAttribute("stroke", "#333333"); shape.setAttribute("stroke-width", "2"); shape.setAttribute("fill", "#333333");
+    } else if (kind === "stop") {
+      shape = document.createElementNS(ns, "g");
+      var c = document.createElementNS(ns, "circle");
+      c.setAttribute("cx", "18"); c.setAttribute("cy", "7"); c.setAttribute("r", "6.5");
+      c.setAttribute("fill", STOP_COLOUR); c.setAttribute("stroke", "#ffffff");
+      var x = document.createElementNS(ns, "path");
+      x.setAttribute("d", "M15 4 L21 10 M21 4 L15 10"); x.setAttribute("stroke", "#ffffff"); x.setAttribute("stroke-width", "2");
+      shape.appendChild(c); shape.appendChild(x);
+    } else {
+      shape = document.createElementNS(ns, "circle");
+      shape.setAttribute("cx", "18"); shape.setAttribute("cy", "7"); shape.setAttribute("r", String(options.radius));
+      shape.setAttribute("fill", options.fill); shape.setAttribute("stroke", "#222222"); shape.setAttribute("stroke-width", "1.5");
+    }
+    svg.appendChild(shape);
+    return svg;
+  }
+
+  function declutter(group) {
+    // Place names that would overlap a more important one (more routes) are hidden until zoomed in.
+    var labels = [], kept = [];
+    group.eachLayer(function (layer) { if (layer instanceof L.Tooltip && layer.getElement()) { labels.push(layer); } });
+    labels.sort(function (a, b) { return b.options.priority - a.options.priority; });
+    labels.forEach(function (label) {
+      var node = label.getElement();
+      node.style.visibility = "";
+      var r = node.getBoundingClientRect();
+      var clash = kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+      if (clash) { node.style.visibility = "hidden"; } else { kept.push(r); }
+    });
+  }
+
+  function legendRow(list, sample, label) {
+    var item = el("div", "arms-routes-legend-row");
+    item.appendChild(sample);
+    item.appendChild(el("span", null, label));
+    list.appendChild(item);
+  }
+
+  var WAYPOINT_STYLE = {
+    origin: {radius: 5.5, fill: "#222222"},
+    destination: {radius: 5.5, fill: "#ffffff"},
+    transit: {radius: 4, fill: "#9a9a9a"}
+  };
+
+  function waypointStyle(place) {
+    var role = place.roles.indexOf("origin") >= 0 ? "origin" : place.roles.indexOf("destination") >= 0 ? "destination" : "transit";
+    return WAYPOINT_STYLE[role];
+  }
+
+  function legend(data) {
+    // Colours (weapon categories) are explained by the layer control, which also toggles them.
+    var box = el("div", "arms-routes-legend");
+    box.appendChild(el("div", "arms-routes-legend-title", "Evidence status (line pattern)"));
+    data.statuses.forEach(function (s) { legendRow(box, svgSample("line", {dash: s.dash}), s.label); });
+    legendRow(box, svgSample("line", {halo: true}), "disputed (halo and ?): some evidence disputes the route");
+    box.appendChild(el("div", "arms-routes-legend-title", "Symbols"));
+    legendRow(box, svgSample("arrow", {}), "direction of transfer");
+    legendRow(box, svgSample("circle", WAYPOINT_STYLE.origin), "origin");
+    legendRow(box, svgSample("circle", WAYPOINT_STYLE.transit), "transit");
+    legendRow(box, svgSample("circle", WAYPOINT_STYLE.destination), "destination");
+    legendRow(box, svgSample("stop", {}), "shipment stopped (interdiction)");
+    return box;
+  }
+
+  function titleBox(data) {
+    var box = el("div", "arms-routes-title");
+    box.appendChild(el("div", "arms-routes-title-text", data.title));
+    box.appendChild(el("div", "arms-routes-filter",
+      "Filter: " + data.filter + " · " + data.routes.length + " route" + (data.routes.length === 1 ? "" : "s") + " shown"));
+    box.appendChild(el("div", "arms-routes-credit", data.credit));
+    return box;
+  }
+
+  function control(position, content, className) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "leaflet-control " + className);
+        div.appendChild(content);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    return new Ctl({position: position});
+  }
+
+  // -- drawing ------------------------------------------------------------------------------------------
+
+  function routeLayer(route, colour, renderer, data) {
+    var byStatus = {}, order = [];
+    route.legs.forEach(function (leg) {
+      if (!byStatus[leg.status]) { byStatus[leg.status] = []; order.push(leg.status); }
+      byStatus[leg.status].push(leg);
+    });
+    var dashes = {};
+    data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
+    var feature = {type: "Feature", id: route.id, geometry: null,
+                   properties: {id: route.id, name: route.name, status: route.status, category: route.category,
+                                disputed: !!route.disputed}};
+    var paths = order.map(function (status) {
+      var legs = byStatus[status];
+      var line = new RouteLine(legs.map(function (leg) { return L.GeoJSON.coordsToLatLngs(leg.coords); }), {
+        renderer: renderer, color: colour, weight: ROUTE_WEIGHT, opacity: 0.9, lineCap: status === "alleged" || status === "confirmed" ? "round" : "butt",
+        dashArray: dashes[status] || null, offsets: legs.map(function (leg) { return leg.offset || 0; }),
+        disputed: route.disputed, smoothFactor: 1
+      });
+      line.feature = {type: "Feature", id: route.id, geometry: null,
+                      properties: L.extend({}, feature.properties, {legStatus: status})};
+      return line;
+    });
+    var layer = paths.length === 1 ? paths[0] : L.featureGroup(paths);
+    layer.feature = feature;
+    layer.bindPopup(function () { return routeCard(data, route); }, {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
+    layer.on("popupopen", function (e) {
+      // As tall as the map allows, then the card scrolls.
+      e.popup.options.maxHeight = Math.max(200, Math.round(e.target._map.getSize().y * 0.7));
+      e.popup.update();
+    });
+    layer.bindTooltip(function () { return routeTooltip(route); }, {sticky: true, opacity: 0.95});
+    layer.on("mouseover", function () { layer.setStyle({weight: ROUTE_WEIGHT + 2}); });
+    layer.on("mouseout", function () { layer.setStyle({weight: ROUTE_WEIGHT}); });
+    return layer;
+  }
+
+  function drawMap(map, dataElementId) {
+    defineClasses();
+    var data = JSON.parse(document.getElementById(dataElementId).textContent);
+    ROUTE_WEIGHT = data.style.weight;
+    DISPUTED_COLOUR = data.style.disputed;
+    STOP_COLOUR = data.style.interdiction;
+    if (data.basemap) {
+      // Offline maps: country outlines under the routes, in their own pane and canvas; not clickable.
+      map.createPane("armsRoutesBasemap").style.zIndex = 250;
+      L.geoJSON(data.basemap, {
+        renderer: L.canvas({pane: "armsRoutesBasemap", padding: 0.5}), interactive: false,
+        style: {color: "#a9b4bd", weight: 0.7, fillColor: "#f6f4ee", fillOpacity: 1}
+      }).addTo(map);
+    }
+    var renderer = L.canvas({padding: 0.5, tolerance: 1.5});
+    var colours = {}, layers = {}, routeLayers = {}, overlays = {};
+
+    data.categories.forEach(function (c) {
+      colours[c.id] = c.colour;
+      layers[c.id] = L.geoJSON(null, {renderer: renderer}).addTo(map);
+      overlays['<span class="arms-routes-swatch" style="background:' + c.colour + '"></span>' +
+               escapeHtml(c.label) + " (" + c.count + ")"] = layers[c.id];
+    });
+    data.routes.forEach(function (route) {
+      var layer = routeLayer(route, colours[route.category], renderer, data);
+      routeLayers[route.id] = layer;
+      layers[route.category].addLayer(layer);
+    });
+
+    var waypoints = L.featureGroup();
+    var labelled = data.waypoints.length <= 40;
+    data.waypoints.forEach(function (place) {
+      var style = waypointStyle(place);
+      var marker = L.circleMarker([place.lat, place.lon], {
+        renderer: renderer, radius: style.radius, color: "#222222", weight: 1.5, fillColor: style.fill, fillOpacity: 1
+      });
+      marker.bindTooltip(function () { return waypointTooltip(place); }, {direction: "top", offset: [0, -4]});
+      waypoints.addLayer(marker);
+      if (labelled) {
+        waypoints.addLayer(L.tooltip({permanent: true, direction: "right", offset: [6, 0], interactive: false,
+                                      className: "arms-routes-label", priority: place.routes})
+          .setLatLng([place.lat, place.lon]).setContent(el("span", null, place.name)));
+      }
+    });
+    waypoints.addTo(map);
+    if (labelled) {
+      map.on("zoomend moveend overlayadd", function () { declutter(waypoints); });
+      map.whenReady(function () { declutter(waypoints); });
+    }
+
+    var interdictions = L.featureGroup();
+    data.interdictions.forEach(function (stop) {
+      var marker = new StopMarker([stop.lat, stop.lon], {renderer: renderer, fillColor: STOP_COLOUR});
+      marker.bindTooltip(function () { return stopTooltip(stop); }, {direction: "top", offset: [0, -8]});
+      interdictions.addLayer(marker);
+    });
+    interdictions.addTo(map);
+
+    overlays['<span class="arms-routes-symbol">●</span> Waypoints'] = waypoints;
+    overlays['<span class="arms-routes-symbol arms-routes-stop-symbol">✕</span> Interdictions'] = interdictions;
+    var layerControl = L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+    var overlayList = layerControl.getContainer().querySelector(".leaflet-control-layers-overlays");
+    overlayList.insertBefore(el("div", "arms-routes-legend-title", "Weapon category (colour): tick to show"),
+                             overlayList.firstChild);
+    control("bottomright", legend(data), "arms-routes-legend-control").addTo(map);
+
+    var title = titleBox(data);
+    L.DomEvent.disableClickPropagation(title);
+    map.getContainer().appendChild(title);
+
+    function routePoint(routeId) {
+      var layer = routeLayers[routeId], lines = [];
+      if (!layer) { return null; }
+      if (layer.getLayers) { layer.eachLayer(function (l) { lines.push(l); }); } else { lines.push(layer); }
+      var rings = [];
+      lines.forEach(function (line) { rings = rings.concat(line._rings || []); });
+      var best = pointOnLongestSegment(rings, 0.5);
+      if (!best) { return null; }
+      var p = map.layerPointToContainerPoint(best);
+      return {x: p.x, y: p.y};
+    }
+
+    var api = {id: map.getContainer().id, map: map, data: data, layers: layers, routeLayers: routeLayers, waypoints: waypoints,
+               interdictions: interdictions, control: layerControl, renderer: renderer, routePoint: routePoint};
+    window.armsRoutes = window.armsRoutes || {};
+    window.armsRoutes[api.id] = api;
+    return api;
+  }
+
+  window.armsRoutesDraw = drawMap;
+})();

@@ -1,0 +1,274 @@
+"""The interactive map page as a file: what it carries, that it is deterministic, safe and fast enough.
+
+What a reader sees in a browser is tested in test_browser_render.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import time
+
+import pytest
+
+from conftest import make_collection, make_route
+from routes.dataset import Dataset, load_dataset
+from routes.errors import NoRoutesMatch, RoutesError, UsageError
+from routes.gazetteer import Gazetteer, Place
+from routes.render import render_map
+from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_VERSION, _leaflet_dir
+from routes.render.payload import build_payload
+from routes.select import Filters
+from routes import style
+from routes.weapons import Taxonomy
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> {{ 7*7 }} {% raw %} </script> \u2028'
+
+
+def drawn(route: dict, geometry=None) -> dict:
+    """The route with another geometry (None: built from the waypoints as great-circle legs)."""
+    route["geometry"] = geometry
+    return route
+
+
+def dataset_of(routes, sources=None, extra_places=()) -> Dataset:
+    """A dataset built in memory, not validated: the renderer must stay safe even then."""
+    collection = make_collection(routes, sources)
+    places = Gazetteer(Place.from_feature(f) for f in collection["places"]).extend(extra_places)
+    return Dataset(collection["features"], collection["sources"], Taxonomy(collection["weapons"]), places)
+
+
+def payload_of(page: str) -> dict:
+    blocks = re.findall(r'<script type="application/json" id="arms-routes-data-[0-9a-f]+">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def render(tmp_path, dataset, name="map.html", **options) -> str:
+    path = render_map(dataset, tmp_path / name, **options)
+    assert path == tmp_path / name
+    return path.read_text(encoding="utf-8")
+
+
+def test_writes_one_page_with_title_data_and_script(tmp_path):
+    page = render(tmp_path, dataset_of([make_route("fx-a"), make_route("fx-b", status="confirmed")]),
+                  filters=Filters(weapons=("FX-7",)))
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Alleged arms-transfer routes — weapon Fixture RPG (2 routes)</title>" in page
+    assert "window.armsRoutesDraw(" in page
+    payload = payload_of(page)
+    assert [r["id"] for r in payload["routes"]] == ["fx-a", "fx-b"]
+    assert payload["filter"] == "weapon Fixture RPG"
+    assert payload["categories"] == [{"id": "anti-tank", "label": "Anti-tank weapons",
+                                      "colour": style.category_colour("anti-tank"), "count": 2}]
+    assert {s["id"]: s["dash"] for s in payload["statuses"]} == {
+        s: style.status_dash(s) or "" for s in ("confirmed", "corroborated", "reported", "alleged")}
+
+
+def test_title_option_replaces_the_default(tmp_path):
+    page = render(tmp_path, dataset_of([make_route()]), title="Gaza rockets, 2014")
+    assert "<title>Gaza rockets, 2014</title>" in page
+    assert payload_of(page)["title"] == "Gaza rockets, 2014"
+
+
+def test_the_same_input_gives_the_same_bytes_in_any_folder(tmp_path):
+    routes = [make_route("fx-a"), drawn(make_route("fx-b", waypoints=("fx-damascus", "fx-beirut")))]
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = render(tmp_path / "one", dataset_of(routes), offline=True)
+    second = render(tmp_path / "two", dataset_of(routes), offline=True)
+    assert first == second
+    online = render(tmp_path, dataset_of(routes))
+    assert online == render(tmp_path, dataset_of(routes), name="again.html")
+    # folium gives every element a random uuid unless told otherwise; none may leak into the page
+    assert not re.search(r"[0-9a-f]{32}", online)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}", online)
+
+
+def test_different_data_gives_a_different_map_id(tmp_path):
+    a = render(tmp_path, dataset_of([make_route("fx-a")]), name="a.html")
+    b = render(tmp_path, dataset_of([make_route("fx-b")]), name="b.html")
+    id_a = re.search(r'id="(map_arms_routes_[0-9a-f]+)"', a).group(1)
+    id_b = re.search(r'id="(map_arms_routes_[0-9a-f]+)"', b).group(1)
+    assert id_a != id_b
+
+
+@pytest.mark.parametrize("name", ["map.png", "map.svg", "map.htm", "map"])
+def test_other_suffixes_are_refused_and_nothing_is_written(tmp_path, name):
+    with pytest.raises(UsageError, match=r"ending in \.html"):
+        render_map(dataset_of([make_route()]), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_routes_writes_nothing(tmp_path):
+    with pytest.raises(NoRoutesMatch, match="no routes to draw for weapon FX-122"):
+        render_map(dataset_of([]), tmp_path / "map.html", filters=Filters(weapons=("FX-122",)))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_route_without_places_is_an_error_naming_it(tmp_path):
+    route = drawn(make_route("fx-lost", waypoints=("fx-nampo", "nowhere")))
+    with pytest.raises(RoutesError, match="nowhere") as raised:
+        render_map(dataset_of([route]), tmp_path / "map.html")
+    assert raised.value.route_id == "fx-lost"
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_card_data_has_every_evidence_field_and_sources_once():
+    evidence = [
+        {"source": "fx-news", "claim": "Seen at the port.", "quote": "They were seen.", "stance": "supports",
+         "credibility": 2, "said_by": "A harbour official", "legs": [1]},
+        {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4},
+    ]
+    payload = build_payload(dataset_of([make_route("fx-a", evidence=evidence), make_route("fx-b")]))
+    route = payload["routes"][0]
+    assert route["disputed"] is True and "disputed" not in payload["routes"][1]
+    assert route["weapons"] == ["fx-rpg"]
+    assert payload["weapons"]["fx-rpg"] == {"name": "Fixture RPG", "aliases": ["FX-7", "Fixture Rocket Grenade"],
+                                            "category": "anti-tank"}
+    assert route["path"] == ["Fixture Nampo", "Fixture Bandar Abbas", "Fixture Port Sudan"]
+    assert route["independent"] == 1
+    assert route["period"] == "2009–2014"
+    first, second = route["evidence"]
+    assert first == {"source": "fx-news", "claim": "Seen at the port.", "quote": "They were seen.",
+                     "said_by": "A harbour official", "stance": "supports", "grade": "B2", "credibility": 2, "legs": [1]}
+    assert second["stance"] == "disputes" and second["grade"] == "C4"
+    assert set(payload["sources"]) == {"fx-news", "fx-analysis"}  # shared by id, not repeated per route
+    assert payload["sources"]["fx-news"]["url"] == "https://example.org/report"
+    assert payload["sources"]["fx-analysis"]["url"] is None
+
+
+def test_leg_with_its_own_status_is_drawn_with_it():
+    legs = [{"mode": "sea", "status": "confirmed"}, {"mode": "sea"}]
+    route = build_payload(dataset_of([make_route(legs=legs)]))["routes"][0]
+    assert [leg["status"] for leg in route["legs"]] == ["confirmed", "reported"]
+    # the drawn line is cut at the middle waypoint (Bandar Abbas)
+    assert route["legs"][0]["coords"][-1] == route["legs"][1]["coords"][0] == [56.28, 27.18]
+
+
+def test_route_without_geometry_gets_great_circle_legs():
+    route = build_payload(dataset_of([drawn(make_route())]))["routes"][0]
+    assert len(route["legs"]) == 2
+    first = route["legs"][0]["coords"]
+    assert first[0] == [125.395, 38.73] and first[-1] == [56.28, 27.18]
+    assert len(first) > 2  # an arc, not a straight chord
+
+
+def test_routes_sharing_a_leg_are_offset_to_either_side():
+    routes = [make_route("fx-a"), make_route("fx-b"),
+              make_route("fx-back", waypoints=("fx-port-sudan", "fx-bandar-abbas")),
+              make_route("fx-alone", waypoints=("fx-damascus", "fx-beirut"))]
+    by_id = {r["id"]: r for r in build_payload(dataset_of(routes))["routes"]}
+    a, b = by_id["fx-a"]["legs"], by_id["fx-b"]["legs"]
+    assert a[0]["offset"] == -b[0]["offset"] != 0  # the Nampo - Bandar Abbas leg, shared by two
+    # three routes on Bandar Abbas - Port Sudan, one going the other way: three different sides
+    # (an offset of 0, the middle of the bundle, is left out of the data)
+    shared = {a[1].get("offset", 0), b[1].get("offset", 0), -by_id["fx-back"]["legs"][0].get("offset", 0)}
+    assert len(shared) == 3
+    assert "offset" not in by_id["fx-alone"]["legs"][0]
+
+
+ANTIMERIDIAN = [Place("fx-fiji", "Fixture Suva", "FJI", "port", 178.44, -18.14),
+                Place("fx-samoa", "Fixture Apia", "WSM", "port", -171.76, -13.83)]
+
+
+def test_route_across_the_antimeridian_does_not_streak_across_the_map():
+    routes = [drawn(make_route("fx-pacific", waypoints=("fx-fiji", "fx-samoa"))),
+              # a geometry already cut at ±180° (as `arms-routes fmt` writes it) is joined again
+              drawn(make_route("fx-cut", waypoints=("fx-fiji", "fx-samoa")),
+                    {"type": "MultiLineString", "coordinates": [
+                        [[178.44, -18.14], [180.0, -17.0]], [[-180.0, -17.0], [-171.76, -13.83]]]})]
+    payload = build_payload(dataset_of(routes, extra_places=ANTIMERIDIAN))
+    for route in payload["routes"]:
+        lons = [c[0] for leg in route["legs"] for c in leg["coords"]]
+        assert all(abs(b - a) < 10 for a, b in zip(lons, lons[1:])), route["id"]
+        assert lons[0] == 178.44 and lons[-1] == pytest.approx(-171.76 + 360)
+    assert len(payload["routes"][1]["legs"]) == 1
+
+
+def test_interdictions_and_waypoint_roles():
+    routes = [make_route("fx-a", interdicted={"place": "fx-port-sudan", "date": "2009-12", "note": "Seized."}),
+              make_route("fx-b", waypoints=("fx-bandar-abbas", "fx-damascus"))]
+    payload = build_payload(dataset_of(routes))
+    roles = {w["id"]: w["roles"] for w in payload["waypoints"]}
+    assert roles == {"fx-nampo": ["origin"], "fx-bandar-abbas": ["origin", "transit"],
+                     "fx-port-sudan": ["destination"], "fx-damascus": ["destination"]}
+    [stop] = payload["interdictions"]
+    assert stop["place"] == "Fixture Port Sudan"
+    assert stop["stops"] == [{"route": "fx-a", "name": "Route fx-a", "date": "2009-12", "note": "Seized."}]
+
+
+def test_hostile_text_cannot_leave_the_data_block(tmp_path):
+    sources = {"fx-news": {"title": HOSTILE, "publisher": HOSTILE, "url": "javascript:alert(3)",
+                           "reliability": "B", "kind": "news"}}
+    evil = Place("fx-evil", HOSTILE, "PSE", "city", 34.4, 31.5)
+    route = drawn(make_route("fx-evil-route", waypoints=("fx-nampo", "fx-evil"), name=HOSTILE,
+                       supplier=HOSTILE, notes=HOSTILE,
+                       evidence=[{"source": "fx-news", "claim": HOSTILE, "quote": HOSTILE, "stance": "supports",
+                                  "credibility": 3}]))
+    page = render(tmp_path, dataset_of([route], sources, [evil]), title=HOSTILE, offline=True)
+    data = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in data and ">" not in data and "\u2028" not in data
+    assert page.count("<script>alert(1)") == 0 and "onerror=\"alert" not in page.replace(data, "")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    payload = payload_of(page)
+    assert payload["title"] == HOSTILE  # nothing lost: the text arrives whole, as text
+    assert payload["routes"][0]["evidence"][0]["claim"] == HOSTILE
+    assert payload["routes"][0]["path"] == ["Fixture Nampo", HOSTILE]
+    source = payload["sources"]["fx-news"]
+    assert source["url"] is None and source["url_text"] == "javascript:alert(3)"
+    assert "7*7" in payload["routes"][0]["name"]  # not evaluated as a template
+
+
+def test_offline_page_needs_no_network(tmp_path):
+    page = render(tmp_path, dataset_of([make_route()]), offline=True)
+    assert not re.search(r"""<(script|link|img|iframe)[^>]*(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "url(images/" not in page
+    assert "L.tileLayer" not in page
+    assert "Leaflet 1.9.4" in page  # inlined
+
+
+def test_online_page_loads_leaflet_with_integrity_and_draws_tiles(tmp_path):
+    page = render(tmp_path, dataset_of([make_route()]))
+    assert re.search(r'<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js" integrity="sha256-', page)
+    assert "tile.openstreetmap.org" in page
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
+    assert "L.tileLayer" not in render(tmp_path, dataset_of([make_route()]), name="plain.html", tiles="none")
+
+
+def test_the_cdn_integrity_is_that_of_the_bundled_leaflet():
+    folder = _leaflet_dir()
+    assert "Leaflet " + LEAFLET_VERSION in (folder / "leaflet.js").read_text(encoding="utf-8")[:200]
+    for name, integrity in LEAFLET_INTEGRITY.items():
+        digest = base64.b64encode(hashlib.sha256((folder / name).read_bytes()).digest()).decode("ascii")
+        assert integrity == f"sha256-{digest}"
+
+
+def test_unknown_tile_set_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="unknown tile set 'OpenStreetMapp'.*did you mean: OpenStreetMap"):
+        render_map(dataset_of([make_route()]), tmp_path / "map.html", tiles="OpenStreetMapp")
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_validated_dataset_from_file(tmp_path, write_dataset):
+    dataset = load_dataset([write_dataset(make_collection([make_route("fx-a"), make_route("fx-b")]))])
+    payload = payload_of(render(tmp_path, dataset))
+    assert len(payload["routes"]) == 2
+    assert payload["credit"].startswith("Data: routes.geojson · made with arms-routes ")
+
+
+def test_many_routes_are_one_payload_not_one_object_each(tmp_path):
+    places = [Place(f"fx-p{i}", f"Place {i}", "XXX", "city", -170 + i * 1.7, -50 + (i * 7) % 100) for i in range(200)]
+    statuses = ("alleged", "reported", "corroborated", "confirmed")
+    routes = [drawn(make_route(f"fx-r{i}", waypoints=(f"fx-p{i % 200}", f"fx-p{(i * 7 + 1) % 200}",
+                                                      f"fx-p{(i * 13 + 5) % 200}"), status=statuses[i % 4]))
+              for i in range(2000)]
+    dataset = dataset_of(routes, extra_places=places)
+    started = time.perf_counter()
+    page = render(tmp_path, dataset, offline=True)
+    elapsed = time.perf_counter() - started
+    assert len(payload_of(page)["routes"]) == 2000
+    assert "L.polyline(" not in page and "L.geoJson(" not in page
+    assert elapsed < 20, f"2,000 routes took {elapsed:.1f} s"
