@@ -8,8 +8,6 @@ and renders on its own. CSV, KML and GeoPackage flatten a route to one row; list
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import json
 import os
 import tempfile
@@ -20,7 +18,7 @@ from .dataset import Dataset, write_atomic
 from .errors import RoutesError, UsageError
 from .gazetteer import Gazetteer
 from .geometry import route_lines
-from .summary import _cell, _safe_csv, route_row
+from .summary import as_csv, route_row
 from .weapons import Taxonomy
 
 FORMATS = {
@@ -65,7 +63,7 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False) -> 
         return len(collection["features"])
     if suffix == ".csv":
         rows, fields = (evidence_rows(dataset), EVIDENCE_FIELDS) if evidence else (route_rows(dataset), ROUTE_FIELDS)
-        write_atomic(output, as_csv(rows, fields))
+        write_atomic(output, as_csv(rows, fields) + "\n")
         return len(rows)
     _write_gdal(dataset, output, suffix)
     return len(dataset.routes)
@@ -195,16 +193,6 @@ def evidence_rows(dataset: Dataset) -> list[dict]:
                 "grade": model.grade(item, dataset.sources),
             })
     return rows
-
-
-def as_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
-    """Rows as CSV with a header; a cell a spreadsheet would run as a formula starts with an apostrophe."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([_safe_csv(_cell(row.get(f))) for f in fields])
-    return out.getvalue()
 
 
 # -- KML and GeoPackage (GDAL) -----------------------------------------------------------------------
