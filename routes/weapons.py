@@ -34,7 +34,7 @@ class Taxonomy:
     def extend(self, systems: Iterable[dict]) -> "Taxonomy":
         for system in systems:
             self._systems[system["id"]] = system
-            for name in (system["id"], system.get("name", ""), *system.get("aliases", [])):
+            for name in (system.get("name", ""), system["id"], *system.get("aliases", [])):
                 key = normalise(name)
                 if key:
                     self._keys.setdefault(key, system["id"])
