@@ -492,7 +492,7 @@ class _Checker:
         geometry = feature.get("geometry", "missing")
         if geometry is None:
             self.warn(base + ("geometry",), route_id, ["geometry"],
-                      "is null; the map draws straight legs until you run `arms-routes fmt --rebuild-geometry FILE`")
+                      "is null; maps draw great-circle legs between the waypoints until you run `arms-routes fmt --rebuild-geometry FILE`")
             return
         if not isinstance(geometry, dict):
             return
