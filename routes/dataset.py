@@ -57,7 +57,7 @@ def load_dataset(data: list[Path] | None = None) -> Dataset:
     source_origin: dict[str, Path] = {}
     for path in files:
         text, doc, _ = read_json(path)
-        report = validate_document(doc, path, text=text, weapons=base_weapons, places=base_places)
+        report = validate_document(doc, path, text=text, weapons=base_weapons, places=base_places, warnings=False)
         if not report.ok:
             raise InvalidDataset(report.errors, path)
         weapons.extend(doc.get("weapons") or [])
