@@ -172,22 +172,39 @@ def render(
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
     route: RouteOpt = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write: .html (a map).")] = Path("map.html"),
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="File to write; its suffix picks the kind: .html (an interactive map), "
+                               ".png or .svg (a static image).")] = Path("map.html"),
     title: Annotated[Optional[str], typer.Option("--title", help="Map title. Default: from the filters.")] = None,
-    tiles: Annotated[str, typer.Option(
-        "--tiles", help="Background tiles: a folium tile-set name (OpenStreetMap, CartoDB.Positron, ...) or none.")
-    ] = "OpenStreetMap",
+    tiles: Annotated[Optional[str], typer.Option(
+        "--tiles", show_default=False,
+        help="Background of an .html map: osm (OpenStreetMap, the default), carto-light (pale grey), "
+             "carto-dark, topo (terrain), satellite (Esri imagery), or none.")] = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="An .html map that makes no network request: Leaflet inlined, Natural Earth country "
+                          "outlines instead of web tiles.")] = False,
+    embed: Annotated[bool, typer.Option(
+        "--embed", help="Write an HTML fragment (no html/head/body) to paste into another page; several "
+                        "fragments work on one page.")] = False,
+    height: Annotated[Optional[int], typer.Option(
+        "--height", show_default=False, help="Height of an --embed fragment in pixels (default 600).")] = None,
+    width: Annotated[Optional[int], typer.Option(
+        "--width", show_default=False, help="Width of a .png or .svg image in pixels (default 2000).")] = None,
+    dpi: Annotated[Optional[int], typer.Option(
+        "--dpi", show_default=False, help="Resolution of a .png or .svg image in dots per inch (default 200).")] = None,
 ) -> None:
-    """Render the selected routes as an interactive map, colour by weapon category, pattern by evidence status.
+    """Render the selected routes as an interactive map (.html) or a static image (.png, .svg).
 
-    Click a route for its evidence and sources; the layer control toggles weapon categories.
+    Colour by weapon category, line pattern by evidence status. On the interactive map, click a
+    route for its evidence and sources; the layer control toggles weapon categories.
 
     Example: arms-routes render --weapon F-7 -o f7.html
     """
     from routes.render import render_map
 
     chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    render_map(chosen, output, title=title, filters=filters, tiles=tiles)
+    render_map(chosen, output, title=title, filters=filters, offline=offline, tiles=tiles, embed=embed,
+               height=height, width=width, dpi=dpi)
     typer.echo(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
 
 

@@ -19,7 +19,8 @@ from routes.errors import NoRoutesMatch, RoutesError, UsageError
 from routes.gazetteer import Gazetteer, Place
 from routes.render import render_map
 from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_VERSION, _leaflet_dir
-from routes.render.payload import build_payload
+from routes.render.lines import decode
+from routes.render.payload import build_payload, routes_of
 from routes.select import Filters
 from routes import style
 from routes.weapons import Taxonomy
@@ -59,7 +60,7 @@ def test_writes_one_page_with_title_data_and_script(tmp_path):
     assert "<title>Alleged arms-transfer routes — weapon Fixture RPG (2 routes)</title>" in page
     assert "window.armsRoutesDraw(" in page
     payload = payload_of(page)
-    assert [r["id"] for r in payload["routes"]] == ["fx-a", "fx-b"]
+    assert [r["id"] for r in routes_of(payload)] == ["fx-a", "fx-b"]
     assert payload["filter"] == "weapon Fixture RPG"
     assert payload["categories"] == [{"id": "anti-tank", "label": "Anti-tank weapons",
                                       "colour": style.category_colour("anti-tank"), "count": 2}]
@@ -95,9 +96,9 @@ def test_different_data_gives_a_different_map_id(tmp_path):
     assert id_a != id_b
 
 
-@pytest.mark.parametrize("name", ["map.png", "map.svg", "map.htm", "map"])
+@pytest.mark.parametrize("name", ["map.pdf", "map.htm", "map"])
 def test_other_suffixes_are_refused_and_nothing_is_written(tmp_path, name):
-    with pytest.raises(UsageError, match=r"ending in \.html"):
+    with pytest.raises(UsageError, match=r"ending in \.html \(an interactive map\), \.png or \.svg"):
         render_map(dataset_of([make_route()]), tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
@@ -123,18 +124,20 @@ def test_card_data_has_every_evidence_field_and_sources_once():
         {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4},
     ]
     payload = build_payload(dataset_of([make_route("fx-a", evidence=evidence), make_route("fx-b")]))
-    route = payload["routes"][0]
-    assert route["disputed"] is True and "disputed" not in payload["routes"][1]
+    route = routes_of(payload)[0]
+    assert route["disputed"] is True and "disputed" not in routes_of(payload)[1]
     assert route["weapons"] == ["fx-rpg"]
     assert payload["weapons"]["fx-rpg"] == {"name": "Fixture RPG", "aliases": ["FX-7", "Fixture Rocket Grenade"],
                                             "category": "anti-tank"}
-    assert route["path"] == ["Fixture Nampo", "Fixture Bandar Abbas", "Fixture Port Sudan"]
+    assert [payload["places"][i] for i in route["path"]] == ["Fixture Nampo", "Fixture Bandar Abbas", "Fixture Port Sudan"]
     assert route["independent"] == 1
     assert route["period"] == "2009–2014"
     first, second = route["evidence"]
+    # "supports" and a grade the script works out (reliability B + credibility 2) are left out
     assert first == {"source": "fx-news", "claim": "Seen at the port.", "quote": "They were seen.",
-                     "said_by": "A harbour official", "stance": "supports", "grade": "B2", "credibility": 2, "legs": [1]}
-    assert second["stance"] == "disputes" and second["grade"] == "C4"
+                     "said_by": "A harbour official", "credibility": 2, "legs": [1]}
+    assert second == {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4}
+    assert payload["sources"]["fx-analysis"]["reliability"] == "C"  # so the card shows C4
     assert set(payload["sources"]) == {"fx-news", "fx-analysis"}  # shared by id, not repeated per route
     assert payload["sources"]["fx-news"]["url"] == "https://example.org/report"
     assert payload["sources"]["fx-analysis"]["url"] is None
@@ -142,16 +145,79 @@ def test_card_data_has_every_evidence_field_and_sources_once():
 
 def test_leg_with_its_own_status_is_drawn_with_it():
     legs = [{"mode": "sea", "status": "confirmed"}, {"mode": "sea"}]
-    route = build_payload(dataset_of([make_route(legs=legs)]))["routes"][0]
-    assert [leg["status"] for leg in route["legs"]] == ["confirmed", "reported"]
+    route = routes_of(build_payload(dataset_of([make_route(legs=legs)])))[0]
+    assert route["status"] == "reported"
+    assert [leg.get("status", route["status"]) for leg in route["legs"]] == ["confirmed", "reported"]
+    assert "status" not in route["legs"][1]  # the route's own status is not repeated
     # the drawn line is cut at the middle waypoint (Bandar Abbas)
-    assert route["legs"][0]["coords"][-1] == route["legs"][1]["coords"][0] == [56.28, 27.18]
+    first, second = decode([leg["coords"] for leg in route["legs"]])
+    assert first[-1] == second[0] == [56.28, 27.18]
+
+
+def test_lines_are_delta_encoded_integers():
+    route = routes_of(build_payload(dataset_of([make_route(waypoints=("fx-damascus", "fx-beirut"))])))[0]
+    assert route["legs"][0]["coords"] == [362913, 335138, 355018 - 362913, 338938 - 335138]
+    assert decode([route["legs"][0]["coords"]]) == [[[36.2913, 33.5138], [35.5018, 33.8938]]]
+    # a later leg starts from where the one before ended: its first step is 0, 0
+    legs = routes_of(build_payload(dataset_of([make_route()])))[0]["legs"]
+    assert [leg["coords"][:2] for leg in legs] == [[1253950, 387300], [0, 0]]
+    assert decode([leg["coords"] for leg in legs]) == [[[125.395, 38.73], [56.28, 27.18]],
+                                                       [[56.28, 27.18], [37.2164, 19.6158]]]
+
+
+def test_a_repeated_evidence_text_travels_once(tmp_path):
+    evidence = [{"source": "fx-news", "claim": "One long claim that two routes cite.", "quote": "The same quote.",
+                 "said_by": "A harbour official", "stance": "supports", "credibility": 2}]
+    routes = [make_route("fx-a", evidence=evidence), make_route("fx-b", evidence=evidence), make_route("fx-c")]
+    page = render(tmp_path, dataset_of(routes))
+    for text in ("One long claim that two routes cite.", "The same quote.", "A harbour official"):
+        assert page.count(text) == 1
+    payload = payload_of(page)
+    assert payload["texts"] == ["One long claim that two routes cite.", "The same quote.", "A harbour official"]
+    a, b, c = routes_of(payload)
+    assert a["evidence"] == b["evidence"] == [{"source": "fx-news", "claim": "One long claim that two routes cite.",
+                                               "quote": "The same quote.", "said_by": "A harbour official",
+                                               "credibility": 2}]
+    assert c["evidence"][0]["claim"] == "A fixture claim."  # said once: stays in its route
+
+
+def test_routes_travel_as_rows_in_field_order():
+    payload = build_payload(dataset_of([make_route("fx-a")]))
+    [row] = payload["routes"]
+    assert payload["route_fields"][:5] == ["id", "name", "kind", "category", "status"]
+    # category and status by their position in the legend's lists
+    assert isinstance(row, list) and row[:5] == ["fx-a", "Route fx-a", "arms", 0, 2]
+    assert payload["categories"][0]["id"] == "anti-tank" and payload["statuses"][2]["id"] == "reported"
+    assert routes_of(payload)[0]["category"] == "anti-tank" and routes_of(payload)[0]["status"] == "reported"
+    assert row[-1] is not None  # trailing empty fields are dropped
+
+
+def test_a_grade_the_script_cannot_work_out_is_carried():
+    """Unvalidated data with an out-of-range credibility: the card still shows the grade the model gives."""
+    route = make_route(evidence=[{"source": "fx-news", "claim": "x", "stance": "supports", "credibility": 9}])
+    [item] = routes_of(build_payload(dataset_of([route])))[0]["evidence"]
+    assert item["grade"] == "B9" and "credibility" not in item
+
+
+def test_many_routes_are_simplified_more():
+    """A schematic line: the more routes, the coarser (but never past the cap); ends stay exact."""
+    from routes.render import lines
+
+    places = [Place("fx-far", "Far", "XXX", "city", 150.0, -30.0)]
+    one = drawn(make_route("fx-long", waypoints=("fx-nampo", "fx-far")))
+    few = routes_of(build_payload(dataset_of([one], extra_places=places)))[0]["legs"][0]["coords"]
+    many_routes = [drawn(make_route(f"fx-r{i}", waypoints=("fx-nampo", "fx-far"))) for i in range(4000)]
+    many = routes_of(build_payload(dataset_of(many_routes, extra_places=places)))[0]["legs"][0]["coords"]
+    assert len(many) < len(few)
+    [many], [few] = decode([many]), decode([few])
+    assert many[0] == few[0] == [125.395, 38.73] and many[-1] == [150.0, -30.0]
+    assert lines.SIMPLIFY_DEG < lines.SIMPLIFY_MAX_DEG <= 0.1
 
 
 def test_route_without_geometry_gets_great_circle_legs():
-    route = build_payload(dataset_of([drawn(make_route())]))["routes"][0]
+    route = routes_of(build_payload(dataset_of([drawn(make_route())])))[0]
     assert len(route["legs"]) == 2
-    first = route["legs"][0]["coords"]
+    first = decode([route["legs"][0]["coords"]])[0]
     assert first[0] == [125.395, 38.73] and first[-1] == [56.28, 27.18]
     assert len(first) > 2  # an arc, not a straight chord
 
@@ -160,7 +226,7 @@ def test_routes_sharing_a_leg_are_offset_to_either_side():
     routes = [make_route("fx-a"), make_route("fx-b"),
               make_route("fx-back", waypoints=("fx-port-sudan", "fx-bandar-abbas")),
               make_route("fx-alone", waypoints=("fx-damascus", "fx-beirut"))]
-    by_id = {r["id"]: r for r in build_payload(dataset_of(routes))["routes"]}
+    by_id = {r["id"]: r for r in routes_of(build_payload(dataset_of(routes)))}
     a, b = by_id["fx-a"]["legs"], by_id["fx-b"]["legs"]
     assert a[0]["offset"] == -b[0]["offset"] != 0  # the Nampo - Bandar Abbas leg, shared by two
     # three routes on Bandar Abbas - Port Sudan, one going the other way: three different sides
@@ -181,11 +247,11 @@ def test_route_across_the_antimeridian_does_not_streak_across_the_map():
                     {"type": "MultiLineString", "coordinates": [
                         [[178.44, -18.14], [180.0, -17.0]], [[-180.0, -17.0], [-171.76, -13.83]]]})]
     payload = build_payload(dataset_of(routes, extra_places=ANTIMERIDIAN))
-    for route in payload["routes"]:
-        lons = [c[0] for leg in route["legs"] for c in leg["coords"]]
+    for route in routes_of(payload):
+        lons = [c[0] for line in decode([leg["coords"] for leg in route["legs"]]) for c in line]
         assert all(abs(b - a) < 10 for a, b in zip(lons, lons[1:])), route["id"]
         assert lons[0] == 178.44 and lons[-1] == pytest.approx(-171.76 + 360)
-    assert len(payload["routes"][1]["legs"]) == 1
+    assert len(routes_of(payload)[1]["legs"]) == 1
 
 
 def test_interdictions_and_waypoint_roles():
@@ -215,11 +281,11 @@ def test_hostile_text_cannot_leave_the_data_block(tmp_path):
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;" in page
     payload = payload_of(page)
     assert payload["title"] == HOSTILE  # nothing lost: the text arrives whole, as text
-    assert payload["routes"][0]["evidence"][0]["claim"] == HOSTILE
-    assert payload["routes"][0]["path"] == ["Fixture Nampo", HOSTILE]
+    assert routes_of(payload)[0]["evidence"][0]["claim"] == HOSTILE
+    assert [payload["places"][i] for i in routes_of(payload)[0]["path"]] == ["Fixture Nampo", HOSTILE]
     source = payload["sources"]["fx-news"]
     assert source["url"] is None and source["url_text"] == "javascript:alert(3)"
-    assert "7*7" in payload["routes"][0]["name"]  # not evaluated as a template
+    assert "7*7" in routes_of(payload)[0]["name"]  # not evaluated as a template
 
 
 def test_offline_page_needs_no_network(tmp_path):
@@ -247,7 +313,8 @@ def test_the_cdn_integrity_is_that_of_the_bundled_leaflet():
 
 
 def test_unknown_tile_set_is_a_usage_error(tmp_path):
-    with pytest.raises(UsageError, match="unknown tile set 'OpenStreetMapp'.*did you mean: OpenStreetMap"):
+    with pytest.raises(UsageError, match="unknown tile set 'OpenStreetMapp'; choose one of osm, carto-light, "
+                                         "carto-dark, topo, satellite, none; did you mean: osm"):
         render_map(dataset_of([make_route()]), tmp_path / "map.html", tiles="OpenStreetMapp")
     assert not (tmp_path / "map.html").exists()
 
@@ -255,7 +322,7 @@ def test_unknown_tile_set_is_a_usage_error(tmp_path):
 def test_validated_dataset_from_file(tmp_path, write_dataset):
     dataset = load_dataset([write_dataset(make_collection([make_route("fx-a"), make_route("fx-b")]))])
     payload = payload_of(render(tmp_path, dataset))
-    assert len(payload["routes"]) == 2
+    assert len(routes_of(payload)) == 2
     assert payload["credit"].startswith("Data: routes.geojson · made with arms-routes ")
 
 
@@ -269,6 +336,6 @@ def test_many_routes_are_one_payload_not_one_object_each(tmp_path):
     started = time.perf_counter()
     page = render(tmp_path, dataset, offline=True)
     elapsed = time.perf_counter() - started
-    assert len(payload_of(page)["routes"]) == 2000
+    assert len(routes_of(payload_of(page))) == 2000
     assert "L.polyline(" not in page and "L.geoJson(" not in page
     assert elapsed < 20, f"2,000 routes took {elapsed:.1f} s"

@@ -1,9 +1,12 @@
-"""The interactive map page: a folium skeleton (map, tiles, scale bar, fitted view) that carries the
-route payload as JSON and our own small script to draw it.
+"""The interactive map: a folium skeleton (map, tiles, scale bar) that carries the route payload as
+JSON and our own small script, which draws it and fits the view. Written as a page of its own
+(`map_page`) or as a fragment to paste into another page (`map_fragment`); online (Leaflet from its
+CDN, web tiles) or offline (Leaflet inlined from the installed django-js-lib-leaflet package, the
+bundled Natural Earth country outlines instead of tiles: no network request at all).
 
-The page is deterministic (the same data and options give the same bytes: every folium element gets
-an id derived from the content, never a random one) and safe (data reaches the page only as JSON in
-a non-executable script block, which our script puts on the page as text).
+Every output is deterministic (the same data and options give the same bytes: every folium element
+gets an id derived from the content, never a random one) and safe (data reaches the page only as
+JSON in a non-executable script block, which our script puts on the page as text).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import html
 import json
 import re
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .. import paths
+from .. import __version__, paths
 from ..dataset import Dataset
 from ..errors import RoutesError, UsageError
 from ..names import closest, normalise
@@ -31,10 +35,53 @@ LEAFLET_CDN = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist"
 # runs the CDN's copy only if it is exactly this file.
 LEAFLET_INTEGRITY = {"leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
                      "leaflet.css": "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY="}
-DEFAULT_TILES = "OpenStreetMap"
+
+# The backgrounds `--tiles` offers: our name -> (folium's tile-set name, what it looks like). None
+# of them needs an API key. Folium's own names ("OpenStreetMap", "CartoDB.Positron", ...) are
+# accepted for these too.
+TILE_SETS: dict[str, tuple[str | None, str]] = {
+    "osm": ("OpenStreetMap", "OpenStreetMap's standard map"),
+    "carto-light": ("CartoDB.Positron", "CARTO Positron, pale grey: coloured routes stand out"),
+    "carto-dark": ("CartoDB.DarkMatter", "CARTO Dark Matter, near black"),
+    "topo": ("OpenTopoMap", "OpenTopoMap: terrain, relief and contour lines"),
+    "satellite": ("Esri.WorldImagery", "Esri World Imagery: satellite and aerial photos"),
+    "none": (None, "no background at all"),
+}
+DEFAULT_TILES = "osm"
 NO_TILES = "none"
-SUGGESTED_TILES = ("OpenStreetMap", "OpenTopoMap", "Esri.WorldImagery", "CartoDB.Positron", NO_TILES)
 OFFLINE_BACKGROUND = "#dde7ef"
+DEFAULT_HEIGHT = 600  # px, of an --embed fragment
+HEIGHT_RANGE = (200, 4000)
+
+
+def tile_set(tiles: str | None, *, offline: bool = False) -> str:
+    """Our name of a background (`TILE_SETS`) for a name or folium alias; `UsageError` for an unknown one.
+
+    None means the default: "osm" online; offline, the bundled country outlines ("none" drops those too).
+    """
+    if tiles is None:
+        return "countries" if offline else DEFAULT_TILES
+    names = {normalise(name): name for name in TILE_SETS}
+    names.update({normalise(folium_name): name for name, (folium_name, _) in TILE_SETS.items() if folium_name})
+    found = names.get(normalise(tiles))
+    if found is None:
+        raise UsageError(f"unknown tile set {tiles!r}; choose one of {', '.join(TILE_SETS)}",
+                         suggestions=closest(tiles, names))
+    if offline and found != NO_TILES:
+        raise UsageError(f"--offline draws the bundled country outlines instead of web tiles, so --tiles {tiles} "
+                         "cannot apply; leave --tiles out (or give --tiles none for a plain background)")
+    return found
+
+
+@dataclass
+class _Map:
+    """A map made ready to be written as a page or a fragment."""
+
+    fmap: object  # the folium.Map, its draw call attached
+    map_id: str
+    data_id: str
+    title: str
+    data_json: str
 
 
 def map_page(
@@ -43,24 +90,90 @@ def map_page(
     title: str | None = None,
     filters: Filters | None = None,
     offline: bool = False,
-    tiles: str | None = DEFAULT_TILES,
+    tiles: str | None = None,
 ) -> str:
-    """The HTML of an interactive map of the routes in `dataset`.
+    """The HTML of an interactive map of the routes in `dataset`: one page that fills its window.
 
-    `offline` inlines Leaflet and draws no tile layer (a plain background, or the bundled country
-    outlines when present), so the page needs no network at all. `tiles` names a folium tile set
-    ("OpenStreetMap", "CartoDB.Positron", ...) or "none".
+    `offline` inlines Leaflet and draws the bundled Natural Earth country outlines instead of web
+    tiles, so the page makes no network request at all. `tiles` names a background from
+    `TILE_SETS` (default "osm"; "none" for no background, offline too).
     """
+    built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles)
+    fmap = built.fmap
+    figure = fmap.get_root()
+    figure._id = f"{built.map_id}_page"
+    header = figure.header
+    header.add_child(_raw(f"<title>{html.escape(built.title)}</title>"), name="arms_routes_title")
+    for name, element in _assets(offline):
+        header.add_child(_raw(element), name=name)
+    if offline:
+        header.add_child(_raw(f"<style>#{fmap.get_name()} {{ background: {OFFLINE_BACKGROUND}; }}</style>"),
+                         name="arms_routes_background")
+    figure.html.add_child(_raw(f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>'),
+                          name="arms_routes_data")
+    return figure.render() + "\n"
+
+
+def map_fragment(
+    dataset: Dataset,
+    *,
+    title: str | None = None,
+    filters: Filters | None = None,
+    offline: bool = False,
+    tiles: str | None = None,
+    height: int = DEFAULT_HEIGHT,
+    name: str = "",
+) -> str:
+    """An HTML fragment of the map (no html, head or body) to paste into another page.
+
+    The fragment is a box `height` pixels high and as wide as its parent. Its ids come from the
+    content and `name` (the output file's name), so several fragments work on one page; it sets no
+    style outside its own box. Leaflet (inlined when `offline`, else from its CDN), our script and
+    our styles are put on the page by whichever fragment comes first, and only once.
+    """
+    low, high = HEIGHT_RANGE
+    if not low <= height <= high:
+        raise UsageError(f"--height {height} is out of range; give {low} to {high} pixels")
+    built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles,
+                   salt=f"embed\n{height}\n{name}")
+    fmap = built.fmap
+    fmap.render()  # puts folium's script for the map (map, scale, tiles, fitted view, our draw call) in the figure
+    script = fmap.get_root().script.render().strip()
+    background = f"background:{OFFLINE_BACKGROUND};" if offline else ""
+    box_id = f"{built.map_id}_box"
+    return "\n".join([
+        f"<!-- arms-routes map: {html.escape(built.title).replace('--', '&#45;&#45;')} -->",
+        f'<div class="arms-routes-embed" id="{box_id}" style="position:relative;width:100%;height:{height}px;">',
+        f'<div class="folium-map arms-routes-map" id="{fmap.get_name()}" style="position:absolute;'
+        f'top:0;right:0;bottom:0;left:0;font-size:1rem;{background}"></div>',
+        "</div>",
+        f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>',
+        *_embed_assets(offline),
+        "<script>",
+        "(window.armsRoutesLeaflet || Promise.reject(new Error(\"arms-routes: Leaflet was not loaded\"))).then(function () {",
+        script,
+        "}).catch(function (error) {",
+        f"  var box = document.getElementById({json.dumps(box_id)}), note = document.createElement(\"p\");",
+        "  note.className = \"arms-routes-failed\";",
+        "  note.textContent = \"The map could not be drawn: \" + (error && error.message || error);",
+        "  box.appendChild(note);",
+        "  if (window.console) { console.error(error); }",
+        "});",
+        "</script>",
+    ]) + "\n"
+
+
+def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None, salt: str = "") -> _Map:
+    """The folium map of the routes (tiles, scale bar, fitted view, our draw call) and the payload it draws."""
     import folium
 
-    tile_layer = None if offline else _tile_layer(tiles)
+    background = tile_set(tiles, offline=offline)
     payload = build_payload(dataset, title=title, filters=filters)
-    page_title = payload["title"]
-    payload["basemap"] = _offline_basemap() if offline else None
+    payload["basemap"] = _offline_basemap() if background == "countries" else None
     data_json = json_text(payload)
-    # Ids come from the content, so the same data and options give the same page, and two
-    # different maps on one page do not clash.
-    digest = hashlib.sha256(f"{offline}\n{tiles}\n{data_json}".encode("utf-8")).hexdigest()[:12]
+    # Ids come from the content (and, for fragments, the output's name), so the same data and
+    # options give the same page, and two different maps on one page do not clash.
+    digest = hashlib.sha256(f"{offline}\n{background}\n{salt}\n{data_json}".encode("utf-8")).hexdigest()[:12]
     map_id = f"arms_routes_{digest}"
     data_id = f"arms-routes-data-{digest}"
 
@@ -69,29 +182,14 @@ def map_page(
                       control_scale=True, prefer_canvas=True, world_copy_jump=False, zoom_snap=0.25)
     fmap._id = map_id
     fmap.default_js, fmap.default_css = [], []  # no jQuery, Bootstrap or icon fonts: Leaflet is all we need
-    figure = fmap.get_root()
-    figure._id = f"{map_id}_page"
-    header = figure.header
-    header.add_child(_raw(f"<title>{html.escape(page_title)}</title>"), name="arms_routes_title")
-    for name, element in _assets(offline):
-        header.add_child(_raw(element), name=name)
-    if offline:
-        header.add_child(_raw(f"<style>#{fmap.get_name()} {{ background: {OFFLINE_BACKGROUND}; }}</style>"),
-                         name="arms_routes_background")
-    figure.html.add_child(_raw(f'<script type="application/json" id="{data_id}">{data_json}</script>'),
-                          name="arms_routes_data")
-
+    fmap.get_root()._id = f"{map_id}_page"
+    tile_layer = _tile_layer(background)
     if tile_layer is not None:
         tile_layer._id = f"{map_id}_tiles"
         fmap.add_child(tile_layer, name="arms_routes_tiles")
-    # Room for the title above and the layer control and legend on the right.
-    fit = folium.map.FitBounds([[south, west], [north, east]], padding_top_left=(40, 90),
-                               padding_bottom_right=(300, 40), max_zoom=7)
-    fit._id = f"{map_id}_fit"
-    fit.options["animate"] = False  # an animated first zoom would undo any view change made while it runs
-    fmap.add_child(fit, name="arms_routes_fit")
+    # Our script fits the view to the routes, in the room the title, layer control and legend leave.
     fmap.add_child(_draw_call(data_id, f"{map_id}_draw"), name="arms_routes_draw")
-    return figure.render() + "\n"
+    return _Map(fmap, map_id, data_id, payload["title"], data_json)
 
 
 def json_text(payload: dict) -> str:
@@ -110,20 +208,16 @@ def _raw(text: str):
     return element
 
 
-def _tile_layer(tiles: str | None):
-    """A folium TileLayer for a tile-set name, None for "none"; `UsageError` for a name folium does not know."""
+def _tile_layer(background: str):
+    """The folium TileLayer of a background from `TILE_SETS`; None for "none" and offline outlines."""
     import folium
 
-    if tiles is None or normalise(tiles) == normalise(NO_TILES):
+    folium_name = TILE_SETS.get(background, (None, ""))[0]
+    if folium_name is None:
         return None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # folium warns about API keys some providers want; the map still works
-        try:
-            return folium.TileLayer(tiles, name=tiles)
-        except (ValueError, KeyError, TypeError):
-            pass
-    raise UsageError(f"unknown tile set {tiles!r}; use a tile-set name such as {', '.join(SUGGESTED_TILES)}",
-                     suggestions=closest(tiles, {normalise(t): t for t in SUGGESTED_TILES}))
+        warnings.simplefilter("ignore")  # folium warns about API keys some providers want; these need none
+        return folium.TileLayer(folium_name, name=background)
 
 
 def _offline_basemap() -> dict | None:
@@ -173,16 +267,20 @@ def _static(name: str) -> str:
 
 @lru_cache(maxsize=None)
 def _leaflet_inline() -> tuple[str, str]:
+    """Leaflet's JS and CSS from the installed package, made to need nothing else: the CSS's images
+    become data: URIs, its comments (which name bug trackers) and the JS's source-map line go."""
     folder = _leaflet_dir()
     js = (folder / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    js = re.sub(r"//# sourceMappingURL=\S+", "", js)
+    js = re.sub(r"//# sourceMappingURL=\S+", "", js).strip()
 
     def data_uri(match: re.Match) -> str:
         image = folder / "images" / match.group(1)
         encoded = base64.b64encode(image.read_bytes()).decode("ascii") if image.is_file() else ""
         return f"url(data:image/png;base64,{encoded})"
 
-    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, (folder / "leaflet.css").read_text(encoding="utf-8"))
+    css = re.sub(r"/\*.*?\*/", "", (folder / "leaflet.css").read_text(encoding="utf-8"), flags=re.S)
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
+    css = re.sub(r"\n\s*\n+", "\n", css).strip()
     return js, css
 
 
@@ -200,6 +298,53 @@ def _assets(offline: bool) -> list[tuple[str, str]]:
         ]
     return [*leaflet, ("arms_routes_css", f"<style>{_static('arms-routes.css')}</style>"),
             ("arms_routes_js", f"<script>{_static('arms-routes.js')}</script>")]
+
+
+# Puts a stylesheet at the start of <head> (ours right after Leaflet's) unless a fragment already
+# did: the host page's own styles, which come later, win over ours.
+_ADD_STYLE = ("function (id, css) { if (document.getElementById(id)) { return; } "
+              "var s = document.createElement(\"style\"), head = document.head, "
+              "leaflet = document.getElementById(\"arms-routes-leaflet-css\"); s.id = id; s.textContent = css; "
+              "head.insertBefore(s, leaflet ? leaflet.nextSibling : head.firstChild); }")
+
+
+def _js_string(text: str) -> str:
+    """`text` as a JavaScript string literal that cannot close the <script> block it sits in."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace(
+        "\u2029", "\\u2029")
+
+
+def _embed_assets(offline: bool) -> list[str]:
+    """The scripts of a fragment that put Leaflet, our styles and our script on the page, once per page.
+
+    The first fragment on a page sets `window.armsRoutesLeaflet`, a promise of Leaflet: resolved at
+    once when Leaflet is inlined (or the page already has it), else when the CDN's copy has loaded.
+    Every fragment draws its map when that promise resolves.
+    """
+    if offline:
+        js, css = _leaflet_inline()
+        leaflet = ("if (!window.armsRoutesLeaflet) {\n"
+                   f"(function (addStyle) {{ addStyle(\"arms-routes-leaflet-css\", {_js_string(css)}); }})({_ADD_STYLE});\n"
+                   f"if (!window.L) {{\n{js}\n}}\n"
+                   "window.armsRoutesLeaflet = Promise.resolve(window.L);\n}")
+    else:
+        leaflet = ("if (!window.armsRoutesLeaflet) {\n"
+                   "  window.armsRoutesLeaflet = window.L ? Promise.resolve(window.L) : new Promise(function (resolve, reject) {\n"
+                   "    var head = document.head, css = document.createElement(\"link\"), js = document.createElement(\"script\");\n"
+                   f"    css.id = \"arms-routes-leaflet-css\"; css.rel = \"stylesheet\"; css.href = \"{LEAFLET_CDN}/leaflet.css\"; css.crossOrigin = \"anonymous\";\n"
+                   f"    css.integrity = \"{LEAFLET_INTEGRITY['leaflet.css']}\";\n"
+                   f"    js.src = \"{LEAFLET_CDN}/leaflet.js\"; js.crossOrigin = \"anonymous\";\n"
+                   f"    js.integrity = \"{LEAFLET_INTEGRITY['leaflet.js']}\";\n"
+                   "    js.onload = function () { resolve(window.L); };\n"
+                   "    js.onerror = function () { reject(new Error(\"could not load Leaflet from \" + js.src)); };\n"
+                   "    head.insertBefore(css, head.firstChild);\n"
+                   "    head.appendChild(js);\n"
+                   "  });\n}")
+    ours = ("if (!window.armsRoutesDraw) {\n"
+            f"(function (addStyle) {{ addStyle(\"arms-routes-css\", {_js_string(_static('arms-routes.css'))}); }})({_ADD_STYLE});\n"
+            f"{_static('arms-routes.js')}\n}}")
+    return [f'<script data-arms-routes-asset="leaflet-{LEAFLET_VERSION}">\n{leaflet}\n</script>',
+            f'<script data-arms-routes-asset="arms-routes-{__version__}">\n{ours}\n</script>']
 
 
 def _draw_call(data_id: str, element_id: str):

@@ -96,7 +96,7 @@ def image_bytes(
 def _check_range(option: str, value: int, bounds: tuple[int, int], unit: str) -> None:
     low, high = bounds
     if not low <= value <= high:
-        raise UsageError(f"{option} {value} is out of range; give {low} to {high} {unit}", field=option)
+        raise UsageError(f"{option} {value} is out of range; give {low} to {high} {unit}")
 
 
 # -- what to draw ----------------------------------------------------------------------------------

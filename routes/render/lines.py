@@ -16,11 +16,14 @@ from ..dataset import Dataset
 from ..errors import RoutesError
 from ..geometry import EARTH_RADIUS_KM
 
-ROUND = 4  # decimals of a coordinate: about 10 m, plenty for a route map
+SCALE = 10_000  # a coordinate travels as an integer number of 1/10,000 degree: about 10 m
 # Lines are simplified (Douglas-Peucker) to within this many degrees, about 2 km: a pixel or two
-# at the zoom a map opens with (7 at most), and routes are schematic lines anyway. It keeps 10,000
-# densified great-circle routes a third of their size; waypoints (the ends of legs) never move.
+# at the zoom a map opens with (7 at most), and routes are schematic lines anyway. A map of many
+# routes opens on a wider view, so the tolerance grows with the square root of their number, up to
+# SIMPLIFY_MAX_DEG (about 11 km, at 30,000 routes and more). Waypoints (the ends of legs) never move.
 SIMPLIFY_DEG = 0.02
+SIMPLIFY_FROM_ROUTES = 1000
+SIMPLIFY_MAX_DEG = 0.1
 ARC_STEP_KM = 200.0  # vertex spacing of the great-circle legs drawn for routes without geometry
 CORRIDOR_SPACING_PX = 6.0  # distance between routes that share a leg (more than two line widths)
 CORRIDOR_MAX_SPREAD_PX = 36.0  # widest a bundle of routes on one corridor may get
@@ -30,14 +33,32 @@ CORRIDOR_MAX_SPREAD_PX = 36.0  # widest a bundle of routes on one corridor may g
 class Leg:
     """One drawn leg of a route: its line, evidence status and sideways offset in pixels.
 
+    `coords` is the line as flat integers in 1/SCALE degree, delta-encoded: [dlon0, dlat0, dlon1,
+    dlat1, ...], each pair the step from the vertex before; the first leg of a route starts from
+    (0, 0), every later one from the last vertex of the leg before it (so a leg that starts where
+    the last one ended starts with 0, 0). See `decode`.
     `pair` is the (from, to) place ids when the line is known to be that leg; a route whose line
     cannot be cut at its waypoints is drawn as one or more lines with pair None.
     """
 
     status: str
     pair: tuple[str, str] | None
-    coords: list[list[float]] = field(default_factory=list)
+    coords: list[int] = field(default_factory=list)
     offset: float = 0.0
+
+
+def decode(legs: list[list[int]]) -> list[list[list[float]]]:
+    """The [lon, lat] vertices of each of a route's legs, from their `coords` (as the map script reads them)."""
+    lon = lat = 0
+    result = []
+    for coords in legs:
+        line = []
+        for i in range(0, len(coords) - 1, 2):
+            lon += coords[i]
+            lat += coords[i + 1]
+            line.append([lon / SCALE, lat / SCALE])
+        result.append(line)
+    return result
 
 
 def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | None]:
@@ -89,7 +110,10 @@ def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | N
 
     _cut_at_waypoints(points, plans, ranges)
     drawn = _legs_of(plans, ranges)
-    coords, bounds = _simplified(points, [span for legs in ranges for span in legs])
+    tolerance = min(SIMPLIFY_MAX_DEG, SIMPLIFY_DEG * max(1.0, len(plans) / SIMPLIFY_FROM_ROUTES) ** 0.5)
+    spans = [span for legs in ranges for span in legs]
+    route_starts = [k == 0 for legs in ranges for k in range(len(legs))]
+    coords, bounds = _simplified(points, spans, route_starts, tolerance)
     flat = iter(coords)
     for legs in drawn:
         for leg in legs:
@@ -283,8 +307,12 @@ def _legs_of(plans: list[_Plan], ranges: list[list[tuple[int, int]]]) -> list[li
     return drawn
 
 
-def _simplified(points, spans: list[tuple[int, int]]) -> tuple[list[list[list[float]]], list[list[float]]]:
-    """Every span of vertices as a simplified line of rounded [lon, lat], and the bounds of them all."""
+def _simplified(points, spans: list[tuple[int, int]], route_starts: list[bool],
+                tolerance: float) -> tuple[list[list[int]], list[list[float]]]:
+    """Every span of vertices as a simplified, delta-encoded line (see `Leg`), and the bounds of them all.
+
+    `route_starts` tells which spans are the first leg of a route (their deltas start from 0, 0).
+    """
     import numpy as np
     import shapely
 
@@ -292,21 +320,24 @@ def _simplified(points, spans: list[tuple[int, int]]) -> tuple[list[list[list[fl
     count = np.fromiter((b - a + 1 for a, b in spans), dtype=np.int64, count=len(spans))
     index = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     lines = shapely.linestrings(points[index], indices=np.repeat(np.arange(len(spans)), count))
-    simple = shapely.simplify(lines, SIMPLIFY_DEG, preserve_topology=False)
+    simple = shapely.simplify(lines, tolerance, preserve_topology=False)
     kept = shapely.get_num_coordinates(simple)
     simple = np.where(kept >= 2, simple, lines)  # a line simplified to nothing is drawn as it was
     out, owner = shapely.get_coordinates(simple, return_index=True)
-    out = np.round(out, ROUND)
-    south, west = out.min(axis=0)[::-1].tolist()
-    north, east = out.max(axis=0)[::-1].tolist()
+    whole = np.rint(out * SCALE).astype(np.int64)
+    south, west = (whole.min(axis=0)[::-1] / SCALE).tolist()
+    north, east = (whole.max(axis=0)[::-1] / SCALE).tolist()
     # Unwrapped routes may reach past ±180°; the view opens on one world, not on several side by side.
     west, east = max(west, -180.0), min(east, 180.0)
-    flat = out.tolist()
-    ends = np.cumsum(np.bincount(owner, minlength=len(spans))).tolist()
-    coords, start = [], 0
-    for end in ends:
-        coords.append(flat[start:end])
-        start = end
+    # Each vertex as the step from the one before; the first of each route as it is.
+    steps = whole.copy()
+    steps[1:] -= whole[:-1]
+    ends = np.cumsum(np.bincount(owner, minlength=len(spans)))
+    starts = ends - np.bincount(owner, minlength=len(spans))
+    first = starts[np.asarray(route_starts, dtype=bool)]
+    steps[first] = whole[first]
+    flat = steps.ravel().tolist()
+    coords = [flat[2 * a:2 * b] for a, b in zip(starts.tolist(), ends.tolist())]
     return coords, [[south, west], [north, east]]
 
 
@@ -328,4 +359,5 @@ def _corridor_offsets(drawn: list[list[Leg]]) -> None:
         spacing = min(CORRIDOR_SPACING_PX, CORRIDOR_MAX_SPREAD_PX / (n - 1))
         for k, leg in enumerate(group):
             sign = 1.0 if leg.pair == key else -1.0
-            leg.offset = round(sign * (k - (n - 1) / 2) * spacing, 2)
+            offset = round(sign * (k - (n - 1) / 2) * spacing, 2)
+            leg.offset = int(offset) if offset.is_integer() else offset  # "3", not "3.0", in the page

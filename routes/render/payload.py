@@ -1,8 +1,20 @@
 """The data a rendered map draws: one JSON-ready payload built from a selection of routes.
 
 The page carries this payload once and our script (static/arms-routes.js) draws it, instead of one
-folium object per route: 10,000 routes are one JSON block and a few seconds of drawing. Sources and
-weapon systems are listed once and referred to by id; empty fields are left out.
+folium object per route: 10,000 routes are one JSON block and a few seconds of drawing. It is kept
+small, since a map of a 30,000-route import is sent around as one file:
+
+- routes, their legs and evidence items are rows (lists) in the order of ROUTE_FIELDS, LEG_FIELDS
+  and EVIDENCE_FIELDS, not objects repeating every key; an absent field is null, trailing ones dropped;
+- sources and weapon systems are listed once and referred to by id; place names once (in "places"),
+  weapon categories and evidence statuses once (in "categories" and "statuses", for the legend),
+  and referred to by position; an evidence text (claim, quote, said by) found more than once is
+  kept once in "texts" and referred to by position;
+- lines are delta-encoded integers (see lines.Leg);
+- a leg status that is the route's, an evidence item's "supports" stance and an Admiralty grade
+  the script can work out (source reliability + credibility) are left out.
+
+`routes_of` turns the rows back into one dict per route, as the script does.
 
 Every text in the payload is plain text from the data; the script puts it on the page with
 `textContent`, never as HTML. Source URLs are kept only when they are http(s) addresses.
@@ -43,6 +55,13 @@ STATUS_LABELS = {
 }
 
 ROUND = 4  # decimals of a marker coordinate
+# The order of the fields in a route's, a leg's and an evidence item's row (the often empty ones last).
+ROUTE_FIELDS = ("id", "name", "kind", "category", "status", "period", "path", "legs", "evidence", "weapons",
+                "supplier", "intermediaries", "recipient", "independent", "outcome", "disputed", "interdicted",
+                "intended", "notes")
+LEG_FIELDS = ("coords", "offset", "status")
+EVIDENCE_FIELDS = ("source", "claim", "credibility", "stance", "quote", "said_by", "legs", "grade")
+SHARED_TEXTS = ("claim", "quote", "said_by")  # evidence fields whose repeated texts go in "texts" once
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -96,10 +115,11 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     out_routes = []
     cited: dict[str, None] = {}
     weapon_ids: dict[str, None] = {}
+    places: dict[str, int] = {}  # place name -> its position in the payload's "places"
     for route, legs in zip(routes, drawn):
         category = style.route_category(route, dataset.weapons)
         categories[category] = categories.get(category, 0) + 1
-        entry = _route_entry(route, dataset, category, legs)
+        entry = _route_entry(route, dataset, category, legs, places)
         out_routes.append(entry)
         for item in entry.get("evidence", []):
             if "source" in item:
@@ -108,23 +128,88 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
             weapon_ids[weapon_id] = None
 
     described = filter_text(filters, dataset)
+    category_list = _categories(categories)
+    status_list = [{"id": s, "label": STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
+                   for s in reversed(model.STATUSES)]
     return {
         "title": title or default_title(len(routes), described),
         "filter": described,
         "credit": _credit(dataset),
         "bounds": bounds or [[-60.0, -170.0], [75.0, 170.0]],
-        "categories": _categories(categories),
-        "statuses": [{"id": s, "label": STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
-                     for s in reversed(model.STATUSES)],
+        "categories": category_list,
+        "statuses": status_list,
         "style": {"weight": style.LINE_WIDTH, "disputed": style.DISPUTED_COLOUR,
                   "interdiction": style.INTERDICTION_COLOUR},
         "weapons": {w: _weapon(w, dataset) for w in weapon_ids},
         "sources": {s: _source(s, dataset.sources.get(s)) for s in cited},
         "credibility": {str(k): v for k, v in model.CREDIBILITY.items()},
-        "routes": out_routes,
+        "places": list(places),
+        **_rows(out_routes, {c["id"]: i for i, c in enumerate(category_list)},
+                {st["id"]: i for i, st in enumerate(status_list)}),
         "waypoints": _waypoints(routes, dataset),
         "interdictions": _interdictions(routes, dataset),
     }
+
+
+def routes_of(payload: dict) -> list[dict]:
+    """The routes of a payload as dicts (field -> value, absent fields left out), texts filled in."""
+    fields = payload["route_fields"]
+    texts = payload["texts"]
+
+    def record(row: list, names) -> dict:
+        return {name: value for name, value in zip(names, row) if value is not None}
+
+    categories = [c["id"] for c in payload["categories"]]
+    statuses = [s["id"] for s in payload["statuses"]]
+    routes = []
+    for row in payload["routes"]:
+        route = record(row, fields)
+        route["category"] = categories[route["category"]]
+        route["status"] = statuses[route["status"]]
+        if "legs" in route:
+            route["legs"] = [record(leg, payload["leg_fields"]) for leg in route["legs"]]
+            for leg in route["legs"]:
+                if "status" in leg:
+                    leg["status"] = statuses[leg["status"]]
+        if "evidence" in route:
+            route["evidence"] = [{k: texts[v] if k in SHARED_TEXTS and isinstance(v, int) else v
+                                  for k, v in record(item, payload["evidence_fields"]).items()}
+                                 for item in route["evidence"]]
+        routes.append(route)
+    return routes
+
+
+def _rows(routes: list[dict], categories: dict[str, int], statuses: dict[str, int]) -> dict:
+    """The routes as rows, with repeated evidence texts in a shared table (see the module's docstring)."""
+    seen: dict[str, int] = defaultdict(int)
+    for route in routes:
+        for item in route.get("evidence", ()):
+            for key in SHARED_TEXTS:
+                if key in item:
+                    seen[item[key]] += 1
+    shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
+
+    def row(values: list) -> list:
+        while values and values[-1] is None:
+            values.pop()
+        return values
+
+    rows = []
+    for route in routes:
+        values = [route.get(name) for name in ROUTE_FIELDS]
+        values[ROUTE_FIELDS.index("category")] = categories[route["category"]]
+        values[ROUTE_FIELDS.index("status")] = statuses[route["status"]]
+        if "legs" in route:
+            values[ROUTE_FIELDS.index("legs")] = [
+                row([statuses[leg[name]] if name == "status" and name in leg else leg.get(name) for name in LEG_FIELDS])
+                for leg in route["legs"]]
+        if "evidence" in route:
+            values[ROUTE_FIELDS.index("evidence")] = [
+                row([shared.get(item[name], item[name]) if name in SHARED_TEXTS and name in item else item.get(name)
+                     for name in EVIDENCE_FIELDS]) for item in route["evidence"]]
+        rows.append(row(values))
+    return {"route_fields": list(ROUTE_FIELDS), "leg_fields": list(LEG_FIELDS),
+            "evidence_fields": list(EVIDENCE_FIELDS), "texts": list(shared), "routes": rows}
 
 
 def _credit(dataset: Dataset) -> str:
@@ -168,11 +253,15 @@ def _source(source_id: str, source: dict | None) -> dict:
     }
 
 
-def _route_entry(route: dict, dataset: Dataset, category: str, legs: list[Leg]) -> dict:
+def _route_entry(route: dict, dataset: Dataset, category: str, legs: list[Leg], places: dict[str, int]) -> dict:
     """What the card, the tooltip and the line of one route need; empty fields are left out."""
     p = model.props(route)
     status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
     interdicted = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else None
+
+    def place_refs(ids) -> list[int]:
+        return [places.setdefault(_place_name(w, dataset), len(places)) for w in ids or []]
+
     return _compact({
         "id": _text(route.get("id")),
         "name": _text(p.get("name")) or _text(route.get("id")),
@@ -189,25 +278,30 @@ def _route_entry(route: dict, dataset: Dataset, category: str, legs: list[Leg]) 
         "interdicted": _compact({"place": _place_name(interdicted.get("place"), dataset),
                                  "date": _text(interdicted.get("date")),
                                  "note": _text(interdicted.get("note"))}) if interdicted else None,
-        "intended": [_place_name(w, dataset) for w in p.get("intended_waypoints") or []],
-        "path": [_place_name(w, dataset) for w in p.get("waypoints") or []],
+        "intended": place_refs(p.get("intended_waypoints")),
+        "path": place_refs(p.get("waypoints")),
         "independent": model.independent_sources(route, dataset.sources),
         "evidence": [_evidence(item, dataset) for item in model.evidence(route) if isinstance(item, dict)],
         "notes": _text(p.get("notes")),
-        "legs": [_compact({"status": leg.status, "offset": leg.offset or None, "coords": leg.coords}) for leg in legs],
+        "legs": [_compact({"status": leg.status if leg.status != status else None, "offset": leg.offset or None,
+                           "coords": leg.coords}) for leg in legs],
     })
 
 
 def _evidence(item: dict, dataset: Dataset) -> dict:
     credibility = item.get("credibility")
+    credibility = credibility if isinstance(credibility, int) and credibility in model.CREDIBILITY else None
+    grade = model.grade(item, dataset.sources)
+    source = dataset.sources.get(item.get("source")) or {}
+    worked_out = f"{_text(source.get('reliability')) or 'F'}{6 if credibility is None else credibility}"
     return _compact({
         "source": _text(item.get("source")),
         "claim": _text(item.get("claim")),
         "quote": _text(item.get("quote")),
         "said_by": _text(item.get("said_by")),
-        "stance": "disputes" if item.get("stance") == "disputes" else "supports",
-        "grade": model.grade(item, dataset.sources),
-        "credibility": credibility if isinstance(credibility, int) and credibility in model.CREDIBILITY else None,
+        "stance": "disputes" if item.get("stance") == "disputes" else None,
+        "grade": grade if grade != worked_out else None,
+        "credibility": credibility,
         "legs": [leg for leg in item.get("legs") or [] if isinstance(leg, int)],
     })
 

@@ -21,6 +21,7 @@
   "use strict";
 
   var ARROW_MIN_LEG_PX = 40;     // legs shorter than this on screen get no arrowhead
+  var SMALL_MAP = [720, 420];    // a map narrower or lower than this (px) folds its controls
   // Set from the payload's "style" (routes/style.py), shared with static images and reports.
   var ROUTE_WEIGHT = 3, DISPUTED_COLOUR = "#d01c8b", STOP_COLOUR = "#000000";
 
@@ -233,9 +234,30 @@
     return list;
   }
 
-  function legText(route, legs) {
+  function placeNames(data, refs) {
+    // Place names travel once, in data.places; a route refers to them by position.
+    return (refs || []).map(function (i) { return data.places[i]; });
+  }
+
+  function decodeLegs(legs) {
+    // Each leg's line: integers in 1/10,000 degree, each pair a step from the vertex before; the
+    // first leg starts from 0, 0, every later one from the end of the leg before (payload.py, lines.py).
+    var lon = 0, lat = 0;
+    return legs.map(function (leg) {
+      var coords = leg.coords, latlngs = new Array(coords.length >> 1), i;
+      for (i = 0; i + 1 < coords.length; i += 2) {
+        lon += coords[i];
+        lat += coords[i + 1];
+        latlngs[i >> 1] = new L.LatLng(lat / 1e4, lon / 1e4);
+      }
+      return latlngs;
+    });
+  }
+
+  function legText(data, route, legs) {
+    var path = placeNames(data, route.path);
     var names = legs.map(function (i) {
-      var path = route.path || [], a = path[i], b = path[i + 1];
+      var a = path[i], b = path[i + 1];
       return "leg " + (i + 1) + (a && b ? " (" + a + " → " + b + ")" : "");
     });
     return names.join(", ");
@@ -267,12 +289,14 @@
     var head = el("div", "arms-routes-evidence-head");
     head.appendChild(el("span", "arms-routes-stance", disputes ? "✗ disputes" : "✓ supports"));
     var source = data.sources[item.source] || {};
-    var grade = el("span", "arms-routes-grade", item.grade);
+    // The grade is source reliability + credibility (6, "cannot be judged", when none is given).
+    var gradeText = item.grade || (source.reliability || "F") + (item.credibility !== undefined ? item.credibility : 6);
+    var grade = el("span", "arms-routes-grade", gradeText);
     grade.title = "Admiralty grade: source " + (source.reliability || "F") + " (" +
-      (source.reliability_meaning || "unknown") + "), information " + item.grade.slice(1) + " (" +
+      (source.reliability_meaning || "unknown") + "), information " + gradeText.slice(1) + " (" +
       (data.credibility[String(item.credibility)] || "unknown") + ")";
     head.appendChild(grade);
-    if (item.legs && item.legs.length) { head.appendChild(el("span", "arms-routes-legs", legText(route, item.legs))); }
+    if (item.legs && item.legs.length) { head.appendChild(el("span", "arms-routes-legs", legText(data, route, item.legs))); }
     li.appendChild(head);
     if (item.claim) { li.appendChild(el("p", "arms-routes-claim", item.claim)); }
     if (item.quote) {
@@ -303,7 +327,7 @@
     row(dl, "Supplier", route.supplier);
     row(dl, "Intermediaries", joinNames(route.intermediaries) || "none");
     row(dl, "Recipient", route.recipient);
-    row(dl, "Path", (route.path || []).join(" → "));
+    row(dl, "Path", placeNames(data, route.path).join(" → "));
     row(dl, "Period", route.period);
     row(dl, "Status", route.status + (route.disputed ? " (disputed)" : ""));
     row(dl, "Outcome", route.outcome);
@@ -311,7 +335,7 @@
       row(dl, "Stopped at", [route.interdicted.place, route.interdicted.date, route.interdicted.note]
         .filter(function (x) { return x; }).join(", "));
     }
-    row(dl, "Reportedly headed for", joinNames(route.intended));
+    row(dl, "Reportedly headed for", joinNames(placeNames(data, route.intended)));
     var independent = route.independent || 0;
     row(dl, "Independent sources", independent + " independent supporting source" + (independent === 1 ? "" : "s"));
     card.appendChild(dl);
@@ -463,10 +487,11 @@
   // -- drawing ------------------------------------------------------------------------------------------
 
   function routeLayer(route, colour, renderer, data) {
-    var byStatus = {}, order = [];
-    route.legs.forEach(function (leg) {
-      if (!byStatus[leg.status]) { byStatus[leg.status] = []; order.push(leg.status); }
-      byStatus[leg.status].push(leg);
+    var byStatus = {}, order = [], lines = decodeLegs(route.legs);
+    route.legs.forEach(function (leg, i) {
+      var status = leg.status || route.status;  // a leg without its own status has the route's
+      if (!byStatus[status]) { byStatus[status] = []; order.push(status); }
+      byStatus[status].push({line: lines[i], offset: leg.offset || 0});
     });
     var dashes = {};
     data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
@@ -475,7 +500,7 @@
                                 disputed: !!route.disputed}};
     var paths = order.map(function (status) {
       var legs = byStatus[status];
-      var line = new RouteLine(legs.map(function (leg) { return L.GeoJSON.coordsToLatLngs(leg.coords); }), {
+      var line = new RouteLine(legs.map(function (leg) { return leg.line; }), {
         renderer: renderer, color: colour, weight: ROUTE_WEIGHT, opacity: 0.9, lineCap: status === "alleged" || status === "confirmed" ? "round" : "butt",
         dashArray: dashes[status] || null, offsets: legs.map(function (leg) { return leg.offset || 0; }),
         disputed: route.disputed, smoothFactor: 1
@@ -498,9 +523,41 @@
     return layer;
   }
 
+  function record(row, fields) {
+    var out = {}, i;
+    for (i = 0; i < row.length; i++) { if (row[i] !== null) { out[fields[i]] = row[i]; } }
+    return out;
+  }
+
+  function unpack(data) {
+    // Routes, legs and evidence items travel as rows in the order of data.*_fields (see payload.py);
+    // an evidence text given as a number is that entry of data.texts.
+    // A route's category and status, and a leg's status, are positions in data.categories and data.statuses.
+    var texts = data.texts, shared = ["claim", "quote", "said_by"];
+    data.routes = data.routes.map(function (row) {
+      var route = record(row, data.route_fields);
+      route.category = data.categories[route.category].id;
+      route.status = data.statuses[route.status].id;
+      route.legs = (route.legs || []).map(function (values) {
+        var leg = record(values, data.leg_fields);
+        if (leg.status !== undefined) { leg.status = data.statuses[leg.status].id; }
+        return leg;
+      });
+      if (route.evidence) {
+        route.evidence = route.evidence.map(function (values) {
+          var item = record(values, data.evidence_fields);
+          shared.forEach(function (key) { if (typeof item[key] === "number") { item[key] = texts[item[key]]; } });
+          return item;
+        });
+      }
+      return route;
+    });
+    return data;
+  }
+
   function drawMap(map, dataElementId) {
     defineClasses();
-    var data = JSON.parse(document.getElementById(dataElementId).textContent);
+    var data = unpack(JSON.parse(document.getElementById(dataElementId).textContent));
     ROUTE_WEIGHT = data.style.weight;
     DISPUTED_COLOUR = data.style.disputed;
     STOP_COLOUR = data.style.interdiction;
@@ -509,6 +566,7 @@
       map.createPane("armsRoutesBasemap").style.zIndex = 250;
       L.geoJSON(data.basemap, {
         renderer: L.canvas({pane: "armsRoutesBasemap", padding: 0.5}), interactive: false,
+        attribution: "Countries: Natural Earth (public domain)",
         style: {color: "#a9b4bd", weight: 0.7, fillColor: "#f6f4ee", fillOpacity: 1}
       }).addTo(map);
     }
@@ -558,15 +616,58 @@
 
     overlays['<span class="arms-routes-symbol">●</span> Waypoints'] = waypoints;
     overlays['<span class="arms-routes-symbol arms-routes-stop-symbol">✕</span> Interdictions'] = interdictions;
-    var layerControl = L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+    // A small map (one embedded in a page) folds the layer control and the legend into buttons.
+    var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
+    var layerControl = L.control.layers(null, overlays, {collapsed: small, position: "topright"}).addTo(map);
     var overlayList = layerControl.getContainer().querySelector(".leaflet-control-layers-overlays");
     overlayList.insertBefore(el("div", "arms-routes-legend-title", "Weapon category (colour): tick to show"),
                              overlayList.firstChild);
-    control("bottomright", legend(data), "arms-routes-legend-control").addTo(map);
+    var legendBox = legend(data), legendPanel = el("div", "arms-routes-legend-panel");
+    if (small) {
+      var toggle = el("button", "arms-routes-legend-toggle", "Legend");
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "false");
+      legendBox.hidden = true;
+      toggle.addEventListener("click", function () {
+        legendBox.hidden = !legendBox.hidden;
+        toggle.setAttribute("aria-expanded", String(!legendBox.hidden));
+      });
+      legendPanel.appendChild(toggle);
+    }
+    legendPanel.appendChild(legendBox);
+    control("bottomright", legendPanel, "arms-routes-legend-control").addTo(map);
 
     var title = titleBox(data);
     L.DomEvent.disableClickPropagation(title);
+    L.DomEvent.disableScrollPropagation(title);
     map.getContainer().appendChild(title);
+
+    // The legend takes at most half the map's height (then it scrolls). The title is centred when
+    // there is room beside the layer control, else it starts right of the zoom buttons.
+    function fitBoxes() {
+      var size = map.getSize(), side = layerControl.getContainer().offsetWidth + 24;
+      legendBox.style.maxHeight = Math.max(120, Math.round(size.y * 0.5)) + "px";
+      if (size.x - 2 * side >= 360) {
+        title.style.left = "50%";
+        title.style.transform = "translateX(-50%)";
+        title.style.maxWidth = Math.min(640, size.x - 2 * side) + "px";
+      } else {
+        title.style.left = "56px";
+        title.style.transform = "none";
+        title.style.maxWidth = Math.max(120, size.x - side - 66) + "px";
+      }
+    }
+    fitBoxes();
+    map.on("resize", fitBoxes);
+
+    // Fit the routes in the part of the map the title, the layer control and the legend leave free.
+    function fitView() {
+      var size = map.getSize(), top = title.offsetTop + title.offsetHeight + 12;
+      var right = small ? 110 : Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.4));  // room for place names
+      map.fitBounds(data.bounds, {paddingTopLeft: [40, Math.min(top, Math.round(size.y * 0.4))],
+                                  paddingBottomRight: [right, 40], maxZoom: 7, animate: false});
+    }
+    fitView();
 
     function routePoint(routeId) {
       var layer = routeLayers[routeId], lines = [];
