@@ -28,6 +28,7 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 bench: setup chromium
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 screenshot: setup chromium
