@@ -231,6 +231,30 @@ def test_a_large_selection_is_drawn_and_counted(page, tmp_path):
     assert page.errors == []
 
 
+def test_a_crowded_view_is_drawn_thin_until_zoomed_in(page, tmp_path):
+    """Over 2,000 route lines in view: thin, without arrows or halos, and the legend says so; zoomed in, full detail."""
+    places = [Place(f"fx-p{i}", f"Place {i}", "XXX", "city", -170 + i * 1.7, -50 + (i * 7) % 100) for i in range(200)]
+    routes = []
+    for i in range(2100):
+        route = make_route(f"fx-r{i}", waypoints=(f"fx-p{i % 200}", f"fx-p{(i * 7 + 1) % 200}"))
+        route["geometry"] = None
+        routes.append(route)
+    collection = make_collection(routes)
+    dataset = Dataset(routes, collection["sources"], Taxonomy(collection["weapons"]),
+                      Gazetteer(Place.from_feature(f) for f in collection["places"]).extend(places))
+    open_map(page, render_map(dataset, tmp_path / "crowded.html", offline=True))
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    note = page.locator(".arms-routes-overview-note")
+    assert note.is_visible() and "More than 2,000 route lines in view" in note.inner_text()
+    assert page.evaluate("() => Object.values(window.armsRoutes)[0].renderer.detail") is False
+    page.evaluate("""() => { const api = Object.values(window.armsRoutes)[0];
+                             api.map.setView([-50, -170], 9, {animate: false}); }""")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("() => Object.values(window.armsRoutes)[0].renderer.detail") is True
+    assert not note.is_visible()
+    assert len(visible_routes(page)) == 2100 and page.errors == []
+
+
 HOSTILE = '<script>alert(1)</script><img src=x onerror="window.pwned=1;alert(2)">'
 
 

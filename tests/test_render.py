@@ -20,7 +20,7 @@ from routes.gazetteer import Gazetteer, Place
 from routes.render import render_map
 from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_VERSION, _leaflet_dir
 from routes.render.lines import decode
-from routes.render.payload import build_payload, routes_of
+from routes.render.payload import build_payload, join_cards, routes_of
 from routes.select import Filters
 from routes import style
 from routes.weapons import Taxonomy
@@ -42,9 +42,14 @@ def dataset_of(routes, sources=None, extra_places=()) -> Dataset:
 
 
 def payload_of(page: str) -> dict:
-    blocks = re.findall(r'<script type="application/json" id="arms-routes-data-[0-9a-f]+">(.*?)</script>', page, re.S)
+    """The page's payload: the map data, joined with the card data that travels in a block of its own."""
+    blocks = re.findall(r'<script type="application/json" id="arms-routes-data-([0-9a-f]+)">(.*?)</script>', page, re.S)
     assert len(blocks) == 1
-    return json.loads(blocks[0])
+    [(digest, data)] = blocks
+    cards = re.findall(rf'<script type="application/json" id="arms-routes-cards-{digest}">(.*?)</script>', page, re.S)
+    assert len(cards) == 1
+    assert page.index(f'id="arms-routes-cards-{digest}"') > page.index("window.armsRoutesDraw(")  # after the draw call
+    return join_cards(json.loads(data), json.loads(cards[0]))
 
 
 def render(tmp_path, dataset, name="map.html", **options) -> str:
@@ -275,9 +280,13 @@ def test_hostile_text_cannot_leave_the_data_block(tmp_path):
                        evidence=[{"source": "fx-news", "claim": HOSTILE, "quote": HOSTILE, "stance": "supports",
                                   "credibility": 3}]))
     page = render(tmp_path, dataset_of([route], sources, [evil]), title=HOSTILE, offline=True)
-    data = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S).group(1)
-    assert "<" not in data and ">" not in data and "\u2028" not in data
-    assert page.count("<script>alert(1)") == 0 and "onerror=\"alert" not in page.replace(data, "")
+    blocks = re.findall(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S)
+    assert len(blocks) == 2  # the map data and the card data
+    outside = page
+    for data in blocks:
+        assert "<" not in data and ">" not in data and "\u2028" not in data
+        outside = outside.replace(data, "")
+    assert outside.count("<script>alert(1)") == 0 and "onerror=\"alert" not in outside
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;" in page
     payload = payload_of(page)
     assert payload["title"] == HOSTILE  # nothing lost: the text arrives whole, as text

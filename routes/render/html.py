@@ -12,10 +12,13 @@ JSON in a non-executable script block, which our script puts on the page as text
 from __future__ import annotations
 
 import base64
+import functools
+import gc
 import hashlib
 import html
 import json
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +30,7 @@ from ..dataset import Dataset
 from ..errors import RoutesError, UsageError
 from ..names import closest, normalise
 from ..select import Filters
-from .payload import build_payload
+from .payload import build_payload, split_cards
 
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_CDN = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist"
@@ -73,6 +76,40 @@ def tile_set(tiles: str | None, *, offline: bool = False) -> str:
     return found
 
 
+def _folium():
+    """The folium module, imported without pandas when nothing has imported pandas yet.
+
+    folium looks for pandas only to accept DataFrames as data (and does without it when it is not
+    installed); these maps never give it one, and importing pandas is a third of a second of every
+    `render`. Later imports of pandas in the same process work as usual.
+    """
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+        return folium
+    sys.modules["pandas"] = None  # so `import pandas` raises ImportError, which folium expects
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
+def _without_gc(function):
+    """Run `function` with Python's cyclic garbage collector paused: a map of 10,000 routes makes
+    millions of small objects (and no reference cycles), and each collection would walk all of them
+    and the loaded dataset too, for a fifth of the time of the whole render."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return paused
+
+
 @dataclass
 class _Map:
     """A map made ready to be written as a page or a fragment."""
@@ -82,8 +119,14 @@ class _Map:
     data_id: str
     title: str
     data_json: str
+    cards_id: str  # the evidence on route cards, in a block after the map script (see payload.split_cards)
+    cards_json: str
+
+    def cards_block(self) -> str:
+        return f'<script type="application/json" id="{self.cards_id}">{self.cards_json}</script>'
 
 
+@_without_gc
 def map_page(
     dataset: Dataset,
     *,
@@ -111,9 +154,12 @@ def map_page(
                          name="arms_routes_background")
     figure.html.add_child(_raw(f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>'),
                           name="arms_routes_data")
-    return figure.render() + "\n"
+    page = figure.render()
+    end = page.rindex("</html>")
+    return f"{page[:end]}{built.cards_block()}\n{page[end:]}\n"
 
 
+@_without_gc
 def map_fragment(
     dataset: Dataset,
     *,
@@ -160,22 +206,24 @@ def map_fragment(
         "  if (window.console) { console.error(error); }",
         "});",
         "</script>",
+        built.cards_block(),
     ]) + "\n"
 
 
 def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None, salt: str = "") -> _Map:
     """The folium map of the routes (tiles, scale bar, fitted view, our draw call) and the payload it draws."""
-    import folium
+    folium = _folium()
 
     background = tile_set(tiles, offline=offline)
-    payload = build_payload(dataset, title=title, filters=filters)
+    payload, cards = split_cards(build_payload(dataset, title=title, filters=filters))
     payload["basemap"] = _offline_basemap() if background == "countries" else None
-    data_json = json_text(payload)
+    data_json, cards_json = json_text(payload), json_text(cards)
     # Ids come from the content (and, for fragments, the output's name), so the same data and
     # options give the same page, and two different maps on one page do not clash.
-    digest = hashlib.sha256(f"{offline}\n{background}\n{salt}\n{data_json}".encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(f"{offline}\n{background}\n{salt}\n{data_json}\n{cards_json}".encode("utf-8")).hexdigest()[:12]
     map_id = f"arms_routes_{digest}"
     data_id = f"arms-routes-data-{digest}"
+    cards_id = f"arms-routes-cards-{digest}"
 
     (south, west), (north, east) = payload["bounds"]
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=3, tiles=None,
@@ -188,8 +236,8 @@ def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None
         tile_layer._id = f"{map_id}_tiles"
         fmap.add_child(tile_layer, name="arms_routes_tiles")
     # Our script fits the view to the routes, in the room the title, layer control and legend leave.
-    fmap.add_child(_draw_call(data_id, f"{map_id}_draw"), name="arms_routes_draw")
-    return _Map(fmap, map_id, data_id, payload["title"], data_json)
+    fmap.add_child(_draw_call(data_id, cards_id, f"{map_id}_draw"), name="arms_routes_draw")
+    return _Map(fmap, map_id, data_id, payload["title"], data_json, cards_id, cards_json)
 
 
 def json_text(payload: dict) -> str:
@@ -201,6 +249,7 @@ def json_text(payload: dict) -> str:
 
 def _raw(text: str):
     """A folium element that is exactly `text`: never parsed as a Jinja template (data may contain "{{")."""
+    _folium()
     from branca.element import Element
 
     element = Element()
@@ -210,7 +259,7 @@ def _raw(text: str):
 
 def _tile_layer(background: str):
     """The folium TileLayer of a background from `TILE_SETS`; None for "none" and offline outlines."""
-    import folium
+    folium = _folium()
 
     folium_name = TILE_SETS.get(background, (None, ""))[0]
     if folium_name is None:
@@ -347,13 +396,14 @@ def _embed_assets(offline: bool) -> list[str]:
             f'<script data-arms-routes-asset="arms-routes-{__version__}">\n{ours}\n</script>']
 
 
-def _draw_call(data_id: str, element_id: str):
+def _draw_call(data_id: str, cards_id: str, element_id: str):
     """The line of script that has our script draw the payload on the folium map, once Leaflet made it."""
+    _folium()
     from folium.elements import MacroElement
     from folium.template import Template
 
     call = MacroElement()
     call._id = element_id
     call._template = Template("{% macro script(this, kwargs) %}window.armsRoutesDraw({{ this._parent.get_name() }}, "
-                              + json.dumps(data_id) + ");{% endmacro %}")
+                              + json.dumps(data_id) + ", " + json.dumps(cards_id) + ");{% endmacro %}")
     return call

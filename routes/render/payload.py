@@ -10,7 +10,9 @@ small, since a map of a 30,000-route import is sent around as one file:
   weapon categories and evidence statuses once (in "categories" and "statuses", for the legend),
   and referred to by position; an evidence text (claim, quote, said by) found more than once is
   kept once in "texts" and referred to by position;
-- lines are delta-encoded integers (see lines.Leg);
+- lines are delta-encoded integers, written as text in the encoded polyline format (see lines.Leg);
+- what only route cards show (evidence items, shared texts) travels in a block of its own that the
+  script parses when a card is first opened (see `split_cards`);
 - a leg status that is the route's, an evidence item's "supports" stance and an Admiralty grade
   the script can work out (source reliability + credibility) are left out.
 
@@ -23,14 +25,14 @@ Every text in the payload is plain text from the data; the script puts it on the
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .. import __version__, model, style
 from ..dataset import Dataset
 from ..errors import UsageError
 from ..select import Filters
-from .lines import Leg, route_legs
+from .lines import Leg, numbers, route_legs
 
 # Labels of the categories in the legend and the layer control; colours and patterns come from
 # routes.style, shared with static images and reports.
@@ -110,27 +112,15 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     """
     routes = dataset.routes
     drawn, bounds = route_legs(dataset)
-
-    categories: dict[str, int] = {}
-    out_routes = []
-    cited: dict[str, None] = {}
-    weapon_ids: dict[str, None] = {}
-    places: dict[str, int] = {}  # place name -> its position in the payload's "places"
-    for route, legs in zip(routes, drawn):
-        category = style.route_category(route, dataset.weapons)
-        categories[category] = categories.get(category, 0) + 1
-        entry = _route_entry(route, dataset, category, legs, places)
-        out_routes.append(entry)
-        for item in entry.get("evidence", []):
-            if "source" in item:
-                cited[item["source"]] = None
-        for weapon_id in entry.get("weapons", []):
-            weapon_ids[weapon_id] = None
-
-    described = filter_text(filters, dataset)
-    category_list = _categories(categories)
+    route_categories = [style.route_category(route, dataset.weapons) for route in routes]
+    category_list = _categories(Counter(route_categories))
     status_list = [{"id": s, "label": STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
                    for s in reversed(model.STATUSES)]
+    rows = _Rows(dataset, category_list, status_list)
+    for route, category, legs in zip(routes, route_categories, drawn):
+        rows.add(route, category, legs)
+
+    described = filter_text(filters, dataset)
     return {
         "title": title or default_title(len(routes), described),
         "filter": described,
@@ -140,21 +130,56 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
         "statuses": status_list,
         "style": {"weight": style.LINE_WIDTH, "disputed": style.DISPUTED_COLOUR,
                   "interdiction": style.INTERDICTION_COLOUR},
-        "weapons": {w: _weapon(w, dataset) for w in weapon_ids},
-        "sources": {s: _source(s, dataset.sources.get(s)) for s in cited},
+        "weapons": {w: _weapon(w, dataset) for w in rows.weapons},
+        "sources": {s: _source(s, dataset.sources.get(s)) for s in rows.cited},
         "credibility": {str(k): v for k, v in model.CREDIBILITY.items()},
-        "places": list(places),
-        **_rows(out_routes, {c["id"]: i for i, c in enumerate(category_list)},
-                {st["id"]: i for i, st in enumerate(status_list)}),
+        "places": list(rows.places),
+        **rows.finish(),
         "waypoints": _waypoints(routes, dataset),
         "interdictions": _interdictions(routes, dataset),
     }
 
 
+def split_cards(payload: dict) -> tuple[dict, dict]:
+    """The payload without what only route cards show (each route's evidence rows and the shared
+    "texts"), and that part on its own: the page carries it in a block of its own after the map
+    script, which reads it only when a card is opened, so a large map is drawn before it is even parsed.
+    `join_cards` puts the two together again.
+    """
+    main = dict(payload)
+    at = payload["route_fields"].index("evidence")
+    evidence, rows = [], []
+    for row in payload["routes"]:
+        evidence.append(row[at] if len(row) > at else None)
+        if len(row) > at and row[at] is not None:
+            row = list(row)
+            row[at] = None
+            row = _row(row)
+        rows.append(row)
+    main["routes"] = rows
+    del main["texts"]
+    return main, {"evidence": evidence, "texts": payload["texts"]}
+
+
+def join_cards(main: dict, cards: dict) -> dict:
+    """The payload that `split_cards` split into `main` and `cards`."""
+    payload = dict(main, texts=cards["texts"])
+    at = main["route_fields"].index("evidence")
+    rows = []
+    for row, evidence in zip(main["routes"], cards["evidence"]):
+        if evidence is not None:
+            row = list(row) + [None] * max(0, at + 1 - len(row))
+            row[at] = evidence
+        rows.append(row)
+    payload["routes"] = rows
+    return payload
+
+
 def routes_of(payload: dict) -> list[dict]:
-    """The routes of a payload as dicts (field -> value, absent fields left out), texts filled in."""
+    """The routes of a payload as dicts (field -> value, absent fields left out), texts filled in and
+    each leg's `coords` as its list of delta-encoded integers."""
     fields = payload["route_fields"]
-    texts = payload["texts"]
+    texts = payload.get("texts", [])  # (a payload without its card data has no evidence either)
 
     def record(row: list, names) -> dict:
         return {name: value for name, value in zip(names, row) if value is not None}
@@ -169,6 +194,7 @@ def routes_of(payload: dict) -> list[dict]:
         if "legs" in route:
             route["legs"] = [record(leg, payload["leg_fields"]) for leg in route["legs"]]
             for leg in route["legs"]:
+                leg["coords"] = numbers(leg["coords"])
                 if "status" in leg:
                     leg["status"] = statuses[leg["status"]]
         if "evidence" in route:
@@ -177,39 +203,6 @@ def routes_of(payload: dict) -> list[dict]:
                                  for item in route["evidence"]]
         routes.append(route)
     return routes
-
-
-def _rows(routes: list[dict], categories: dict[str, int], statuses: dict[str, int]) -> dict:
-    """The routes as rows, with repeated evidence texts in a shared table (see the module's docstring)."""
-    seen: dict[str, int] = defaultdict(int)
-    for route in routes:
-        for item in route.get("evidence", ()):
-            for key in SHARED_TEXTS:
-                if key in item:
-                    seen[item[key]] += 1
-    shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
-
-    def row(values: list) -> list:
-        while values and values[-1] is None:
-            values.pop()
-        return values
-
-    rows = []
-    for route in routes:
-        values = [route.get(name) for name in ROUTE_FIELDS]
-        values[ROUTE_FIELDS.index("category")] = categories[route["category"]]
-        values[ROUTE_FIELDS.index("status")] = statuses[route["status"]]
-        if "legs" in route:
-            values[ROUTE_FIELDS.index("legs")] = [
-                row([statuses[leg[name]] if name == "status" and name in leg else leg.get(name) for name in LEG_FIELDS])
-                for leg in route["legs"]]
-        if "evidence" in route:
-            values[ROUTE_FIELDS.index("evidence")] = [
-                row([shared.get(item[name], item[name]) if name in SHARED_TEXTS and name in item else item.get(name)
-                     for name in EVIDENCE_FIELDS]) for item in route["evidence"]]
-        rows.append(row(values))
-    return {"route_fields": list(ROUTE_FIELDS), "leg_fields": list(LEG_FIELDS),
-            "evidence_fields": list(EVIDENCE_FIELDS), "texts": list(shared), "routes": rows}
 
 
 def _credit(dataset: Dataset) -> str:
@@ -253,62 +246,127 @@ def _source(source_id: str, source: dict | None) -> dict:
     }
 
 
-def _route_entry(route: dict, dataset: Dataset, category: str, legs: list[Leg], places: dict[str, int]) -> dict:
-    """What the card, the tooltip and the line of one route need; empty fields are left out."""
-    p = model.props(route)
-    status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
-    interdicted = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else None
+class _Rows:
+    """The routes as rows (see the module's docstring), built one route at a time, and what they
+    refer to: place names, cited sources and weapon systems, in the order they first appear."""
 
-    def place_refs(ids) -> list[int]:
-        return [places.setdefault(_place_name(w, dataset), len(places)) for w in ids or []]
+    def __init__(self, dataset: Dataset, categories: list[dict], statuses: list[dict]):
+        self.dataset = dataset
+        self.category_index = {c["id"]: i for i, c in enumerate(categories)}
+        self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
+        self.places: dict[str, int] = {}  # place name -> its position in the payload's "places"
+        self.place_names: dict[str, str] = {}  # place id -> its name
+        self.cited: dict[str, None] = {}
+        self.weapons: dict[str, None] = {}
+        self.rows: list[list] = []
+        self.evidence_rows: list[list] = []
 
-    return _compact({
-        "id": _text(route.get("id")),
-        "name": _text(p.get("name")) or _text(route.get("id")),
-        "kind": model.kind(route),
-        "category": category,
-        "status": status,
-        "disputed": model.is_disputed(route) or None,
-        "weapons": [str(w) for w in p.get("weapons") or []],
-        "supplier": _text(p.get("supplier")),
-        "intermediaries": [str(i) for i in p.get("intermediaries") or []],
-        "recipient": _text(p.get("recipient")),
-        "period": model.period_text(route),
-        "outcome": _text(p.get("outcome")),
-        "interdicted": _compact({"place": _place_name(interdicted.get("place"), dataset),
-                                 "date": _text(interdicted.get("date")),
-                                 "note": _text(interdicted.get("note"))}) if interdicted else None,
-        "intended": place_refs(p.get("intended_waypoints")),
-        "path": place_refs(p.get("waypoints")),
-        "independent": model.independent_sources(route, dataset.sources),
-        "evidence": [_evidence(item, dataset) for item in model.evidence(route) if isinstance(item, dict)],
-        "notes": _text(p.get("notes")),
-        "legs": [_compact({"status": leg.status if leg.status != status else None, "offset": leg.offset or None,
-                           "coords": leg.coords}) for leg in legs],
-    })
+    def add(self, route: dict, category: str, legs: list[Leg]) -> None:
+        """The row of one route: what its card, tooltip and line need; empty fields (None, "", []) are null."""
+        p = model.props(route)
+        status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
+        stop = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else None
+        intended = self._refs(p.get("intended_waypoints"))  # (before the path: the places' order as before)
+        weapons = [str(w) for w in p.get("weapons") or []]
+        for weapon_id in weapons:
+            self.weapons[weapon_id] = None
+        status_index = self.status_index
+        self.rows.append(_row([  # in the order of ROUTE_FIELDS
+            _text(route.get("id")) or None,
+            _text(p.get("name")) or _text(route.get("id")) or None,
+            _empty_to_none(model.kind(route)),
+            self.category_index[category],
+            status_index[status],
+            _empty_to_none(model.period_text(route)),
+            self._refs(p.get("waypoints")) or None,
+            [_row([leg.coords or None, leg.offset or None, status_index[leg.status] if leg.status != status else None])
+             for leg in legs] or None,
+            [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
+            weapons or None,
+            _text(p.get("supplier")) or None,
+            [str(i) for i in p.get("intermediaries") or []] or None,
+            _text(p.get("recipient")) or None,
+            model.independent_sources(route, self.dataset.sources),
+            _text(p.get("outcome")) or None,
+            model.is_disputed(route) or None,
+            _compact({"place": self._place_name(stop.get("place")), "date": _text(stop.get("date")),
+                      "note": _text(stop.get("note"))}) if stop else None,
+            intended or None,
+            _text(p.get("notes")) or None,
+        ]))
+
+    def finish(self) -> dict:
+        """The rows, with each evidence text found more than once moved to "texts" and referred to by position."""
+        seen: dict[str, int] = defaultdict(int)
+        for item in self.evidence_rows:
+            for i in _SHARED_POSITIONS:
+                if i < len(item) and item[i] is not None:
+                    seen[item[i]] += 1
+        shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
+        if shared:
+            for item in self.evidence_rows:
+                for i in _SHARED_POSITIONS:
+                    if i < len(item) and item[i] in shared:
+                        item[i] = shared[item[i]]
+        return {"route_fields": list(ROUTE_FIELDS), "leg_fields": list(LEG_FIELDS),
+                "evidence_fields": list(EVIDENCE_FIELDS), "texts": list(shared), "routes": self.rows}
+
+    def _refs(self, place_ids) -> list[int]:
+        places = self.places
+        return [places.setdefault(self._place_name(w), len(places)) for w in place_ids or []]
+
+    def _place_name(self, place_id: object) -> str:
+        if not isinstance(place_id, str):
+            return str(place_id)
+        name = self.place_names.get(place_id)
+        if name is None:
+            name = self.place_names[place_id] = _place_name(place_id, self.dataset)
+        return name
+
+    def _evidence(self, item: dict) -> list:
+        """The row of one evidence item; its stance only when it disputes, its grade only when the
+        script cannot work it out (source reliability + credibility)."""
+        credibility = item.get("credibility")
+        credibility = credibility if isinstance(credibility, int) and credibility in model.CREDIBILITY else None
+        sources = self.dataset.sources
+        grade = model.grade(item, sources)
+        source = sources.get(item.get("source")) or {}
+        worked_out = f"{_text(source.get('reliability')) or 'F'}{6 if credibility is None else credibility}"
+        source_id = _text(item.get("source")) or None
+        if source_id is not None:
+            self.cited[source_id] = None
+        row = _row([  # in the order of EVIDENCE_FIELDS
+            source_id,
+            _text(item.get("claim")) or None,
+            credibility,
+            "disputes" if item.get("stance") == "disputes" else None,
+            _text(item.get("quote")) or None,
+            _text(item.get("said_by")) or None,
+            [leg for leg in item.get("legs") or [] if isinstance(leg, int)] or None,
+            grade if grade != worked_out else None,
+        ])
+        self.evidence_rows.append(row)
+        return row
 
 
-def _evidence(item: dict, dataset: Dataset) -> dict:
-    credibility = item.get("credibility")
-    credibility = credibility if isinstance(credibility, int) and credibility in model.CREDIBILITY else None
-    grade = model.grade(item, dataset.sources)
-    source = dataset.sources.get(item.get("source")) or {}
-    worked_out = f"{_text(source.get('reliability')) or 'F'}{6 if credibility is None else credibility}"
-    return _compact({
-        "source": _text(item.get("source")),
-        "claim": _text(item.get("claim")),
-        "quote": _text(item.get("quote")),
-        "said_by": _text(item.get("said_by")),
-        "stance": "disputes" if item.get("stance") == "disputes" else None,
-        "grade": grade if grade != worked_out else None,
-        "credibility": credibility,
-        "legs": [leg for leg in item.get("legs") or [] if isinstance(leg, int)],
-    })
+_SHARED_POSITIONS = tuple(EVIDENCE_FIELDS.index(name) for name in SHARED_TEXTS)
+
+
+def _row(values: list) -> list:
+    """A row without its trailing empty fields."""
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def _empty_to_none(value):
+    """None for an empty field (None, "", []): 10,000 routes carry no room for empty values."""
+    return None if value is None or value == "" or value == [] else value
 
 
 def _compact(entry: dict) -> dict:
-    """The entry without empty fields (None, "", []): 10,000 routes carry no room for nulls."""
-    return {k: v for k, v in entry.items() if v is not None and v != "" and v != []}
+    """The entry without empty fields (None, "", [])."""
+    return {k: v for k, v in entry.items() if _empty_to_none(v) is not None}
 
 
 def _place_name(place_id: object, dataset: Dataset) -> str:

@@ -1,14 +1,18 @@
 /* arms-routes: draws the routes of a map from its JSON payload (made by routes/render/payload.py).
  *
- * window.armsRoutesDraw(map, dataElementId) draws one map and returns, and keeps as
+ * window.armsRoutesDraw(map, dataElementId, cardsElementId) draws one map and returns, and keeps as
  * window.armsRoutes[id of the map's element], an object for tests and other Leaflet plugins:
  *   id             the id of the map's element
  *   map            the L.Map
- *   data           the payload
- *   layers         {category: L.GeoJSON}   one overlay per weapon category, holding its routes
+ *   data           the payload (data.cards: the card data, once a card was opened)
+ *   layers         {category: L.GeoJSON}   one overlay per weapon category, holding its routes; it
+ *                                          binds the cards (popups), tooltips and hover highlight
  *   routeLayers    {routeId: layer}        ONE layer per route: an L.Polyline (a RouteLine) when all
  *                                          its legs share one evidence status, else an L.FeatureGroup
  *                                          with one RouteLine per status. Count routes here, not paths.
+ *                                          openPopup() / openTooltip() show its card / tooltip.
+ *   renderer       the canvas renderer of the routes; fires "detail" ({detail, lines}) when the
+ *                                          routes in view get too many for arrows, halos and patterns
  *   waypoints      L.FeatureGroup of waypoint markers (and place labels on small maps)
  *   interdictions  L.FeatureGroup of markers where shipments were stopped
  *   control        the L.control.layers that toggles the overlays
@@ -21,6 +25,10 @@
   "use strict";
 
   var ARROW_MIN_LEG_PX = 40;     // legs shorter than this on screen get no arrowhead
+  // With more route lines than this in view, they are drawn thin, without arrowheads, halos or
+  // badges: 30,000 routes at full detail take seconds to paint (and are a blur at that zoom anyway).
+  var DETAIL_MAX_LINES = 2000;
+  var OVERVIEW_WEIGHT = 1;
   var SMALL_MAP = [720, 420];    // a map narrower or lower than this (px) folds its controls
   // Set from the payload's "style" (routes/style.py), shared with static images and reports.
   var ROUTE_WEIGHT = 3, DISPUTED_COLOUR = "#d01c8b", STOP_COLOUR = "#000000";
@@ -42,8 +50,9 @@
     return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
   }
 
-  // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker --
-  var RouteLine = null, StopMarker = null;
+  // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker;
+  // a canvas renderer that strokes all route lines of one style at once --
+  var RouteLine = null, RouteGroup = null, StopMarker = null, RouteCanvas = null;
 
   function shiftRing(ring, distance) {
     var n = ring.length, shifted = new Array(n), i, a, b, dx, dy, len;
@@ -97,11 +106,17 @@
     return best;
   }
 
-  function drawDisputedBadge(ctx, p) {
+  function drawDisputedBadges(ctx, points) {
+    // A white disc ringed in the disputed colour with a "?" in it, at each point.
+    var i, p;
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
     ctx.beginPath();
-    ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+    for (i = 0; i < points.length; i++) {
+      p = points[i];
+      ctx.moveTo(p.x + 7, p.y);
+      ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+    }
     ctx.fillStyle = "#ffffff";
     ctx.fill();
     ctx.lineWidth = 2;
@@ -111,11 +126,166 @@
     ctx.font = "bold 11px sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    ctx.fillText("?", p.x, p.y + 0.5);
+    for (i = 0; i < points.length; i++) { ctx.fillText("?", points[i].x, points[i].y + 0.5); }
+  }
+
+  function tracePath(ctx, parts) {
+    var i, j, part, p;
+    for (i = 0; i < parts.length; i++) {
+      part = parts[i];
+      p = part[0];
+      ctx.moveTo(p.x, p.y);
+      for (j = 1; j < part.length; j++) { p = part[j]; ctx.lineTo(p.x, p.y); }
+    }
+  }
+
+  function bucket(buckets, key, first) {
+    var found = buckets.get(key);
+    if (!found) { found = {first: first, layers: []}; buckets.set(key, found); }
+    found.layers.push(first);
+    return found;
+  }
+
+  function drawRouteLines(ctx, lines, detail) {
+    // What Leaflet's canvas does path by path (begin, trace, set the style, stroke), done once per
+    // style: all disputed halos first, then the lines of each colour, pattern and width, then the
+    // arrowheads of each colour, then the "?" badges. 30,000 routes are a few dozen strokes.
+    // Without `detail` (an overview of many routes) lines are thin and have no halo, arrow or badge.
+    var halos = new Map(), strokes = new Map(), arrows = new Map(), badges = [], i, line, o, weight, badge;
+    for (i = 0; i < lines.length; i++) {
+      line = lines[i];
+      if (!line._parts.length) { continue; }
+      o = line.options;
+      weight = detail ? o.weight : Math.min(o.weight, OVERVIEW_WEIGHT + o.weight - ROUTE_WEIGHT);
+      bucket(strokes, o.color + "|" + weight + "|" + o.opacity + "|" + o.lineCap + "|" + o.lineJoin + "|" +
+             (o._dashArray || []).join(","), line).weight = weight;
+      if (!detail) { continue; }
+      if (o.disputed) { bucket(halos, o.weight, line); }
+      if (line.arrows().length) { bucket(arrows, o.color + "|" + o.opacity + "|" + o.weight, line); }
+      badge = line.badge();
+      if (badge) { badges.push(badge); }
+    }
+    ctx.setLineDash([]);
+    halos.forEach(function (group) {
+      ctx.beginPath();
+      group.layers.forEach(function (layer) { tracePath(ctx, layer._parts); });
+      ctx.globalAlpha = 0.3;
+      ctx.lineWidth = group.first.options.weight + 8;
+      ctx.strokeStyle = DISPUTED_COLOUR;
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      ctx.stroke();
+    });
+    strokes.forEach(function (group) {
+      var o = group.first.options;
+      ctx.beginPath();
+      group.layers.forEach(function (layer) { tracePath(ctx, layer._parts); });
+      ctx.setLineDash(o._dashArray || []);
+      ctx.globalAlpha = o.opacity;
+      ctx.lineWidth = group.weight;
+      ctx.strokeStyle = o.color;
+      ctx.lineCap = o.lineCap;
+      ctx.lineJoin = o.lineJoin;
+      ctx.stroke();
+    });
+    ctx.setLineDash([]);
+    arrows.forEach(function (group) {
+      var o = group.first.options;
+      ctx.beginPath();
+      group.layers.forEach(function (layer) { traceArrows(ctx, layer.arrows(), o.weight); });
+      ctx.globalAlpha = o.opacity;
+      ctx.fillStyle = o.color;
+      ctx.fill();
+    });
+    if (badges.length) { drawDisputedBadges(ctx, badges); }
+  }
+
+  function traceArrows(ctx, arrows, weight) {
+    var size = Math.max(10, weight * 3.5), i, a, cos, sin;
+    for (i = 0; i < arrows.length; i++) {
+      a = arrows[i]; cos = Math.cos(a[2]); sin = Math.sin(a[2]);
+      ctx.moveTo(a[0] + cos * size * 0.6, a[1] + sin * size * 0.6);
+      ctx.lineTo(a[0] - cos * size * 0.6 - sin * size * 0.5, a[1] - sin * size * 0.6 + cos * size * 0.5);
+      ctx.lineTo(a[0] - cos * size * 0.6 + sin * size * 0.5, a[1] - sin * size * 0.6 - cos * size * 0.5);
+      ctx.closePath();
+    }
   }
 
   function defineClasses() {
     if (RouteLine) { return; }
+
+    RouteCanvas = L.Canvas.extend({
+      // Leaflet's own _draw, except that route lines are collected and drawn together (drawRouteLines)
+      // before the other paths (waypoints, interdictions), which keep their order on top. Fires
+      // "detail" when the routes in view cross DETAIL_MAX_LINES (`detail` false: the thin overview).
+      _draw: function () {
+        var bounds = this._redrawBounds, ctx = this._ctx, lines = [], others = [], order, layer, i, inView = 0;
+        ctx.save();
+        if (bounds) {
+          var size = bounds.getSize();
+          ctx.beginPath();
+          ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+          ctx.clip();
+        }
+        this._drawing = true;
+        for (order = this._drawFirst; order; order = order.next) {
+          layer = order.layer;
+          if (layer instanceof RouteLine) {
+            if (layer._parts.length) { inView++; }
+            if (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds))) { lines.push(layer); }
+          } else if (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds))) {
+            others.push(layer);
+          }
+        }
+        var detail = inView <= DETAIL_MAX_LINES;
+        if (detail !== this.detail) {
+          this.detail = detail;
+          this.fire("detail", {detail: detail, lines: inView});
+        }
+        drawRouteLines(ctx, lines, detail);
+        for (i = 0; i < others.length; i++) { others[i]._updatePath(); }
+        this._drawing = false;
+        ctx.restore();
+      },
+
+      // Leaflet redraws at once after a move (_updatePaths) without dropping a redraw already
+      // requested for the next frame, which would then paint everything a second time.
+      _redraw: function () {
+        if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }
+        L.Canvas.prototype._redraw.call(this);
+      },
+
+      // Route lines are kept ahead of the other paths in the drawing order, which is also the
+      // order in which the mouse finds paths (the last one under it wins): markers are drawn on
+      // top of the routes, so they get the mouse first, also after a category is ticked again.
+      _initPath: function (layer) {
+        var next = this._firstOther;
+        if (!(layer instanceof RouteLine) || !next) {
+          L.Canvas.prototype._initPath.call(this, layer);
+          if (!(layer instanceof RouteLine) && !next) { this._firstOther = layer._order; }
+          return;
+        }
+        this._updateDashArray(layer);
+        this._layers[L.Util.stamp(layer)] = layer;
+        var order = layer._order = {layer: layer, prev: next.prev, next: next};
+        if (next.prev) { next.prev.next = order; } else { this._drawFirst = order; }
+        next.prev = order;
+      },
+
+      _removePath: function (layer) {
+        if (layer._order && layer._order === this._firstOther) { this._firstOther = layer._order.next; }
+        L.Canvas.prototype._removePath.call(this, layer);
+      },
+
+      _bringToFront: function (layer) {
+        if (!(layer instanceof RouteLine) || !this._firstOther || !layer._order) {
+          return L.Canvas.prototype._bringToFront.call(this, layer);
+        }
+        this._removePath(layer);
+        this._initPath(layer);
+        this._requestRedraw(layer);
+      }
+    });
 
     RouteLine = L.Polyline.extend({
       options: {offsets: null, disputed: false, arrows: true},
@@ -134,48 +304,31 @@
           this._rawPxBounds = bounds;
           this._updateBounds();
         }
-        this._arrows = this.options.arrows ? arrowsFor(this._rings) : [];
-        this._badge = this.options.disputed ? pointOnLongestSegment(this._rings, 0.3) : null;
+        this._arrows = this._badge = undefined;  // worked out when drawn in detail
+      },
+
+      arrows: function () {
+        if (this._arrows === undefined) { this._arrows = this.options.arrows ? arrowsFor(this._rings) : []; }
+        return this._arrows;
+      },
+
+      badge: function () {
+        if (this._badge === undefined) { this._badge = this.options.disputed ? pointOnLongestSegment(this._rings, 0.3) : null; }
+        return this._badge;
       },
 
       _updatePath: function () {
+        // Drawn with all the others by a RouteCanvas; alone (the same look) on a plain L.Canvas.
         var renderer = this._renderer;
         if (!(renderer instanceof L.Canvas)) { return L.Polyline.prototype._updatePath.call(this); }
-        if (!renderer._drawing || !this._parts.length) { return; }
-        var ctx = renderer._ctx, o = this.options, i, j, p;
-        if (o.disputed) {
-          ctx.beginPath();
-          for (i = 0; i < this._parts.length; i++) {
-            for (j = 0; j < this._parts[i].length; j++) {
-              p = this._parts[i][j];
-              ctx[j ? "lineTo" : "moveTo"](p.x, p.y);
-            }
-          }
-          ctx.setLineDash([]);
-          ctx.globalAlpha = 0.3;
-          ctx.lineWidth = o.weight + 8;
-          ctx.strokeStyle = DISPUTED_COLOUR;
-          ctx.lineCap = "round";
-          ctx.lineJoin = "round";
-          ctx.stroke();
-        }
-        renderer._updatePoly(this);
-        var size = Math.max(10, o.weight * 3.5);
-        ctx.setLineDash([]);
-        ctx.globalAlpha = o.opacity;
-        ctx.fillStyle = o.color;
-        for (i = 0; i < this._arrows.length; i++) {
-          var a = this._arrows[i], cos = Math.cos(a[2]), sin = Math.sin(a[2]);
-          ctx.beginPath();
-          ctx.moveTo(a[0] + cos * size * 0.6, a[1] + sin * size * 0.6);
-          ctx.lineTo(a[0] - cos * size * 0.6 - sin * size * 0.5, a[1] - sin * size * 0.6 + cos * size * 0.5);
-          ctx.lineTo(a[0] - cos * size * 0.6 + sin * size * 0.5, a[1] - sin * size * 0.6 - cos * size * 0.5);
-          ctx.closePath();
-          ctx.fill();
-        }
-        if (this._badge) { drawDisputedBadge(ctx, this._badge); }
+        if (!renderer._drawing || !this._parts.length || renderer instanceof RouteCanvas) { return; }
+        drawRouteLines(renderer._ctx, [this], true);
       }
     });
+
+    // Routes carry no attribution, so the attribution control needs no listener on each of them.
+    RouteLine.include(L.extend({getAttribution: null}, RouteOverlays));
+    RouteGroup = L.FeatureGroup.extend(L.extend({getAttribution: null}, RouteOverlays));
 
     StopMarker = L.CircleMarker.extend({
       options: {radius: 8, color: "#ffffff", weight: 2, fillOpacity: 1, opacity: 1},
@@ -240,15 +393,28 @@
   }
 
   function decodeLegs(legs) {
-    // Each leg's line: integers in 1/10,000 degree, each pair a step from the vertex before; the
-    // first leg starts from 0, 0, every later one from the end of the leg before (payload.py, lines.py).
+    // Each leg's line: integers in 1/10,000 degree, each pair a step from the vertex before (the
+    // first leg starts from 0, 0, every later one from the end of the leg before), written as text
+    // in the encoded polyline algorithm format (see Leg in lines.py).
     var lon = 0, lat = 0;
     return legs.map(function (leg) {
-      var coords = leg.coords, latlngs = new Array(coords.length >> 1), i;
-      for (i = 0; i + 1 < coords.length; i += 2) {
-        lon += coords[i];
-        lat += coords[i + 1];
-        latlngs[i >> 1] = new L.LatLng(lat / 1e4, lon / 1e4);
+      var text = leg.coords, latlngs = [], i = 0, n = text.length, value, shift, chunk, step, odd = false;
+      while (i < n) {
+        value = 0;
+        shift = 0;
+        do {
+          chunk = text.charCodeAt(i++) - 63;
+          value |= (chunk & 31) << shift;
+          shift += 5;
+        } while (chunk >= 32);
+        step = value & 1 ? ~(value >>> 1) : value >>> 1;
+        if (odd) {
+          lat += step;
+          latlngs.push(new L.LatLng(lat / 1e4, lon / 1e4));
+        } else {
+          lon += step;
+        }
+        odd = !odd;
       }
       return latlngs;
     });
@@ -340,11 +506,16 @@
     row(dl, "Independent sources", independent + " independent supporting source" + (independent === 1 ? "" : "s"));
     card.appendChild(dl);
 
-    var evidence = route.evidence || [];
-    card.appendChild(el("h4", null, "Evidence (" + evidence.length + ")"));
-    var list = el("ol", "arms-routes-evidence-list");
-    evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
-    card.appendChild(list);
+    var evidence = evidenceItems(data, route);
+    if (evidence) {
+      card.appendChild(el("h4", null, "Evidence (" + evidence.length + ")"));
+      var list = el("ol", "arms-routes-evidence-list");
+      evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
+      card.appendChild(list);
+    } else {
+      card.appendChild(el("h4", null, "Evidence"));
+      card.appendChild(el("p", "arms-routes-hint", "Still loading: close this card and open it again in a moment."));
+    }
     if (route.notes) { card.appendChild(el("p", "arms-routes-notes", "Notes: " + route.notes)); }
     return card;
   }
@@ -459,6 +630,11 @@
     legendRow(box, svgSample("circle", WAYPOINT_STYLE.transit), "transit");
     legendRow(box, svgSample("circle", WAYPOINT_STYLE.destination), "destination");
     legendRow(box, svgSample("stop", {}), "shipment stopped (interdiction)");
+    var overview = el("div", "arms-routes-overview-note",
+                      "More than " + DETAIL_MAX_LINES.toLocaleString("en") + " route lines in view: drawn thin, " +
+                      "without arrows, halos or ?; zoom in (or untick categories) for the full detail.");
+    overview.hidden = true;
+    box.appendChild(overview);
     return box;
   }
 
@@ -486,42 +662,85 @@
 
   // -- drawing ------------------------------------------------------------------------------------------
 
-  function routeLayer(route, colour, renderer, data) {
-    var byStatus = {}, order = [], lines = decodeLegs(route.legs);
-    route.legs.forEach(function (leg, i) {
-      var status = leg.status || route.status;  // a leg without its own status has the route's
-      if (!byStatus[status]) { byStatus[status] = []; order.push(status); }
-      byStatus[status].push({line: lines[i], offset: leg.offset || 0});
-    });
-    var dashes = {};
-    data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
-    var feature = {type: "Feature", id: route.id, geometry: null,
-                   properties: {id: route.id, name: route.name, status: route.status, category: route.category,
-                                disputed: !!route.disputed}};
+  function routeLayer(route, colour, renderer, dashes) {
+    // One RouteLine per evidence status of the route's legs (one in all for most routes). Cards,
+    // tooltips and the hover highlight are bound once per category (see categoryLayer), not per route.
+    var byStatus = {}, order = [], lines = decodeLegs(route.legs), i, status;
+    for (i = 0; i < route.legs.length; i++) {
+      status = route.legs[i].status || route.status;  // a leg without its own status has the route's
+      if (!byStatus[status]) { byStatus[status] = {lines: [], offsets: []}; order.push(status); }
+      byStatus[status].lines.push(lines[i]);
+      byStatus[status].offsets.push(route.legs[i].offset || 0);
+    }
+    var properties = {id: route.id, name: route.name, status: route.status, category: route.category,
+                      disputed: !!route.disputed};
     var paths = order.map(function (status) {
-      var legs = byStatus[status];
-      var line = new RouteLine(legs.map(function (leg) { return leg.line; }), {
+      var line = new RouteLine(byStatus[status].lines, {
         renderer: renderer, color: colour, weight: ROUTE_WEIGHT, opacity: 0.9, lineCap: status === "alleged" || status === "confirmed" ? "round" : "butt",
-        dashArray: dashes[status] || null, offsets: legs.map(function (leg) { return leg.offset || 0; }),
-        disputed: route.disputed, smoothFactor: 1
+        dashArray: dashes[status] || null, offsets: byStatus[status].offsets, disputed: route.disputed, smoothFactor: 1
       });
-      line.feature = {type: "Feature", id: route.id, geometry: null,
-                      properties: L.extend({}, feature.properties, {legStatus: status})};
+      line.feature = {type: "Feature", id: route.id, geometry: null, properties: L.extend({legStatus: status}, properties)};
       return line;
     });
-    var layer = paths.length === 1 ? paths[0] : L.featureGroup(paths);
-    layer.feature = feature;
-    layer.bindPopup(function () { return routeCard(data, route); }, {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
-    layer.on("popupopen", function (e) {
-      // As tall as the map allows, then the card scrolls.
-      e.popup.options.maxHeight = Math.max(200, Math.round(e.target._map.getSize().y * 0.7));
-      e.popup.update();
-    });
-    layer.bindTooltip(function () { return routeTooltip(route); }, {sticky: true, opacity: 0.95});
-    layer.on("mouseover", function () { layer.setStyle({weight: ROUTE_WEIGHT + 2}); });
-    layer.on("mouseout", function () { layer.setStyle({weight: ROUTE_WEIGHT}); });
+    var layer = paths.length === 1 ? paths[0] : new RouteGroup(paths);
+    layer.feature = {type: "Feature", id: route.id, geometry: null, properties: properties};
+    layer.route = route;
+    paths.forEach(function (path) { path.routeLayer = layer; });
     return layer;
   }
+
+  function categoryLayer(data, renderer) {
+    // The overlay of one weapon category: its routes' cards (popups), tooltips and hover highlight
+    // are bound here once, for whichever route an event comes from (e.layer, the path under the mouse).
+    var group = L.geoJSON(null, {renderer: renderer});
+    function routeOf(path) { return path.routeLayer || path; }
+    group.bindPopup(function (path) { return routeCard(data, routeOf(path).route); },
+                    {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
+    group.bindTooltip(function (path) { return routeTooltip(routeOf(path).route); }, {sticky: true, opacity: 0.95});
+    group.on("popupopen", function (e) {
+      // As tall as the map allows, then the card scrolls.
+      e.popup.options.maxHeight = Math.max(200, Math.round(group._map.getSize().y * 0.7));
+      e.popup.update();
+    });
+    group.on("mouseover", function (e) { routeOf(e.layer).setStyle({weight: ROUTE_WEIGHT + 2}); });
+    group.on("mouseout", function (e) { routeOf(e.layer).setStyle({weight: ROUTE_WEIGHT}); });
+    return group;
+  }
+
+  // A route's own popup and tooltip methods open its category's card and tooltip for it (so
+  // routeLayers[id].openPopup() works as for any Leaflet layer), unless it was given its own.
+  function overlayOf(layer, kind) {
+    if (layer["_" + kind]) { return null; }  // one of its own, bound by someone else
+    var group = (layer.routeLayer || layer).categoryLayer;
+    return (group && group["_" + kind]) || null;
+  }
+
+  var RouteOverlays = {
+    openPopup: function (latlng) { return this._openShared("popup", latlng) || L.Layer.prototype.openPopup.call(this, latlng); },
+    closePopup: function () { return this._closeShared("popup") || L.Layer.prototype.closePopup.call(this); },
+    isPopupOpen: function () { var o = overlayOf(this, "popup"); return o ? o.isOpen() && this._owns(o) : L.Layer.prototype.isPopupOpen.call(this); },
+    getPopup: function () { return overlayOf(this, "popup") || L.Layer.prototype.getPopup.call(this); },
+    openTooltip: function (latlng) { return this._openShared("tooltip", latlng) || L.Layer.prototype.openTooltip.call(this, latlng); },
+    closeTooltip: function () { return this._closeShared("tooltip") || L.Layer.prototype.closeTooltip.call(this); },
+
+    _openShared: function (kind, latlng) {
+      var overlay = overlayOf(this, kind);
+      if (!overlay || !this._map) { return null; }
+      overlay._source = this;
+      if (overlay._prepareOpen(latlng)) { overlay.openOn(this._map); }
+      return this;
+    },
+    _closeShared: function (kind) {
+      var overlay = overlayOf(this, kind);
+      if (!overlay) { return null; }
+      if (this._owns(overlay)) { overlay.close(); }
+      return this;
+    },
+    _owns: function (overlay) {
+      var source = overlay._source;
+      return source === this || (source && source.routeLayer === this);
+    }
+  };
 
   function record(row, fields) {
     var out = {}, i;
@@ -530,34 +749,47 @@
   }
 
   function unpack(data) {
-    // Routes, legs and evidence items travel as rows in the order of data.*_fields (see payload.py);
-    // an evidence text given as a number is that entry of data.texts.
-    // A route's category and status, and a leg's status, are positions in data.categories and data.statuses.
-    var texts = data.texts, shared = ["claim", "quote", "said_by"];
-    data.routes = data.routes.map(function (row) {
-      var route = record(row, data.route_fields);
+    // Routes and legs travel as rows in the order of data.*_fields (see payload.py). A route's
+    // category and status, and a leg's status, are positions in data.categories and data.statuses.
+    // Evidence items come with the card data, by the route's index (evidenceItems).
+    var routes = data.routes, fields = data.route_fields, legFields = data.leg_fields, i, j, route, legs;
+    for (i = 0; i < routes.length; i++) {
+      route = record(routes[i], fields);
+      route.index = i;
       route.category = data.categories[route.category].id;
       route.status = data.statuses[route.status].id;
-      route.legs = (route.legs || []).map(function (values) {
-        var leg = record(values, data.leg_fields);
-        if (leg.status !== undefined) { leg.status = data.statuses[leg.status].id; }
-        return leg;
-      });
-      if (route.evidence) {
-        route.evidence = route.evidence.map(function (values) {
-          var item = record(values, data.evidence_fields);
-          shared.forEach(function (key) { if (typeof item[key] === "number") { item[key] = texts[item[key]]; } });
-          return item;
-        });
+      legs = route.legs || [];
+      for (j = 0; j < legs.length; j++) {
+        legs[j] = record(legs[j], legFields);
+        if (legs[j].status !== undefined) { legs[j].status = data.statuses[legs[j].status].id; }
       }
-      return route;
-    });
+      route.legs = legs;
+      routes[i] = route;
+    }
     return data;
   }
 
-  function drawMap(map, dataElementId) {
+  function evidenceItems(data, route) {
+    // A route's evidence items as objects, from the block of card data (parsed the first time a
+    // card needs it: see split_cards in payload.py); a text given as a number is that entry of its
+    // "texts". Null while that block has not arrived (the page is still loading).
+    if (!data.cards) {
+      var block = document.getElementById(data.cardsElementId);
+      if (!block) { return null; }
+      data.cards = JSON.parse(block.textContent);
+    }
+    var shared = ["claim", "quote", "said_by"], texts = data.cards.texts;
+    return (data.cards.evidence[route.index] || []).map(function (values) {
+      var item = record(values, data.evidence_fields);
+      shared.forEach(function (key) { if (typeof item[key] === "number") { item[key] = texts[item[key]]; } });
+      return item;
+    });
+  }
+
+  function drawMap(map, dataElementId, cardsElementId) {
     defineClasses();
     var data = unpack(JSON.parse(document.getElementById(dataElementId).textContent));
+    data.cardsElementId = cardsElementId;
     ROUTE_WEIGHT = data.style.weight;
     DISPUTED_COLOUR = data.style.disputed;
     STOP_COLOUR = data.style.interdiction;
@@ -570,19 +802,16 @@
         style: {color: "#a9b4bd", weight: 0.7, fillColor: "#f6f4ee", fillOpacity: 1}
       }).addTo(map);
     }
-    var renderer = L.canvas({padding: 0.5, tolerance: 1.5});
+    var renderer = new RouteCanvas({padding: 0.5, tolerance: 1.5});
     var colours = {}, layers = {}, routeLayers = {}, overlays = {};
 
+    // The overlays go on the map empty; their routes come once the view is fitted (below), so each
+    // route is projected once and the canvas draws them all in one frame.
     data.categories.forEach(function (c) {
       colours[c.id] = c.colour;
-      layers[c.id] = L.geoJSON(null, {renderer: renderer}).addTo(map);
+      layers[c.id] = categoryLayer(data, renderer).addTo(map);
       overlays['<span class="arms-routes-swatch" style="background:' + c.colour + '"></span>' +
                escapeHtml(c.label) + " (" + c.count + ")"] = layers[c.id];
-    });
-    data.routes.forEach(function (route) {
-      var layer = routeLayer(route, colours[route.category], renderer, data);
-      routeLayers[route.id] = layer;
-      layers[route.category].addLayer(layer);
     });
 
     var waypoints = L.featureGroup();
@@ -623,6 +852,8 @@
     overlayList.insertBefore(el("div", "arms-routes-legend-title", "Weapon category (colour): tick to show"),
                              overlayList.firstChild);
     var legendBox = legend(data), legendPanel = el("div", "arms-routes-legend-panel");
+    var overviewNote = legendBox.querySelector(".arms-routes-overview-note");
+    renderer.on("detail", function (e) { overviewNote.hidden = e.detail; });
     if (small) {
       var toggle = el("button", "arms-routes-legend-toggle", "Legend");
       toggle.type = "button";
@@ -668,6 +899,15 @@
                                   paddingBottomRight: [right, 40], maxZoom: 7, animate: false});
     }
     fitView();
+
+    var dashes = {};
+    data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
+    data.routes.forEach(function (route) {
+      var layer = routeLayer(route, colours[route.category], renderer, dashes);
+      routeLayers[route.id] = layer;
+      layer.categoryLayer = layers[route.category];
+      layers[route.category].addLayer(layer);
+    });
 
     function routePoint(routeId) {
       var layer = routeLayers[routeId], lines = [];
