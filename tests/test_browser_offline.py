@@ -11,6 +11,8 @@ import pytest
 
 from cli import app
 from conftest import make_collection, make_route
+from test_browser_render import click_route
+from test_browser_render import visible_routes as drawn_routes
 
 pytestmark = pytest.mark.browser
 
@@ -46,30 +48,6 @@ def open_offline(page, path) -> list[str]:
     page.wait_for_function("window.armsRoutes && Object.keys(window.armsRoutes).length === 1")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return requested
-
-
-def drawn_routes(page) -> list[str]:
-    return page.evaluate("""() => {
-        const api = Object.values(window.armsRoutes)[0], ids = new Set();
-        api.map.eachLayer(l => { if (l instanceof L.Path && l.feature && l.feature.properties.id) ids.add(l.feature.properties.id); });
-        return [...ids].sort();
-    }""")
-
-
-def click_route(page, route_id: str) -> None:
-    point = page.evaluate("""(id) => {
-        const api = Object.values(window.armsRoutes)[0];
-        api.map.closePopup();
-        let p = api.routePoint(id);
-        api.map.setView(api.map.containerPointToLatLng([p.x, p.y]), api.map.getZoom(), {animate: false});
-        p = api.routePoint(id);
-        const box = api.map.getContainer().getBoundingClientRect();
-        return {x: box.left + p.x, y: box.top + p.y};
-    }""", route_id)
-    page.wait_for_selector(".leaflet-popup", state="detached")  # a closed card fades out for 200 ms
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    page.mouse.click(point["x"], point["y"])
-    page.wait_for_selector(".leaflet-popup .arms-routes-card")
 
 
 def test_the_offline_page_makes_no_request_at_all(page, offline_map):

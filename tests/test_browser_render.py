@@ -80,7 +80,9 @@ def hover(page, point: dict) -> None:
 
 
 def click_route(page, route_id: str) -> None:
-    """A real mouse click on the drawn line of a route; waits for its card."""
+    """A real mouse click on the drawn line of a route (after closing any open card); waits for its card."""
+    page.evaluate("() => { Object.values(window.armsRoutes)[0].map.closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")  # a closed card fades out for 200 ms
     point = route_point(page, route_id)
     page.mouse.click(point["x"], point["y"])
     page.wait_for_selector(".leaflet-popup .arms-routes-card")
