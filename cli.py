@@ -60,7 +60,7 @@ RouteOpt = Annotated[Optional[list[str]], typer.Option(
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _select(data, weapon, category, actor, place, since, until, min_status, route, *, require_match=True):
+def _select(data, weapon, category, actor, place, since, until, min_status, route):
     """Load the data and apply the shared filters; used by every selecting command."""
     from routes.dataset import load_dataset
     from routes.errors import NoRoutesMatch
@@ -72,7 +72,7 @@ def _select(data, weapon, category, actor, place, since, until, min_status, rout
         min_status=min_status.value if min_status else None, route_ids=tuple(route or ()),
     )
     chosen = select(load_dataset(data), filters)
-    if require_match and not chosen.routes:
+    if not chosen.routes:
         raise NoRoutesMatch(f"no routes match {filters.describe()}")
     return chosen, filters
 

@@ -68,7 +68,7 @@ class InvalidDataset(RoutesError):
         first = problems[0]
         more = len(problems) - 1
         tail = f" (and {more} more problem{'s' if more != 1 else ''}; run `arms-routes validate {first.path}`)" if more else ""
-        super().__init__(f"{first}{tail}")
+        super().__init__(f"{first}{tail}", path=path or first.path)
 
     def __str__(self) -> str:  # the message already carries the location
         return self.message
