@@ -13,10 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import cache, paths
 from .errors import InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
-from .jsonfile import read_json
+from .jsonfile import decode, parse, read_bytes
 from .validate import validate_document
 from .weapons import Taxonomy
 
@@ -67,10 +67,7 @@ def _load(files: list[Path]) -> Dataset:
     origin: dict[str, Path] = {}
     source_origin: dict[str, Path] = {}
     for path in files:
-        text, doc, _ = read_json(path)
-        report = validate_document(doc, path, text=text, weapons=base_weapons, places=base_places, warnings=False)
-        if not report.ok:
-            raise InvalidDataset(report.errors, path)
+        doc = _read_valid(path, base_weapons, base_places)
         weapons.extend(doc.get("weapons") or [])
         places.extend(Place.from_feature(f) for f in doc.get("places") or [])
         for source_id, source in (doc.get("sources") or {}).items():
@@ -89,6 +86,26 @@ def _load(files: list[Path]) -> Dataset:
             origin[route_id] = path
             routes.append(feature)
     return Dataset(routes, sources, weapons, places, files, origin)
+
+
+def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
+    """The parsed document of a dataset file, which `validate` accepts; `InvalidDataset` when it does not.
+
+    A file validated before, byte for byte and by the same validator, is only parsed (see `routes.cache`).
+    """
+    raw = read_bytes(path)
+    key = cache.fingerprint(raw) if cache.folder() is not None else None
+    text = decode(raw, path)
+    if cache.is_valid(key):
+        doc, _ = parse(text, path)
+        return doc
+    doc, repeated = parse(text, path, strict=True)
+    report = validate_document(doc, path, text=text, weapons=weapons, places=places, warnings=False,
+                               repeated_keys=repeated)
+    if not report.ok:
+        raise InvalidDataset(report.errors, path)
+    cache.remember_valid(key)
+    return doc
 
 
 def file_digest(path: Path) -> str | None:

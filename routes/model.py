@@ -51,36 +51,54 @@ def lineage(source_id: str, sources: dict[str, dict]) -> set[str]:
     stack = [source_id]
     while stack:
         current = stack.pop()
-        if current in seen:
-            continue
+        if not isinstance(current, str) or current in seen:
+            continue  # (an id that is not text is reported by validation; it has no lineage)
         seen.add(current)
-        stack.extend((sources.get(current) or {}).get("derived_from") or [])
+        source = sources.get(current)
+        parents = source.get("derived_from") if isinstance(source, dict) else None
+        if isinstance(parents, list):
+            stack.extend(parents)
     return seen
 
 
-def independent_groups(source_ids: list[str], sources: dict[str, dict]) -> list[list[str]]:
+def independent_groups(source_ids: list[str], sources: dict[str, dict],
+                       lineages: dict[str, set[str]] | None = None) -> list[list[str]]:
     """Group sources that share any underlying reporting; each group counts once as independent.
 
     Two sources are independent only when neither derives from the other and they do not both
-    repeat a common source.
+    repeat a common source. `lineages`, when given, keeps each source's `lineage` from one call to
+    the next, for many routes over the same (unchanging) sources.
     """
     groups: list[tuple[set[str], list[str]]] = []
     for source_id in dict.fromkeys(source_ids):
-        ancestry = lineage(source_id, sources)
-        joined = [g for g in groups if g[0] & ancestry]
-        merged_lineage, merged_members = set(ancestry), []
-        for g in joined:
-            merged_lineage |= g[0]
-            merged_members += g[1]
-            groups.remove(g)
-        groups.append((merged_lineage, merged_members + [source_id]))
+        if lineages is None:
+            ancestry = lineage(source_id, sources)
+        else:
+            ancestry = lineages.get(source_id)
+            if ancestry is None:
+                ancestry = lineages[source_id] = lineage(source_id, sources)
+        # (lineage sets may be shared with `lineages`: they are never changed in place)
+        merged_lineage, merged_members, kept = ancestry, [], []
+        for group in groups:
+            if group[0].isdisjoint(ancestry):
+                kept.append(group)
+            else:
+                merged_lineage = merged_lineage | group[0]
+                merged_members += group[1]
+        kept.append((merged_lineage, merged_members + [source_id]))
+        groups = kept
     return [members for _, members in groups]
+
+
+def supporting_sources(route: dict) -> list[str]:
+    """The source ids of the evidence items that support the route, in their order (repeats kept)."""
+    return [e["source"] for e in props(route).get("evidence") or []
+            if e.get("stance") == "supports" and isinstance(e.get("source"), str)]
 
 
 def independent_sources(route: dict, sources: dict[str, dict]) -> int:
     """How many independent sources support the route."""
-    ids = [e["source"] for e in evidence(route, "supports") if isinstance(e.get("source"), str)]
-    return len(independent_groups(ids, sources))
+    return len(independent_groups(supporting_sources(route), sources))
 
 
 def grade(item: dict, sources: dict[str, dict]) -> str:

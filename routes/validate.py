@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 import re
 from itertools import chain
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model
+from . import cache, model
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
-from .jsonfile import Locator, read_json
+from .jsonfile import Locator, decode, parse, read_bytes
 from .names import closest, normalise
 from . import schema
 from .weapons import Taxonomy
@@ -59,28 +60,39 @@ class Report:
 
 
 def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazetteer | None = None) -> Report:
-    """Check one dataset file and report every problem in it."""
+    """Check one dataset file and report every problem in it.
+
+    Against the bundled weapon systems and places unless others are given; a file that passes
+    against the bundled ones is recorded as valid (see `routes.cache`).
+    """
     path = Path(path)
     try:
-        text, doc, repeated = read_json(path, strict=True)
+        raw = read_bytes(path)
+        text = decode(raw, path)
+        doc, repeated = parse(text, path, strict=True)
     except DataFileError as exc:
         return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
+    bundled = weapons is None and places is None
     checker = _Checker(path, text, weapons or Taxonomy.load(), places or Gazetteer.load())
     checker.check(doc, repeated)
-    return Report(path, checker.sorted_problems(), checker.route_count)
+    report = Report(path, checker.sorted_problems(), checker.route_count)
+    if report.ok and bundled:  # commands that load this file (as checked against the bundled data) need not check it again
+        cache.remember_valid(cache.fingerprint(raw))
+    return report
 
 
 def validate_document(
     doc: object, path: Path, *, text: str | None = None, weapons: Taxonomy, places: Gazetteer,
-    warnings: bool = True,
+    warnings: bool = True, repeated_keys: bool = False,
 ) -> Report:
     """Check a parsed document (data being loaded, or built in memory before it is written).
 
     `warnings=False` reports errors only, which is quicker for commands that only need to know the
-    data is sound.
+    data is sound. `repeated_keys` says that parsing `text` found an object repeating a key (see
+    `jsonfile.parse`), which is reported as an error with its line.
     """
     checker = _Checker(Path(path), text, weapons, places, warnings=warnings)
-    checker.check(doc, False)
+    checker.check(doc, repeated_keys)
     return Report(Path(path), checker.sorted_problems(), checker.route_count)
 
 
@@ -223,6 +235,7 @@ class _Checker:
         self._locator: Locator | None = None
         self.route_count = 0
         self.sources: dict = {}
+        self.lineages: dict[str, set[str]] = {}  # each source's lineage, worked out once (see model.independent_groups)
 
     # -- reporting -------------------------------------------------------------------------
     def _line(self, json_path: tuple) -> int:
@@ -285,14 +298,15 @@ class _Checker:
                              "route ids must be unique")
                 else:
                     seen[feature["id"]] = index
-            checked = feature
-            if isinstance(feature, dict) and feature.get("geometry") is not None and _plain_geometry(feature["geometry"]):
-                checked = {**feature, "geometry": None}  # its coordinates are known good: spare the schema a slow walk
-            for error in schema.errors("route", checked):
+            geometry = feature.get("geometry", "missing") if isinstance(feature, dict) else "missing"
+            plain = _plain_geometry(geometry)
+            # a null or plain geometry is known good: spare the schema a slow walk of the coordinates
+            trusted = ("geometry",) if plain or geometry is None else ()
+            for error in schema.errors("route", feature, trusted=trusted):
                 parts, message = _schema_message(error)
                 self.add(base + tuple(parts), route_id, _route_field(parts) or ["feature"], message)
             if isinstance(feature, dict):
-                self._check_route(feature, base, route_id, cited)
+                self._check_route(feature, base, route_id, cited, plain)
         for source_id in self.sources:
             if source_id not in cited and isinstance(self.sources[source_id], dict):
                 self.warn(("sources", source_id), COLLECTION, ["sources", source_id], "no route cites this source")
@@ -385,7 +399,7 @@ class _Checker:
         return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
 
     # -- one route -------------------------------------------------------------------------
-    def _check_route(self, feature: dict, base: tuple, route_id: str, cited: set[str]) -> None:
+    def _check_route(self, feature: dict, base: tuple, route_id: str, cited: set[str], plain: bool = False) -> None:
         props = feature.get("properties")
         if not isinstance(props, dict):
             return
@@ -415,7 +429,7 @@ class _Checker:
             if isinstance(start, int) and isinstance(end, int) and start > end:
                 self.add(pbase + ("period",), route_id, ["period"], f"starts in {start} but ends in {end}; swap them")
         self._check_evidence(props, pbase, route_id, cited)
-        self._check_geometry(feature, base, route_id, waypoint_places)
+        self._check_geometry(feature, base, route_id, waypoint_places, plain)
 
     def _check_place(self, place_id, json_path, route_id, field_parts) -> Place | None:
         if not isinstance(place_id, str) or not place_id:
@@ -477,27 +491,27 @@ class _Checker:
                         self.add(pbase + ("evidence", i, "legs", j), route_id, ["evidence", i, "legs", j],
                                  f"leg {leg} does not exist; this route has legs 0 to {leg_count - 1}")
             quote = item.get("quote")
-            if isinstance(quote, str) and _sentences(quote) > 1:
+            if self.with_warnings and isinstance(quote, str) and _sentences(quote) > 1:
                 self.warn(pbase + ("evidence", i, "quote"), route_id, ["evidence", i, "quote"],
                           "a quote should be one sentence at most; put the rest in the claim, in your own words")
         if not any(isinstance(e, dict) and e.get("stance") == "supports" for e in items):
             self.add(pbase + ("evidence",), route_id, ["evidence"],
                      'has no supporting item; a route needs at least one item with "stance": "supports"')
         status = props.get("status")
-        groups = model.independent_groups(supporting, self.sources)
-        if status == "corroborated" and len(groups) < 2:
+        if status == "corroborated" and len(model.independent_groups(supporting, self.sources, self.lineages)) < 2:
             detail = f"the supporting sources ({', '.join(dict.fromkeys(supporting))}) share their reporting" \
                 if len(set(supporting)) > 1 else "only one supporting source"
             self.add(pbase + ("status",), route_id, ["status"],
                      f"'corroborated' needs two independent supporting sources, but there is {detail}; "
                      "add an independent source or lower the status to 'reported'")
-        if status == "confirmed":
+        if status == "confirmed" and self.with_warnings:
             official = any((self.sources.get(s) or {}).get("kind") in model.OFFICIAL_KINDS for s in supporting)
             if not official and not any(isinstance(e, dict) and e.get("credibility") == 1 and e.get("stance") == "supports" for e in items):
                 self.warn(pbase + ("status",), route_id, ["status"],
                           "'confirmed' without an official, court or UN source or an item of credibility 1")
 
-    def _check_geometry(self, feature: dict, base: tuple, route_id: str, places: list) -> None:
+    def _check_geometry(self, feature: dict, base: tuple, route_id: str, places: list, plain: bool = False) -> None:
+        """The ends of the line against the first and last waypoint; `plain` when `_plain_geometry` holds."""
         geometry = feature.get("geometry", "missing")
         if geometry is None:
             self.warn(base + ("geometry",), route_id, ["geometry"],
@@ -507,7 +521,7 @@ class _Checker:
             return
         coords = geometry.get("coordinates")
         lines = [coords] if geometry.get("type") == "LineString" else coords if geometry.get("type") == "MultiLineString" else None
-        if not (isinstance(lines, list) and lines and isinstance(lines[0], list) and isinstance(lines[-1], list)
+        if not plain and not (isinstance(lines, list) and lines and isinstance(lines[0], list) and isinstance(lines[-1], list)
                 and lines[0] and lines[-1] and _is_position(lines[0][0]) and _is_position(lines[-1][-1])):
             return  # the schema has reported what is wrong with the coordinates
         first_place, last_place = (places[0], places[-1]) if places else (None, None)
@@ -538,17 +552,25 @@ def _plain_geometry(geometry: object) -> bool:
     else:
         return False
     for line in lines:  # C-level passes over each line: a large file has millions of positions
-        if line.__class__ is not list or len(line) < 2 or set(map(type, line)) != {list}:
+        if line.__class__ is not list or len(line) < 2 or set(map(type, line)) != _LIST:
             return False
-        if not set(map(len, line)) <= {2, 3} or not set(map(type, chain.from_iterable(line))) <= _NUMBERS:
+        if not set(map(len, line)) <= _POSITION_LENGTHS:
             return False
-        lons, lats = list(zip(*line))[:2]
+        values = list(chain.from_iterable(line))
+        if not set(map(type, values)) <= _NUMBERS:
+            return False
+        if len(values) == 2 * len(line):
+            lons, lats = values[0::2], values[1::2]
+        else:
+            lons, lats = list(map(itemgetter(0), line)), list(map(itemgetter(1), line))
         if min(lons) < -180 or max(lons) > 180 or min(lats) < -90 or max(lats) > 90:
             return False
     return True
 
 
 _NUMBERS = {int, float}
+_LIST = {list}
+_POSITION_LENGTHS = {2, 3}
 
 
 def _is_position(position: object) -> bool:
@@ -587,5 +609,4 @@ def validate_files(paths: list[Path] | None = None) -> Validation:
     from . import paths as data_paths
 
     files = [Path(p) for p in paths] if paths else [data_paths.bundled_dataset()]
-    weapons, places = Taxonomy.load(), Gazetteer.load()
-    return Validation([validate_file(p, weapons=weapons, places=places) for p in files])
+    return Validation([validate_file(p) for p in files])

@@ -77,6 +77,20 @@ def make_collection(routes=None, sources=None):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def validation_record(tmp_path_factory):
+    """Every test session keeps its record of validated files (routes.cache) in a folder of its own,
+    never in the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("ARMS_ROUTES_CACHE_DIR")
+    os.environ["ARMS_ROUTES_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["ARMS_ROUTES_CACHE_DIR"]
+    else:
+        os.environ["ARMS_ROUTES_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

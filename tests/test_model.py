@@ -47,3 +47,26 @@ def test_period_text():
     assert model.period_text({"properties": {"period": {"start": 2009, "end": 2009}}}) == "2009"
     assert model.period_text({"properties": {"period": {"start": 2014, "end": None}}}) == "2014–?"
     assert model.period_text({"properties": {"period": {"start": None, "end": None}}}) == "unknown"
+
+
+def test_supporting_sources_keep_their_order_and_repeats():
+    r = route("paper-a", "court", "paper-a")
+    r["properties"]["evidence"] += [{"source": "wire", "stance": "disputes"}, {"source": 7, "stance": "supports"}]
+    assert model.supporting_sources(r) == ["paper-a", "court", "paper-a"]
+
+
+def test_lineages_are_worked_out_once_for_many_calls():
+    lineages = {}
+    ids = ["blog", "court", "paper-b"]
+    assert model.independent_groups(ids, SOURCES, lineages) == model.independent_groups(ids, SOURCES)
+    assert model.independent_groups(ids, SOURCES) == [["court"], ["blog", "paper-b"]]
+    assert lineages == {"blog": {"blog", "paper-a", "wire"}, "court": {"court"}, "paper-b": {"paper-b", "wire"}}
+    lineages["court"] = {"court", "wire"}  # a kept lineage is used as it is
+    assert model.independent_groups(ids, SOURCES, lineages) == [["blog", "court", "paper-b"]]
+
+
+def test_lineage_of_broken_sources_stops_where_the_data_does():
+    sources = {"a": "not an object", "b": {"derived_from": [["x"], 3, "a", None]}, "c": {"derived_from": 7}}
+    assert model.lineage("b", sources) == {"b", "a"}
+    assert model.lineage("c", sources) == {"c"}
+    assert model.independent_groups(["a", "b", "c"], sources) == [["a", "b"], ["c"]]

@@ -9,9 +9,10 @@ text in one pass, so 10,000 routes of some seventy vertices each take a few tent
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
+from functools import cache
+from itertools import chain, islice
 
 from .. import model
 from ..dataset import Dataset
@@ -92,7 +93,10 @@ def polyline_text(values) -> tuple[str, object]:
     values = np.asarray(values, dtype=np.int64)
     zigzag = np.where(values < 0, ~(values << 1), values << 1)
     count = np.ones(len(values), dtype=np.int64)
+    top = int(zigzag.max()) if len(values) else 0
     for bits in range(5, 64, 5):
+        if top < (1 << bits):
+            break
         count += zigzag >= (1 << bits)
     ends = np.cumsum(count)
     starts = ends - count
@@ -112,69 +116,89 @@ def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | N
     """
     import numpy as np
 
-    raw = [_line_parts(route) for route in dataset.routes]
-    arrays = iter(_as_arrays([part for parts in raw if parts is not None for part in parts]))
-    plans = [_plan(route, dataset, None if parts is None else [next(arrays) for _ in parts])
-             for route, parts in zip(dataset.routes, raw)]
-    arcs = iter(_arcs([pair for plan in plans if plan.kind == "arcs" for pair in plan.pieces]))
-    pieces: list = []      # arrays of [lon, lat]: geometry parts, or great-circle legs
+    routes = dataset.routes
+    raw = [_line_parts(route) for route in routes]
+    stack_parts, part_start, part_length = _read_parts([part for parts in raw if parts is not None for part in parts])
+    places = _Places(dataset)
+    plans, k = [], 0
+    for route, parts in zip(routes, raw):
+        kept = None
+        if parts is not None:
+            kept = [i for i in range(k, k + len(parts)) if part_length[i] >= 2]
+            k += len(parts)
+        plans.append(_plan(route, places, kept))
+    arc_vertices, arc_length = _arcs([pair for plan in plans if plan.kind == "arcs" for pair in plan.pieces])
+    vertices = stack_parts()
+
+    # Runs of vertices in `vertices` and `arc_vertices` one after the other: the parts as read, then
+    # the arcs. Every piece to draw (a part of a route's geometry, or a great-circle leg) is one of
+    # them; the pieces go route after route.
+    run_start = np.concatenate([part_start, len(vertices) + np.cumsum(arc_length) - arc_length]).astype(np.int64)
+    run_length = np.concatenate([part_length, arc_length]).astype(np.int64)
+    piece_run: list[int] = []
     piece_route: list[int] = []
+    arc = len(part_length)
     for r, plan in enumerate(plans):
-        if plan.kind == "arcs":
-            plan.pieces = [next(arcs) for _ in plan.pieces]
-        for piece in plan.pieces:
-            pieces.append(piece)
-            piece_route.append(r)
-    if not pieces:
+        if plan.kind == "drawn":
+            piece_run += plan.pieces
+        else:
+            piece_run += range(arc, arc + len(plan.pieces))
+            arc += len(plan.pieces)
+        piece_route += [r] * len(plan.pieces)
+    if not piece_run:
         return [[] for _ in plans], None
 
-    lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
-    points = np.vstack(pieces)
+    pieces = np.asarray(piece_run, dtype=np.int64)
+    piece_route = np.asarray(piece_route, dtype=np.int64)
+    lengths = run_length[pieces]
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    ends -= 1
+    index = np.repeat(run_start[pieces] - starts, lengths) + np.arange(int(ends[-1]) + 1)
+    points = np.take(np.concatenate([vertices, arc_vertices]), index, axis=0)  # one row per vertex, route after route
+    vertex_route = np.repeat(piece_route, lengths)
     if not np.isfinite(points).all():
-        bad = int(np.asarray(piece_route)[np.searchsorted(np.cumsum(lengths), np.flatnonzero(~np.isfinite(points).all(axis=1))[0], side="right")])
+        bad = int(vertex_route[np.argmin(np.isfinite(points).all(axis=1))])
         raise RoutesError("cannot draw the route: its geometry has a coordinate that is not a number",
-                          route_id=str(dataset.routes[bad].get("id")), field="geometry")
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    vertex_route = np.repeat(np.asarray(piece_route), lengths)
+                          route_id=str(routes[bad].get("id")), field="geometry")
     _unwrap(points, vertex_route)
 
     # Pieces of one drawn route that meet end to start are one line (a geometry cut at ±180°).
-    ends = starts + lengths - 1
-    meets = np.zeros(len(pieces), dtype=bool)
-    if len(pieces) > 1:
-        meets[1:] = (np.asarray(piece_route[1:]) == np.asarray(piece_route[:-1])) & np.all(
-            np.abs(points[starts[1:]] - points[ends[:-1]]) < 1e-6, axis=1)
+    is_drawn = np.asarray([plan.kind == "drawn" for plan in plans], dtype=bool)
+    joins = np.zeros(len(pieces), dtype=bool)
+    joins[1:] = (piece_route[1:] == piece_route[:-1]) & is_drawn[piece_route[1:]] & np.all(
+        np.abs(points[starts[1:]] - points[ends[:-1]]) < 1e-6, axis=1)
+    line_start = np.flatnonzero(~joins)
+    lines = (piece_route[line_start], starts[line_start], ends[np.append(line_start[1:] - 1, len(pieces) - 1)])
 
-    ranges: list[list[tuple[int, int]]] = [[] for _ in plans]  # per route: (first, last) vertex of each line
-    for p, r in enumerate(piece_route):
-        if plans[r].kind == "drawn" and meets[p] and ranges[r]:
-            ranges[r][-1] = (ranges[r][-1][0], int(ends[p]))
-        else:
-            ranges[r].append((int(starts[p]), int(ends[p])))
-
-    _cut_at_waypoints(points, plans, ranges)
-    drawn = _legs_of(plans, ranges)
+    (span_route, first, last), split = _cut_at_waypoints(points, plans, *lines)
+    route_starts = np.ones(len(span_route), dtype=bool)
+    route_starts[1:] = span_route[1:] != span_route[:-1]
     tolerance = min(SIMPLIFY_MAX_DEG, SIMPLIFY_DEG * max(1.0, len(plans) / SIMPLIFY_FROM_ROUTES) ** 0.5)
-    spans = [span for legs in ranges for span in legs]
-    route_starts = [k == 0 for legs in ranges for k in range(len(legs))]
-    coords, bounds = _simplified(points, spans, route_starts, tolerance)
-    flat = iter(coords)
-    for legs in drawn:
-        for leg in legs:
-            leg.coords = next(flat)
-    _corridor_offsets(drawn)
-    return drawn, bounds
+    coords, bounds = _simplified(points, first, last, route_starts, tolerance)
+    return _legs_of(plans, split, np.bincount(span_route, minlength=len(plans)).tolist(), coords), bounds
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     kind: str  # "arcs": one piece per leg; "drawn": the route's geometry, to be cut at the waypoints
     waypoints: list
-    places: list
     status: str
     leg_statuses: list[str]
-    pieces: list  # arrays of [lon, lat]; for "arcs", first the (from, to) positions of each leg
-    split: bool = True
+    pieces: list  # "drawn": the parts of its geometry (see `_read_parts`); "arcs": the (from, to) positions of each leg
+    places: list | None  # the places of its waypoints; None when one is unknown (or there are fewer than two)
+
+
+class _Places(dict):
+    """The places of a dataset by id, each looked up once."""
+
+    def __init__(self, dataset: Dataset):
+        super().__init__()
+        self.dataset = dataset
+
+    def __missing__(self, place_id: str):
+        place = self[place_id] = self.dataset.place(place_id)
+        return place
 
 
 def _line_parts(route: dict) -> list | None:
@@ -188,21 +212,22 @@ def _line_parts(route: dict) -> list | None:
     return None
 
 
-def _as_arrays(parts: list) -> list:
-    """Each part as an array of [lon, lat] (None for a part that is not a list of positions).
+def _read_parts(parts: list) -> tuple[Callable, object, list[int]]:
+    """The vertices of the parts as one array of [lon, lat] rows (returned by the function given
+    first), where each part starts in it, and how many vertices each part has (-1 for a part that is
+    not a list of positions, left out).
 
     Read all at once when every position is a [lon, lat] pair (one numpy call for all routes),
-    else part by part.
+    else part by part; parts of fewer than two vertices may be left out of the array. Parts read
+    one by one are put together only when asked, after every route is known to be drawable, as before.
     """
     import numpy as np
 
-    if not parts:
-        return []
     try:
         lengths = list(map(len, parts))
         if set(map(len, chain.from_iterable(parts))) == {2}:
             flat = np.fromiter(chain.from_iterable(chain.from_iterable(parts)), dtype=float, count=2 * sum(lengths))
-            return np.split(flat.reshape(-1, 2), np.cumsum(lengths)[:-1])
+            return lambda: flat.reshape(-1, 2), np.cumsum(lengths) - lengths, lengths
     except (TypeError, ValueError):
         pass
     arrays = []
@@ -211,42 +236,52 @@ def _as_arrays(parts: list) -> list:
             arrays.append(np.asarray(part, dtype=float)[:, :2])
         except (ValueError, IndexError, TypeError):
             arrays.append(None)
-    return arrays
+    lengths = [-1 if a is None else len(a) for a in arrays]
+    kept = [a for a in arrays if a is not None and len(a) >= 2]
+    sizes = np.asarray([n if n >= 2 else 0 for n in lengths], dtype=np.int64)
+    return lambda: np.vstack(kept) if kept else np.empty((0, 2)), np.cumsum(sizes) - sizes, lengths
 
 
-def _plan(route: dict, dataset: Dataset, parts: list | None) -> _Plan:
-    """How to draw a route: its line geometry `parts` (arrays, see `_as_arrays`), or arcs between waypoints."""
+def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
+    """How to draw a route: the parts of its line geometry that have a line (their positions in
+    `_read_parts`), or arcs between its waypoints when it has no geometry (`parts` None)."""
     p = model.props(route)
-    route_id = str(route.get("id"))
     waypoints = list(p.get("waypoints") or [])
-    places = [dataset.place(w) if isinstance(w, str) else None for w in waypoints]
-    status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
-    leg_props = [leg if isinstance(leg, dict) else {} for leg in p.get("legs") or []]
-    leg_statuses = [(leg_props[i].get("status") if i < len(leg_props) else None) for i in range(max(0, len(waypoints) - 1))]
-    leg_statuses = [s if s in model.STATUS_RANK else status for s in leg_statuses]
+    found = [places[w] if isinstance(w, str) else None for w in waypoints]
+    known = len(found) >= 2 and all(found)  # (a place is never false, None is)
+    rank = model.STATUS_RANK
+    status = p.get("status")
+    if status not in rank:
+        status = "alleged"
+    # each leg's own status when it has a known one, else the route's
+    leg_statuses = [status] * max(0, len(waypoints) - 1)
+    for i, leg in enumerate(p.get("legs") or []):
+        if i < len(leg_statuses) and isinstance(leg, dict) and leg.get("status") in rank:
+            leg_statuses[i] = leg["status"]
 
     if parts is not None:
-        pieces = [line for line in parts if line is not None and len(line) >= 2]
-        if not pieces:
-            raise RoutesError("cannot draw the route: its geometry has no line", route_id=route_id, field="geometry")
-        return _Plan("drawn", waypoints, places, status, leg_statuses, pieces)
+        if not parts:
+            raise RoutesError("cannot draw the route: its geometry has no line", route_id=str(route.get("id")),
+                              field="geometry")
+        return _Plan("drawn", waypoints, status, leg_statuses, parts, found if known else None)
 
-    missing = [str(w) for w, place in zip(waypoints, places) if place is None]
-    if missing or len(places) < 2:
+    if not known:
+        missing = [str(w) for w, place in zip(waypoints, found) if place is None]
         raise RoutesError(f"cannot draw the route: no coordinates for waypoint(s) {', '.join(missing) or '(none)'}",
-                          route_id=route_id, field="properties.waypoints")
-    pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(places, places[1:])]
-    return _Plan("arcs", waypoints, places, status, leg_statuses, pairs)
+                          route_id=str(route.get("id")), field="properties.waypoints")
+    pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(found, found[1:])]
+    return _Plan("arcs", waypoints, status, leg_statuses, pairs, found)
 
 
-def _arcs(pairs: list) -> list:
-    """Great-circle arcs between pairs of [lon, lat] positions, all computed at once; each an array of
-    [lon, lat] with a vertex about every ARC_STEP_KM, ends exact (as `routes.geometry.great_circle`).
+def _arcs(pairs: list) -> tuple[object, object]:
+    """Great-circle arcs between pairs of [lon, lat] positions, all computed at once: their vertices,
+    one arc after the other, and how many each has. An arc has a vertex about every ARC_STEP_KM,
+    ends exact (as `routes.geometry.great_circle`).
     """
     import numpy as np
 
     if not pairs:
-        return []
+        return np.empty((0, 2)), np.empty(0, dtype=np.int64)
     ends = np.asarray(pairs, dtype=float).reshape(-1, 4)
     lon1, lat1, lon2, lat2 = np.radians(ends).T
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
@@ -266,7 +301,7 @@ def _arcs(pairs: list) -> list:
     last = np.cumsum(count) - 1
     points[last - steps] = ends[:, :2]
     points[last] = ends[:, 2:]
-    return np.split(points, np.cumsum(count)[:-1])
+    return points, count
 
 
 def _unwrap(points, vertex_route) -> None:
@@ -274,80 +309,105 @@ def _unwrap(points, vertex_route) -> None:
 
     Each route's first point keeps its longitude; every later one is moved next to the one before
     it, across legs and parts, so a route stays one connected line (Leaflet draws longitudes beyond ±180).
+    `vertex_route` (ascending) tells the route of each point.
     """
     import numpy as np
 
     if len(points) < 2:
         return
     jump = np.diff(points[:, 0])
-    step = np.where(vertex_route[1:] == vertex_route[:-1], -360.0 * np.round(jump / 360.0), 0.0)
-    if not step.any():
+    # Only a jump of more than 180° within a route moves anything; there are few.
+    at = np.flatnonzero((np.abs(jump) > 180.0) & (vertex_route[1:] == vertex_route[:-1]))
+    step = -360.0 * np.round(jump[at] / 360.0)
+    at, step = at[step != 0], step[step != 0]
+    if not len(at):
         return
-    shift = np.concatenate([[0.0], np.cumsum(step)])
-    first = np.concatenate([[True], vertex_route[1:] != vertex_route[:-1]])
-    base = np.maximum.accumulate(np.where(first, np.arange(len(points)), 0))
-    points[:, 0] += shift - shift[base]
+    shift = np.zeros(len(points))
+    shift[at + 1] = step
+    for r in np.unique(vertex_route[at + 1]).tolist():
+        first, end = np.searchsorted(vertex_route, [r, r + 1]).tolist()
+        points[first:end, 0] += np.cumsum(shift[first:end])
 
 
-def _cut_at_waypoints(points, plans: list[_Plan], ranges: list[list[tuple[int, int]]]) -> None:
-    """Cut each drawn route that is one line into legs at the vertices nearest its inner waypoints.
+def _cut_at_waypoints(points, plans: list[_Plan], line_route, line_first, line_last) -> tuple[tuple, list[bool]]:
+    """The spans of vertices to draw as legs, (route, first, last) arrays in the order of routes,
+    and which routes are split into their legs.
 
+    The lines of the routes (`line_route`, `line_first`, `line_last`) are drawn as they are, but
+    each drawn route that is one line is cut into legs at the vertices nearest its inner waypoints.
     A route whose line cannot be cut (parts with gaps, unknown places, waypoints out of order along
     the line) stays as drawn and is marked not split.
     """
     import numpy as np
 
-    todo = []  # (route, first, last, inner waypoint coordinates)
-    for r, plan in enumerate(plans):
+    line_count = np.bincount(line_route, minlength=len(plans))
+    route_line = np.cumsum(line_count) - line_count  # every route has a line
+    first_of, last_of = line_first[route_line].tolist(), line_last[route_line].tolist()
+    split = [True] * len(plans)
+    todo = []  # routes to cut
+    for r, (plan, lines) in enumerate(zip(plans, line_count.tolist())):
         if plan.kind != "drawn":
             continue
-        if len(ranges[r]) != 1 or any(p is None for p in plan.places) or len(plan.places) < 2:
-            plan.split = False
-            continue
-        first, last = ranges[r][0]
-        inner = [(p.lon, p.lat) for p in plan.places[1:-1]]
-        if inner and last - first < len(inner) + 1:
-            plan.split = False
-            continue
-        if inner:
-            todo.append((r, first, last, inner))
+        if plan.places is None or lines != 1 or last_of[r] - first_of[r] < len(plan.places) - 1:
+            split[r] = False
+        elif len(plan.places) > 2:
+            todo.append(r)
     if not todo:
-        return
+        return (line_route, line_first, line_last), split
 
     # One row per (inner waypoint, candidate vertex): every vertex strictly inside the route's line.
-    wp_route, wp_lon, wp_lat, lo, count = [], [], [], [], []
-    for r, first, last, inner in todo:
-        for lon, lat in inner:
-            wp_route.append(r)
-            wp_lon.append(lon)
-            wp_lat.append(lat)
-            lo.append(first + 1)
-            count.append(last - first - 1)
-    count_a = np.asarray(count)
-    group = np.repeat(np.arange(len(count)), count_a)
-    offsets = np.arange(group.size) - np.repeat(np.cumsum(count_a) - count_a, count_a)
-    vertex = np.repeat(np.asarray(lo), count_a) + offsets
-    lon = np.asarray(wp_lon)[group]
-    lat = np.asarray(wp_lat)[group]
-    gap = (points[vertex, 0] - lon + 180.0) % 360.0 - 180.0
-    distance = np.cos(np.radians(lat)) ** 2 * gap ** 2 + (points[vertex, 1] - lat) ** 2
-    # the nearest vertex of each group: the first place where the distance equals the group's minimum
+    todo_a = np.asarray(todo)
+    first, last = line_first[route_line[todo_a]], line_last[route_line[todo_a]]
+    inner_count = np.asarray([len(plans[r].places) - 2 for r in todo])
+    inner = np.asarray([(place.lon, place.lat) for r in todo for place in plans[r].places[1:-1]], dtype=float)
+    count_a = np.repeat(last - first - 1, inner_count)
     group_start = np.cumsum(count_a) - count_a
+    vertex = np.repeat(np.repeat(first + 1, inner_count) - group_start, count_a) + np.arange(int(count_a.sum()))
+    lon, lat = (np.ascontiguousarray(points[:, i])[vertex] for i in (0, 1))
+    gap = (lon - np.repeat(inner[:, 0], count_a) + 180.0) % 360.0 - 180.0
+    distance = np.repeat(np.cos(np.radians(inner[:, 1])) ** 2, count_a) * gap ** 2 + (
+        lat - np.repeat(inner[:, 1], count_a)) ** 2
+    # the nearest vertex of each group: the first place where the distance equals the group's minimum
     smallest = np.minimum.reduceat(distance, group_start)
     hits = np.flatnonzero(distance == np.repeat(smallest, count_a))
-    nearest = vertex[hits[np.searchsorted(hits, group_start)]].tolist()
+    cuts = vertex[hits[np.searchsorted(hits, group_start)]]
 
-    k = 0
-    for r, first, last, inner in todo:
-        cuts = nearest[k:k + len(inner)]
-        k += len(inner)
-        if any(b <= a for a, b in zip(cuts, cuts[1:])):
-            cuts = _nearest_in_order(points, first, last, inner)
-        if cuts is None:
-            plans[r].split = False
-            continue
-        bounds = [first, *cuts, last]
-        ranges[r] = [(a, b) for a, b in zip(bounds, bounds[1:])]
+    # Waypoints whose nearest vertices are out of order are cut one after the other instead.
+    owner = np.repeat(np.arange(len(todo)), inner_count)
+    cut = np.ones(len(todo), dtype=bool)
+    cut_start = np.cumsum(inner_count) - inner_count
+    for t in np.unique(owner[1:][(owner[1:] == owner[:-1]) & (cuts[1:] <= cuts[:-1])]).tolist():
+        r = todo[t]
+        in_order = _nearest_in_order(points, first_of[r], last_of[r],
+                                     [(place.lon, place.lat) for place in plans[r].places[1:-1]])
+        if in_order is None:
+            split[r] = False
+            cut[t] = False
+        else:
+            cuts[cut_start[t]:cut_start[t] + len(in_order)] = in_order
+
+    # A cut route's legs run from its first vertex through each cut to its last: every leg but
+    # its first starts at a cut, every leg but its last ends at one.
+    cut_routes, leg_count, cuts = todo_a[cut], inner_count[cut] + 1, cuts[cut[owner]]
+    first_leg = np.cumsum(leg_count) - leg_count
+    leg_first = np.empty(int(leg_count.sum()), dtype=np.int64)
+    leg_last = np.empty_like(leg_first)
+    starts_route = np.zeros(len(leg_first), dtype=bool)
+    starts_route[first_leg] = True
+    ends_route = np.zeros(len(leg_first), dtype=bool)
+    ends_route[first_leg + leg_count - 1] = True
+    leg_first[starts_route], leg_first[~starts_route] = first[cut], cuts
+    leg_last[ends_route], leg_last[~ends_route] = last[cut], cuts
+
+    # The lines of the other routes stay as they are.
+    is_cut = np.zeros(len(plans), dtype=bool)
+    is_cut[cut_routes] = True
+    kept = ~is_cut[line_route]
+    span_route = np.concatenate([line_route[kept], np.repeat(cut_routes, leg_count)])
+    order = np.argsort(span_route, kind="stable")
+    spans = (span_route[order], np.concatenate([line_first[kept], leg_first])[order],
+             np.concatenate([line_last[kept], leg_last])[order])
+    return spans, split
 
 
 def _nearest_in_order(points, first: int, last: int, inner: list[tuple[float, float]]) -> list[int] | None:
@@ -366,30 +426,34 @@ def _nearest_in_order(points, first: int, last: int, inner: list[tuple[float, fl
     return cuts
 
 
-def _legs_of(plans: list[_Plan], ranges: list[list[tuple[int, int]]]) -> list[list[Leg]]:
-    drawn = []
-    for plan, spans in zip(plans, ranges):
-        if plan.split and len(spans) == len(plan.waypoints) - 1:
-            drawn.append([Leg(plan.leg_statuses[i], (plan.waypoints[i], plan.waypoints[i + 1]))
-                          for i in range(len(spans))])
+def _legs_of(plans: list[_Plan], split: list[bool], span_count: list[int], coords: list[str]) -> list[list[Leg]]:
+    """The legs of every route, from its spans (`span_count` of them, their `coords` one route after the other)."""
+    statuses: list[str] = []
+    pairs: list[tuple[str, str] | None] = []
+    for plan, whole, n in zip(plans, split, span_count):
+        waypoints = plan.waypoints
+        if whole and n == len(waypoints) - 1:
+            statuses += plan.leg_statuses
+            pairs += zip(waypoints, waypoints[1:])
         else:
-            drawn.append([Leg(plan.status, None) for _ in spans])
-    return drawn
+            statuses += [plan.status] * n
+            pairs += [None] * n
+    legs = iter(map(Leg, statuses, pairs, coords, _corridor_offsets(pairs)))
+    return [list(islice(legs, n)) for n in span_count]
 
 
-def _simplified(points, spans: list[tuple[int, int]], route_starts: list[bool],
-                tolerance: float) -> tuple[list[str], list[list[float]]]:
-    """Every span of vertices as a simplified, delta-encoded line (see `Leg`), and the bounds of them all.
+def _simplified(points, first, last, route_starts, tolerance: float) -> tuple[list[str], list[list[float]]]:
+    """Every span of vertices (`first` to `last`, arrays) as a simplified, delta-encoded line (see
+    `Leg`), and the bounds of them all.
 
     `route_starts` tells which spans are the first leg of a route (their deltas start from 0, 0).
     """
     import numpy as np
     import shapely
 
-    first = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
-    count = np.fromiter((b - a + 1 for a, b in spans), dtype=np.int64, count=len(spans))
-    index = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    lines = shapely.linestrings(points[index], indices=np.repeat(np.arange(len(spans)), count))
+    count = last - first + 1
+    index = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())
+    lines = shapely.linestrings(np.take(points, index, axis=0), indices=np.repeat(np.arange(len(first)), count))
     simple = shapely.simplify(lines, tolerance, preserve_topology=False)
     kept = shapely.get_num_coordinates(simple)
     simple = np.where(kept >= 2, simple, lines)  # a line simplified to nothing is drawn as it was
@@ -402,33 +466,48 @@ def _simplified(points, spans: list[tuple[int, int]], route_starts: list[bool],
     # Each vertex as the step from the one before; the first of each route as it is.
     steps = whole.copy()
     steps[1:] -= whole[:-1]
-    ends = np.cumsum(np.bincount(owner, minlength=len(spans)))
-    starts = ends - np.bincount(owner, minlength=len(spans))
-    first = starts[np.asarray(route_starts, dtype=bool)]
-    steps[first] = whole[first]
+    ends = np.cumsum(np.bincount(owner, minlength=len(first)))
+    starts = ends - np.bincount(owner, minlength=len(first))
+    begin = starts[np.asarray(route_starts, dtype=bool)]
+    steps[begin] = whole[begin]
     text, offsets = polyline_text(steps.ravel())
     at = offsets[2 * starts].tolist(), offsets[2 * ends].tolist()
     coords = [text[a:b] for a, b in zip(*at)]
     return coords, [[south, west], [north, east]]
 
 
-def _corridor_offsets(drawn: list[list[Leg]]) -> None:
-    """Give every leg a sideways offset in pixels, so routes that share a leg (same two places) stay apart.
+def _corridor_offsets(pairs: list[tuple[str, str] | None]) -> list[float]:
+    """The sideways offset in pixels of every leg (given by its pair of places, or None), so routes
+    that share a leg (same two places) stay apart.
 
     Routes on one corridor are spread symmetrically around it, in the order of the data; the sign
     is taken against one fixed direction of the corridor, so routes going opposite ways spread too.
     """
-    members: dict[tuple, list[Leg]] = defaultdict(list)
-    for legs in drawn:
-        for leg in legs:
-            if leg.pair and leg.pair[0] != leg.pair[1]:
-                members[tuple(sorted(leg.pair))].append(leg)
-    for key, group in members.items():
-        n = len(group)
-        if n < 2:
-            continue
-        spacing = min(CORRIDOR_SPACING_PX, CORRIDOR_MAX_SPREAD_PX / (n - 1))
-        for k, leg in enumerate(group):
-            sign = 1.0 if leg.pair == key else -1.0
-            offset = round(sign * (k - (n - 1) / 2) * spacing, 2)
-            leg.offset = int(offset) if offset.is_integer() else offset  # "3", not "3.0", in the page
+    import numpy as np
+
+    offsets = [0.0] * len(pairs)
+    shared = [i for i, pair in enumerate(pairs) if pair and pair[0] != pair[1]]
+    if not shared:
+        return offsets
+    # Places as numbers in the order of their ids, so a corridor is (smaller, larger) either way.
+    ends = [pairs[i][0] for i in shared], [pairs[i][1] for i in shared]
+    number = {place_id: n for n, place_id in enumerate(sorted(set(ends[0]) | set(ends[1])))}
+    a, b = (np.fromiter(map(number.__getitem__, e), dtype=np.int64, count=len(shared)) for e in ends)
+    _, corridor, size = np.unique(np.minimum(a, b) * len(number) + np.maximum(a, b),
+                                  return_inverse=True, return_counts=True)
+    # each leg's place among the legs of its corridor, in the order of the data
+    order = np.argsort(corridor, kind="stable")
+    place = np.empty(len(shared), dtype=np.int64)
+    place[order] = np.arange(len(shared)) - (np.cumsum(size) - size)[corridor[order]]
+    for i, n, k, forward in zip(shared, size[corridor].tolist(), place.tolist(), (a < b).tolist()):
+        if n > 1:
+            offsets[i] = _offset(n, k, forward)
+    return offsets
+
+
+@cache
+def _offset(n: int, k: int, forward: bool) -> float:
+    """The offset of the k-th of n legs on one corridor, going its way (`forward`) or the other."""
+    spacing = min(CORRIDOR_SPACING_PX, CORRIDOR_MAX_SPREAD_PX / (n - 1))
+    offset = round((1.0 if forward else -1.0) * (k - (n - 1) / 2) * spacing, 2)
+    return int(offset) if offset.is_integer() else offset  # "3", not "3.0", in the page

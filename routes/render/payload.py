@@ -222,6 +222,11 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _filled(value: object) -> str | None:
+    """The value as text; None for None and for an empty text."""
+    return None if value is None else str(value) or None
+
+
 def _weapon(weapon_id: str, dataset: Dataset) -> dict:
     system = dataset.weapons.get(weapon_id) or {}
     return {"name": _text(system.get("name")) or weapon_id,
@@ -256,24 +261,35 @@ class _Rows:
         self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
         self.places: dict[str, int] = {}  # place name -> its position in the payload's "places"
         self.place_names: dict[str, str] = {}  # place id -> its name
+        self.place_refs: dict[str, int] = {}  # place id -> the position of its name in "places"
         self.cited: dict[str, None] = {}
         self.weapons: dict[str, None] = {}
         self.rows: list[list] = []
         self.evidence_rows: list[list] = []
+        # Many routes cite the same sources: each source's lineage, and the number of independent
+        # groups of each list of supporting sources, are worked out once (the sources do not change
+        # while the payload is built).
+        self.lineages: dict[str, set[str]] = {}
+        self.independent: dict[tuple[str, ...], int] = {}
+        self.grades: dict[tuple, str | None] = {}  # (source id, credibility) -> grade (see `_grade`)
 
     def add(self, route: dict, category: str, legs: list[Leg]) -> None:
         """The row of one route: what its card, tooltip and line need; empty fields (None, "", []) are null."""
         p = model.props(route)
-        status = p.get("status") if p.get("status") in model.STATUS_RANK else "alleged"
-        stop = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else None
+        status = p.get("status")
+        if status not in model.STATUS_RANK:
+            status = "alleged"
+        stop = p.get("interdicted")
+        if not isinstance(stop, dict):
+            stop = None
         intended = self._refs(p.get("intended_waypoints"))  # (before the path: the places' order as before)
         weapons = [str(w) for w in p.get("weapons") or []]
-        for weapon_id in weapons:
-            self.weapons[weapon_id] = None
+        self.weapons.update(dict.fromkeys(weapons))
         status_index = self.status_index
+        route_id = _filled(route.get("id"))
         self.rows.append(_row([  # in the order of ROUTE_FIELDS
-            _text(route.get("id")) or None,
-            _text(p.get("name")) or _text(route.get("id")) or None,
+            route_id,
+            _filled(p.get("name")) or route_id,
             _empty_to_none(model.kind(route)),
             self.category_index[category],
             status_index[status],
@@ -283,25 +299,31 @@ class _Rows:
              for leg in legs] or None,
             [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
             weapons or None,
-            _text(p.get("supplier")) or None,
+            _filled(p.get("supplier")),
             [str(i) for i in p.get("intermediaries") or []] or None,
-            _text(p.get("recipient")) or None,
-            model.independent_sources(route, self.dataset.sources),
-            _text(p.get("outcome")) or None,
+            _filled(p.get("recipient")),
+            self._independent_sources(route),
+            _filled(p.get("outcome")),
             model.is_disputed(route) or None,
             _compact({"place": self._place_name(stop.get("place")), "date": _text(stop.get("date")),
                       "note": _text(stop.get("note"))}) if stop else None,
             intended or None,
-            _text(p.get("notes")) or None,
+            _filled(p.get("notes")),
         ]))
+
+    def _independent_sources(self, route: dict) -> int:
+        """`model.independent_sources` of the route, worked out once per list of supporting sources."""
+        supporting = tuple(model.supporting_sources(route))
+        count = self.independent.get(supporting)
+        if count is None:
+            groups = model.independent_groups(supporting, self.dataset.sources, self.lineages)
+            count = self.independent[supporting] = len(groups)
+        return count
 
     def finish(self) -> dict:
         """The rows, with each evidence text found more than once moved to "texts" and referred to by position."""
-        seen: dict[str, int] = defaultdict(int)
-        for item in self.evidence_rows:
-            for i in _SHARED_POSITIONS:
-                if i < len(item) and item[i] is not None:
-                    seen[item[i]] += 1
+        seen = Counter([item[i] for item in self.evidence_rows for i in _SHARED_POSITIONS
+                        if i < len(item) and item[i] is not None])
         shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
         if shared:
             for item in self.evidence_rows:
@@ -312,8 +334,18 @@ class _Rows:
                 "evidence_fields": list(EVIDENCE_FIELDS), "texts": list(shared), "routes": self.rows}
 
     def _refs(self, place_ids) -> list[int]:
+        """The positions in "places" of the names of these places (ids)."""
+        if not place_ids:
+            return []
+        known = self.place_refs
+        return [known[w] if isinstance(w, str) and w in known else self._ref(w) for w in place_ids]
+
+    def _ref(self, place_id: object) -> int:
         places = self.places
-        return [places.setdefault(self._place_name(w), len(places)) for w in place_ids or []]
+        position = places.setdefault(self._place_name(place_id), len(places))
+        if isinstance(place_id, str):
+            self.place_refs[place_id] = position
+        return position
 
     def _place_name(self, place_id: object) -> str:
         if not isinstance(place_id, str):
@@ -327,26 +359,45 @@ class _Rows:
         """The row of one evidence item; its stance only when it disputes, its grade only when the
         script cannot work it out (source reliability + credibility)."""
         credibility = item.get("credibility")
-        credibility = credibility if isinstance(credibility, int) and credibility in model.CREDIBILITY else None
-        sources = self.dataset.sources
-        grade = model.grade(item, sources)
-        source = sources.get(item.get("source")) or {}
-        worked_out = f"{_text(source.get('reliability')) or 'F'}{6 if credibility is None else credibility}"
-        source_id = _text(item.get("source")) or None
+        if not (isinstance(credibility, int) and credibility in model.CREDIBILITY):
+            credibility = None
+        grade = self._grade(item, credibility)
+        source_id = _filled(item.get("source"))
         if source_id is not None:
             self.cited[source_id] = None
+        legs = item.get("legs")
         row = _row([  # in the order of EVIDENCE_FIELDS
             source_id,
-            _text(item.get("claim")) or None,
+            _filled(item.get("claim")),
             credibility,
             "disputes" if item.get("stance") == "disputes" else None,
-            _text(item.get("quote")) or None,
-            _text(item.get("said_by")) or None,
-            [leg for leg in item.get("legs") or [] if isinstance(leg, int)] or None,
-            grade if grade != worked_out else None,
+            _filled(item.get("quote")),
+            _filled(item.get("said_by")),
+            ([leg for leg in legs if isinstance(leg, int)] or None) if legs else None,
+            grade,
         ])
         self.evidence_rows.append(row)
         return row
+
+    def _grade(self, item: dict, credibility: int | None) -> str | None:
+        """The item's grade (`model.grade`) when it is not the one the script works out from the
+        source's reliability and the item's `credibility` (as checked), else None.
+
+        Worked out once per source and credibility when the credibility is an integer (so not True,
+        which equals 1 but reads "True").
+        """
+        raw = item.get("credibility")
+        key = (item.get("source"), raw)
+        if type(raw) is int and key in self.grades:
+            return self.grades[key]
+        sources = self.dataset.sources
+        grade = model.grade(item, sources)
+        source = sources.get(key[0]) or {}
+        worked_out = f"{_text(source.get('reliability')) or 'F'}{6 if credibility is None else credibility}"
+        result = grade if grade != worked_out else None
+        if type(raw) is int:
+            self.grades[key] = result
+        return result
 
 
 _SHARED_POSITIONS = tuple(EVIDENCE_FIELDS.index(name) for name in SHARED_TEXTS)
@@ -385,9 +436,12 @@ def _waypoints(routes: list[dict], dataset: Dataset) -> list[dict]:
     counts: dict[str, int] = defaultdict(int)
     for route in routes:
         waypoints = model.props(route).get("waypoints") or []
+        last = len(waypoints) - 1
         for index, place_id in enumerate(waypoints):
-            role = "origin" if index == 0 else "destination" if index == len(waypoints) - 1 else "transit"
-            roles.setdefault(place_id, {})[role] = None
+            found = roles.get(place_id)
+            if found is None:
+                found = roles[place_id] = {}
+            found["origin" if index == 0 else "destination" if index == last else "transit"] = None
         for place_id in dict.fromkeys(waypoints):
             counts[place_id] += 1
     result = []

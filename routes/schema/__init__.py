@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 
@@ -14,40 +15,129 @@ def schema() -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def validator(definition: str | None = None):
-    """A compiled validator for the whole dataset, or for one of its `$defs` (route, source, ...)."""
+def validator(definition: str | None = None, trusted: tuple[str, ...] = ()):
+    """A compiled validator for the whole dataset, or for one of its `$defs` (route, source, ...).
+
+    `trusted` names members of the instance that the validator leaves unchecked (see `errors`).
+    """
     from jsonschema import Draft7Validator
 
-    return Draft7Validator(_subschema(definition))
+    return Draft7Validator(_subschema(definition, trusted))
 
 
-def _subschema(definition: str | None) -> dict:
+def _subschema(definition: str | None, trusted: tuple[str, ...] = ()) -> dict:
     root = schema()
     if definition is None:
-        return root
-    return {"$ref": f"#/$defs/{definition}", "$defs": root["$defs"]}
+        return _trust(root, trusted)
+    defs = root["$defs"]
+    if trusted:
+        defs = {**defs, definition: _trust(defs[definition], trusted)}
+    return {"$ref": f"#/$defs/{definition}", "$defs": defs}
+
+
+def _trust(definition: dict, trusted: tuple[str, ...]) -> dict:
+    """The definition with the named members of its properties allowed to hold anything."""
+    if not trusted:
+        return definition
+    return {**definition, "properties": {**definition.get("properties", {}), **{name: {} for name in trusted}}}
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled(definition: str | None):
+def _compiled(definition: str | None, trusted: tuple[str, ...] = ()):
     import fastjsonschema
 
     def refuse(uri: str):
         raise ValueError(f"the dataset schema must not refer outside itself: {uri}")
 
-    return fastjsonschema.compile(_subschema(definition), handlers={"http": refuse, "https": refuse})
+    return fastjsonschema.compile(_gate_schema(definition, trusted), handlers={"http": refuse, "https": refuse})
 
 
-def errors(definition: str | None, instance: object) -> list:
+def errors(definition: str | None, instance: object, *, trusted: tuple[str, ...] = ()) -> list:
     """Every schema error of `instance` against a definition (jsonschema errors, with paths).
 
     A compiled validator answers first, so valid data, the common case, is checked quickly; only
-    invalid data goes through jsonschema, which lists every error with its path.
+    invalid data goes through jsonschema, which lists every error with its path. `trusted` names
+    members of the instance that the caller has already proved valid (the geometry of a route, say),
+    which neither validator looks at again.
     """
     import fastjsonschema
 
     try:
-        _compiled(definition)(instance)
+        _compiled(definition, trusted)(instance)
         return []
     except fastjsonschema.JsonSchemaException:
-        return list(validator(definition).iter_errors(instance))
+        return list(validator(definition, trusted).iter_errors(instance))
+
+
+# -- the compiled gate ---------------------------------------------------------------------------
+# The gate accepts exactly what the schema accepts, but is compiled from an equivalent form that
+# fastjsonschema runs quickly: each `$ref` written out in place (a generated call per reference
+# formats a name for every array item, valid or not), and "X or null" as one type list instead of
+# a oneOf (a oneOf tries every branch and raises inside each branch that fails). The published
+# schema keeps its readable form, and jsonschema's errors, which users see, come from it.
+
+# The keywords of draft-07 that constrain only values of one JSON type, so they hold for null.
+_TYPE_KEYWORDS = {
+    "string": {"pattern", "minLength", "maxLength", "format"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
+    "array": {"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains"},
+    "object": {"properties", "required", "additionalProperties", "patternProperties", "propertyNames",
+               "minProperties", "maxProperties", "dependencies"},
+}
+_TYPE_KEYWORDS["integer"] = _TYPE_KEYWORDS["number"]
+_ANNOTATIONS = {"title", "description", "default", "examples", "$comment"}
+_NULL = {"type": "null"}
+_SCHEMA_MAPS = {"properties", "patternProperties", "dependencies", "definitions", "$defs"}
+_LITERALS = {"enum", "const", "default", "examples", "required"}
+
+
+def _gate_schema(definition: str | None, trusted: tuple[str, ...] = ()) -> dict:
+    """The schema the compiled gate checks: `_subschema` in an equivalent form that runs quicker."""
+    root = schema()
+    defs = root["$defs"]
+    start = {key: value for key, value in root.items() if key != "$defs"} if definition is None else defs[definition]
+    gate = _trust(_simplify(start, defs, ()), trusted)
+    if '"$ref"' in json.dumps(gate):  # a recursive reference stays one; otherwise the definitions would
+        gate["$defs"] = defs          # only swell the generated code, which quotes each schema it checks
+    return gate
+
+
+def _simplify(node, defs: dict, expanding: tuple[str, ...]):
+    """A copy of `node` with local references written out and nullable oneOf/anyOf as type lists."""
+    if isinstance(node, list):
+        return [_simplify(item, defs, expanding) for item in node]
+    if not isinstance(node, dict):
+        return copy.deepcopy(node)
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref[len("#/$defs/"):]
+        if name in defs and name not in expanding:  # in draft-07 a $ref's siblings are ignored
+            return _simplify(defs[name], defs, expanding + (name,))
+        return dict(node)  # a recursive reference stays a reference
+    out = {}
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _simplify(sub, defs, expanding) for name, sub in value.items()}
+        elif key in _LITERALS:
+            out[key] = copy.deepcopy(value)
+        else:
+            out[key] = _simplify(value, defs, expanding)
+    return _nullable(out)
+
+
+def _nullable(node: dict) -> dict:
+    """`{"oneOf": [X, {"type": "null"}]}` as X with "null" added to its type, when that means the same."""
+    for keyword in ("oneOf", "anyOf"):
+        branches = node.get(keyword)
+        if not (isinstance(branches, list) and len(branches) == 2 and _NULL in branches):
+            continue
+        if set(node) - _ANNOTATIONS != {keyword}:
+            continue
+        other = branches[1] if branches[0] == _NULL else branches[0]
+        kind = other.get("type") if isinstance(other, dict) else None
+        if not isinstance(kind, str) or kind not in _TYPE_KEYWORDS:
+            continue
+        if not set(other) - {"type"} <= _TYPE_KEYWORDS[kind] | _ANNOTATIONS:
+            continue  # a keyword that also holds for null (enum, not, ...) would then apply to null too
+        return {**{k: v for k, v in node.items() if k != keyword}, **other, "type": [kind, "null"]}
+    return node
