@@ -1,7 +1,5 @@
 """The `arms-routes` command line: a thin layer over the `routes` library."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path
