@@ -16,7 +16,7 @@ from pathlib import Path
 from . import cache, paths
 from .errors import InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
-from .jsonfile import decode, parse, read_bytes
+from .jsonfile import decode, parse, parse_strict, read_bytes
 from .validate import validate_document
 from .weapons import Taxonomy
 
@@ -99,12 +99,13 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
     if cache.is_valid(key):
         doc, _ = parse(text, path)
         return doc
-    doc, repeated = parse(text, path, strict=True)
+    doc, repeated, quick_exact = parse_strict(text, path)
     report = validate_document(doc, path, text=text, weapons=weapons, places=places, warnings=False,
                                repeated_keys=repeated)
     if not report.ok:
         raise InvalidDataset(report.errors, path)
-    cache.remember_valid(key)
+    if quick_exact:  # (a file with an integer beyond 64 bits is always read the slow, exact way)
+        cache.remember_valid(key)
     return doc
 
 

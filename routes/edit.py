@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, geometry, model, paths
+from . import geometry, model, paths
 from .dataset import write_atomic
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
 from .fmt import document_places, dumps, read_for_edit
@@ -113,9 +113,7 @@ def _save(opened: _Opened) -> None:
     report = validate_document(opened.doc, opened.path, weapons=Taxonomy.load(), places=Gazetteer.load())
     if not report.ok:
         raise InvalidDataset(report.errors, opened.path)
-    text = dumps(opened.doc)
-    _write(opened.path, text, opened.digest, opened.existed)
-    cache.remember_valid(cache.fingerprint(text.encode("utf-8")))  # the next command need not validate it again
+    _write(opened.path, dumps(opened.doc), opened.digest, opened.existed)
 
 
 def _write(path: Path, text: str, digest: str | None, existed: bool) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import cache, model
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
-from .jsonfile import Locator, decode, parse, read_bytes
+from .jsonfile import Locator, decode, parse_strict, read_bytes
 from .names import closest, normalise
 from . import schema
 from .weapons import Taxonomy
@@ -69,14 +69,14 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
     try:
         raw = read_bytes(path)
         text = decode(raw, path)
-        doc, repeated = parse(text, path, strict=True)
+        doc, repeated, quick_exact = parse_strict(text, path)
     except DataFileError as exc:
         return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
     bundled = weapons is None and places is None
     checker = _Checker(path, text, weapons or Taxonomy.load(), places or Gazetteer.load())
     checker.check(doc, repeated)
     report = Report(path, checker.sorted_problems(), checker.route_count)
-    if report.ok and bundled:  # commands that load this file (as checked against the bundled data) need not check it again
+    if report.ok and bundled and quick_exact:  # commands that load this file (as checked against the bundled data) need not check it again
         cache.remember_valid(cache.fingerprint(raw))
     return report
 

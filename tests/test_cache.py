@@ -133,11 +133,12 @@ def test_an_unwritable_record_only_costs_time(tmp_path, monkeypatch, write_datas
     assert len(count_validations) == 2
 
 
-def test_a_file_written_by_an_edit_command_is_recorded(record, runner, write_dataset, count_validations):
-    path = write_dataset()
-    result = runner.invoke(app, ["add-source", "fx-un", "--title", "Panel of Experts report", "--kind", "un_report",
-                                 "--data", str(path)])
-    assert result.exit_code == 0, result.output
-    assert len(entries(record)) == 1
-    assert "fx-un" in load_dataset([path]).sources
-    assert count_validations == []
+
+def test_a_file_with_an_integer_beyond_64_bits_is_always_read_exactly(record, write_dataset, count_validations):
+    collection = make_collection([make_route(extra={"count": 123456789012345678901234567890})])
+    path = write_dataset(collection)
+    for _ in range(2):
+        route = load_dataset([path]).routes[0]
+        assert route["properties"]["extra"]["count"] == 123456789012345678901234567890
+    assert len(count_validations) == 2
+    assert entries(record) == []
