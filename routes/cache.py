@@ -2,14 +2,15 @@
 
 Loading a 10,000-route file spends a third of its time validating. The record holds no data: for
 each file that passed, an empty entry named by a fingerprint of the file's bytes together with
-everything validation depends on (the schema, the bundled weapon systems and places, the code of
-the validator, the version). Any change to either (one byte of the file, a new check in the code,
+everything validation depends on (the schema, the weapon systems and places as they were read,
+the validator's code as it was imported, the libraries it uses, the version). Any change to either (one byte of the file, a new check in the code,
 another gazetteer) gives another fingerprint, so the file is validated again; a file with errors
 is never recorded, so its errors are reported every time.
 
 The record lives in $ARMS_ROUTES_CACHE_DIR, else $XDG_CACHE_HOME/arms-routes, else
-~/.cache/arms-routes. ARMS_ROUTES_CACHE_DIR set to an empty value turns it off. It is only a
-shortcut: when the folder cannot be read or written, every load validates, as it would without it.
+~/.cache/arms-routes. ARMS_ROUTES_CACHE_DIR set to an empty value turns it off. Anyone who can
+write to the folder can make a file pass unchecked, so it must be one only its user can write. It is
+only a shortcut: when the folder cannot be read or written, every load validates, as it would without it.
 """
 
 from __future__ import annotations
@@ -17,27 +18,56 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__
 
-# The modules whose code decides whether a file is valid.
+# The modules whose code decides whether a file is valid: fingerprinted as this process imported
+# them (routes.validate imports this module), not as they may be on disk later.
 _VALIDATOR_MODULES = ("validate.py", "model.py", "jsonfile.py", "weapons.py", "gazetteer.py", "names.py",
-                      "schema/__init__.py")
+                      "schema/__init__.py", "cache.py")
+# The libraries whose code does so too.
+_VALIDATOR_LIBRARIES = ("jsonschema", "fastjsonschema", "orjson")
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256(f"arms-routes {__version__}\npython {sys.version}\n".encode("utf-8"))
+    for name in _VALIDATOR_MODULES:
+        try:
+            digest.update((Path(__file__).parent / name).read_bytes())
+        except OSError:
+            digest.update(b"(missing)")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_CODE = _code_digest()
 
 
 def folder() -> Path | None:
-    """Where the record is kept; None when it is turned off."""
+    """Where the record is kept; None when it is turned off (or there is no home folder to keep it in)."""
     configured = os.environ.get("ARMS_ROUTES_CACHE_DIR")
     if configured is not None:
-        return Path(configured).expanduser() if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "arms-routes"
+        return Path(configured).expanduser().absolute() if configured.strip() else None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # (a relative XDG_CACHE_HOME is to be ignored)
+        return Path(xdg) / "arms-routes"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "arms-routes" if os.path.isabs(home) else None
 
 
-def fingerprint(content: bytes) -> str:
-    """The name of a file's entry: its bytes and the validator's (see `validator_fingerprint`)."""
-    digest = hashlib.sha256(validator_fingerprint().encode("ascii"))
+def key(content: bytes, weapons, places) -> str | None:
+    """The name of a file's entry: a fingerprint of its bytes and of everything its validation
+    depended on: this code, the schema, the libraries, and the weapon systems and places it was
+    checked against, as they were read (`Taxonomy.digest`, `Gazetteer.digest`). None when the record
+    is off or the taxonomy or gazetteer did not come straight from a file."""
+    from . import schema
+
+    if folder() is None or not getattr(weapons, "digest", None) or not getattr(places, "digest", None):
+        return None
+    digest = hashlib.sha256(f"{_CODE}\n{schema.digest()}\n{_libraries()}\n{weapons.digest}\n{places.digest}\n"
+                            .encode("utf-8"))
     digest.update(content)
     return digest.hexdigest()
 
@@ -65,33 +95,17 @@ def remember_valid(key: str | None) -> None:
         pass
 
 
-def validator_fingerprint() -> str:
-    """What validation depends on, other than the file: the version, the schema, the bundled
-    taxonomy and gazetteer (wherever ARMS_ROUTES_DATA_DIR puts them) and the validator's code."""
-    inputs = [paths.schema_file(), paths.bundled_weapons(), paths.bundled_places()]
-    inputs += [Path(__file__).parent / name for name in _VALIDATOR_MODULES]
-    return _fingerprint_of(tuple(str(p) for p in inputs), tuple(_stamp(p) for p in inputs))
+@functools.lru_cache(maxsize=1)
+def _libraries() -> str:
+    from importlib import metadata
 
-
-@functools.lru_cache(maxsize=8)
-def _fingerprint_of(names: tuple[str, ...], stamps: tuple) -> str:
-    digest = hashlib.sha256(f"arms-routes {__version__}\n".encode("utf-8"))
-    for name in names:
+    versions = []
+    for name in _VALIDATOR_LIBRARIES:
         try:
-            digest.update(Path(name).read_bytes())
-        except OSError:
-            digest.update(b"(missing)")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _stamp(path: Path) -> tuple:
-    """A file's size and modification time: when either changes, its bytes are read again."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return ()
-    return stat.st_size, stat.st_mtime_ns
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} ?")
+    return ", ".join(versions)
 
 
 def _entry(key: str | None) -> Path | None:

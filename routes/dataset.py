@@ -94,7 +94,7 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
     A file validated before, byte for byte and by the same validator, is only parsed (see `routes.cache`).
     """
     raw = read_bytes(path)
-    key = cache.fingerprint(raw) if cache.folder() is not None else None
+    key = cache.key(raw, weapons, places)
     text = decode(raw, path)
     if cache.is_valid(key):
         doc, _ = parse(text, path)

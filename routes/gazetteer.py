@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -55,17 +56,21 @@ class Gazetteer:
         self._places: dict[str, Place] = {}
         self._keys: dict[str, list[str]] = {}
         self.extend(places)
+        self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
         path = Path(path) if path else paths.bundled_places()
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            return cls(Place.from_feature(f) for f in doc["features"])
+            raw = path.read_bytes()
+            gazetteer = cls(Place.from_feature(f) for f in json.loads(raw.decode("utf-8"))["features"])
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise DataFileError(f"cannot read the gazetteer: {exc}", path=path) from None
+        gazetteer.digest = hashlib.sha256(raw).hexdigest()
+        return gazetteer
 
     def extend(self, places: Iterable[Place]) -> "Gazetteer":
+        self.digest = None  # no longer the file's content
         for place in places:
             self._places[place.id] = place
             for name in (place.id, place.name, *place.aliases):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from json.decoder import scanstring
 from pathlib import Path
 from typing import NamedTuple
@@ -155,7 +156,7 @@ class Locator:
 
     The items of top-level arrays (the features of a large file) are walked only when a line inside
     them is asked for, so locating a few problems in a 30,000-route file stays quick. With
-    `full=True` everything is walked at once, which `repeated_keys` needs.
+    `full=True` everything is walked at once, at every depth, which `repeated_keys` needs.
     """
 
     def __init__(self, text: str, *, max_depth: int = 8, full: bool = False) -> None:
@@ -164,7 +165,7 @@ class Locator:
         self._lines: dict[tuple, int] = {}
         self._deferred: dict[tuple, int] = {}
         self.repeated_keys: list[tuple[tuple, str, int]] = []
-        self._max_depth = max_depth
+        self._max_depth = sys.maxsize if full else max_depth  # (repeated keys are looked for at every depth)
         self._full = full
         self._walk(_WS.match(text, 0).end(), ())
 

@@ -62,8 +62,8 @@ class Report:
 def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazetteer | None = None) -> Report:
     """Check one dataset file and report every problem in it.
 
-    Against the bundled weapon systems and places unless others are given; a file that passes
-    against the bundled ones is recorded as valid (see `routes.cache`).
+    Against the bundled weapon systems and places unless others are given; a file that passes is
+    recorded as valid against them (see `routes.cache`).
     """
     path = Path(path)
     try:
@@ -72,12 +72,12 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
         doc, repeated, quick_exact = parse_strict(text, path)
     except DataFileError as exc:
         return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
-    bundled = weapons is None and places is None
-    checker = _Checker(path, text, weapons or Taxonomy.load(), places or Gazetteer.load())
+    weapons, places = weapons or Taxonomy.load(), places or Gazetteer.load()
+    checker = _Checker(path, text, weapons, places)
     checker.check(doc, repeated)
     report = Report(path, checker.sorted_problems(), checker.route_count)
-    if report.ok and bundled and quick_exact:  # commands that load this file (as checked against the bundled data) need not check it again
-        cache.remember_valid(cache.fingerprint(raw))
+    if report.ok and quick_exact:  # commands that load this file need not check it again
+        cache.remember_valid(cache.key(raw, weapons, places))
     return report
 
 
@@ -260,7 +260,12 @@ class _Checker:
     # -- the whole document ----------------------------------------------------------------
     def check(self, doc: object, repeated_keys: bool) -> None:
         if repeated_keys and self.text is not None:
-            for obj_path, key, line in Locator(self.text, full=True).repeated_keys:
+            located = Locator(self.text, full=True).repeated_keys
+            if not located:  # (the locator steps over coordinates; the parser saw a repeat all the same)
+                self.problems.append(Problem(self.path, 1, COLLECTION, "file",
+                                             "an object repeats a key; JSON keeps only the last value, so the "
+                                             "first would be lost. Find the repeat and remove one"))
+            for obj_path, key, line in located:
                 route_id = self._route_id_at(doc, obj_path)
                 self.problems.append(Problem(
                     self.path, line, route_id,
@@ -280,6 +285,8 @@ class _Checker:
                      '{"type": "FeatureCollection", "features": [ ... ]}')
             return
         self._check_collection(doc)
+        if self.text is None or _SURROGATE_ESCAPE.search(self.text):
+            self._check_text(doc)
         self._check_sources(doc)
         self._extend_from_document(doc)
         features = doc.get("features")
@@ -310,6 +317,16 @@ class _Checker:
         for source_id in self.sources:
             if source_id not in cited and isinstance(self.sources[source_id], dict):
                 self.warn(("sources", source_id), COLLECTION, ["sources", source_id], "no route cites this source")
+
+    def _check_text(self, doc: dict) -> None:
+        """Report every text (and key) holding an unpaired UTF-16 surrogate ("\\ud800"): JSON lets one
+        be written as an escape, but it is not a character, and no page, CSV or KML can hold it."""
+        for json_path, surrogate in _lone_surrogates(doc):
+            in_route = json_path[:1] == ("features",)
+            self.add(json_path, self._route_id_at(doc, json_path) if in_route else COLLECTION,
+                     _route_field(json_path[2:]) if in_route else list(json_path),
+                     f"holds an unpaired surrogate escape (\\u{ord(surrogate):04x}), which is not a character; "
+                     "remove it, or write the character itself")
 
     def _route_id(self, feature: object, index: int) -> str:
         if isinstance(feature, dict) and isinstance(feature.get("id"), str) and feature["id"]:
@@ -569,6 +586,40 @@ def _plain_geometry(geometry: object) -> bool:
 
 
 _NUMBERS = {int, float}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogates(doc: object):
+    """(path, the surrogate) of each text and key in `doc` holding an unpaired UTF-16 surrogate.
+
+    Coordinates are not looked into: a text there is reported by the schema anyway.
+    """
+    stack = [(doc, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            found = _surrogate_in(value)
+            if found:
+                yield path, found
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                found = _surrogate_in(key) if isinstance(key, str) else None
+                if found:
+                    yield path + (key,), found
+                if key != "coordinates":
+                    stack.append((item, path + (key,)))
+        elif isinstance(value, list):
+            stack.extend((item, path + (i,)) for i, item in enumerate(value))
+
+
+def _surrogate_in(text: str) -> str | None:
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError as exc:
+        return text[exc.start]
 _LIST = {list}
 _POSITION_LENGTHS = {2, 3}
 

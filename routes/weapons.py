@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,19 +20,24 @@ class Taxonomy:
         self._keys: dict[str, str] = {}
         self._display: dict[str, str] = {}
         self.extend(systems)
+        self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Taxonomy":
         path = Path(path) if path else paths.bundled_weapons()
         try:
-            systems = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            systems = json.loads(raw.decode("utf-8"))
         except (OSError, ValueError) as exc:
             raise DataFileError(f"cannot read the weapon taxonomy: {exc}", path=path) from None
         if not isinstance(systems, list):
             raise DataFileError("the weapon taxonomy must be a JSON list of weapon systems", path=path)
-        return cls(s for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str))
+        taxonomy = cls(s for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str))
+        taxonomy.digest = hashlib.sha256(raw).hexdigest()
+        return taxonomy
 
     def extend(self, systems: Iterable[dict]) -> "Taxonomy":
+        self.digest = None  # no longer the file's content
         for system in systems:
             self._systems[system["id"]] = system
             for name in (system.get("name", ""), system["id"], *system.get("aliases", [])):

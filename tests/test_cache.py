@@ -118,9 +118,27 @@ def test_default_folder_follows_xdg(tmp_path, monkeypatch):
     monkeypatch.delenv("ARMS_ROUTES_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.folder() == tmp_path / "xdg" / "arms-routes"
-    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/xdg")  # the XDG spec says to ignore a relative one
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache.folder() == tmp_path / "home" / ".cache" / "arms-routes"
+    monkeypatch.setenv("HOME", "not-absolute")
+    assert cache.folder() is None
+
+
+def test_a_relative_setting_means_the_folder_it_names_now(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ARMS_ROUTES_CACHE_DIR", "record")
+    assert cache.folder() == tmp_path / "record"
+
+
+def test_another_validator_means_validating_again(record, write_dataset, count_validations, monkeypatch):
+    path = write_dataset()
+    load_dataset([path])
+    monkeypatch.setattr(cache, "_CODE", "the code of another version")
+    load_dataset([path])
+    load_dataset([path])
+    assert len(count_validations) == 2
+    assert len(entries(record)) == 2
 
 
 def test_an_unwritable_record_only_costs_time(tmp_path, monkeypatch, write_dataset, count_validations):

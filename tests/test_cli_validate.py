@@ -222,3 +222,37 @@ def test_missing_file(runner, tmp_path):
 def test_bundled_dataset_is_valid(runner):
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_key_repeated_deep_inside_a_route_is_found(runner, write_dataset):
+    route = make_route(extra={"a": {"b": {"c": {"d": {"e": {"f": {"g": 1}}}}}}})
+    text = json.dumps(make_collection([route]), indent=1).replace('"g": 1', '"g": 1, "g": 2')
+    path = write_dataset(text)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "fx-route: extra.a.b.c.d.e.f.g: key 'g' appears twice in one object" in result.stdout
+
+
+def test_a_key_repeated_where_no_line_can_be_found_still_fails(runner, write_dataset):
+    text = json.dumps(make_collection(), indent=1).replace('"coordinates": [', '"coordinates": [{"x": 1, "x": 2}, ', 1)
+    path = write_dataset(text)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1: -: file: an object repeats a key" in result.stdout
+
+
+def test_an_unpaired_surrogate_escape_is_an_error_and_a_pair_is_a_character(runner, write_dataset, tmp_path):
+    text = json.dumps(make_collection([make_route(notes="PAIR and LONE")]), indent=1)
+    path = write_dataset(text.replace("PAIR", "\\ud83d\\ude00").replace("LONE", "\\ud800"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "fx-route: notes: holds an unpaired surrogate escape (\\ud800), which is not a character" in result.stdout
+    assert result.stdout.count("holds an unpaired") == 1
+    result = runner.invoke(app, ["render", "--data", str(path), "-o", str(tmp_path / "map.html")])
+    assert result.exit_code == 1
+    assert "notes: holds an unpaired surrogate escape" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "map.html").exists()
+    write_dataset(text.replace("PAIR", "\\ud83d\\ude00").replace("LONE", "fine"))
+    result = runner.invoke(app, ["render", "--data", str(path), "-o", str(tmp_path / "map.html")])
+    assert result.exit_code == 0, result.output
+    assert "\U0001F600" in (tmp_path / "map.html").read_text(encoding="utf-8")

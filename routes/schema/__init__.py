@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 
 from .. import paths
 
 
 @functools.lru_cache(maxsize=1)
+def _text() -> bytes:
+    return paths.schema_file().read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
 def schema() -> dict:
-    return json.loads(paths.schema_file().read_text(encoding="utf-8"))
+    return json.loads(_text().decode("utf-8"))
+
+
+def digest() -> str:
+    """A fingerprint of the schema this process validates with (see routes.cache)."""
+    return hashlib.sha256(_text()).hexdigest()
 
 
 @functools.lru_cache(maxsize=None)
