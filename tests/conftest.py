@@ -143,6 +143,22 @@ def browser():
         browser.close()
 
 
+def serve_leaflet(page) -> list[str]:
+    """Answer the page's requests for Leaflet on its CDN with the installed copy (the network stays
+    blocked); returns the list of URLs so answered."""
+    from routes.render.html import _leaflet_dir
+
+    served = []
+
+    def leaflet(route):
+        served.append(route.request.url)
+        route.fulfill(path=str(_leaflet_dir() / Path(route.request.url).name),
+                      headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route("https://unpkg.com/**", leaflet)
+    return served
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page that blocks every network request except file:// and data: URLs, recording what was blocked.

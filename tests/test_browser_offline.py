@@ -11,17 +11,10 @@ import pytest
 
 from cli import app
 from conftest import make_collection, make_route
-from test_browser_render import click_route
+from test_browser_render import EVIDENCE, click_route
 from test_browser_render import visible_routes as drawn_routes
 
 pytestmark = pytest.mark.browser
-
-EVIDENCE = [
-    {"source": "fx-news", "claim": "Crates were unloaded at the port.", "quote": "The crates were unloaded.",
-     "stance": "supports", "credibility": 2, "said_by": "A port official"},
-    {"source": "fx-analysis", "claim": "The analysis finds no trace of the shipment.", "stance": "disputes",
-     "credibility": 4},
-]
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from cli import app
-from conftest import make_collection, make_route
+from conftest import make_collection, make_route, serve_leaflet
 from routes.dataset import Dataset, load_dataset
 from routes.gazetteer import Gazetteer, Place
 from routes.render import render_map
-from routes.render.html import _leaflet_dir
 from routes.weapons import Taxonomy
 
 pytestmark = pytest.mark.browser
@@ -305,8 +304,7 @@ def test_a_hostile_title_through_the_cli_runs_no_code(page, runner, write_datase
     result = runner.invoke(app, ["render", "-d", str(write_dataset(collection)), "--title", HOSTILE,
                                  "--tiles", "none", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    page.route("https://unpkg.com/**", lambda route: route.fulfill(
-        path=str(_leaflet_dir() / Path(route.request.url).name), headers={"Access-Control-Allow-Origin": "*"}))
+    serve_leaflet(page)
     open_map(page, out)
     click_route(page, "fx-route")
     assert HOSTILE in page.locator(".leaflet-popup .arms-routes-card").inner_text()
@@ -318,14 +316,7 @@ def test_online_page_works_with_leaflet_from_its_cdn(page, tmp_path, write_datas
     """The default page loads Leaflet from its CDN (served here from the installed copy) and tiles (blocked)."""
     dataset = load_dataset([write_dataset(make_collection(routes_fixture()))])
     path = render_map(dataset, tmp_path / "online.html")
-    served = []
-
-    def leaflet(route):
-        served.append(route.request.url)
-        route.fulfill(path=str(_leaflet_dir() / Path(route.request.url).name),
-                      headers={"Access-Control-Allow-Origin": "*"})
-
-    page.route("https://unpkg.com/**", leaflet)
+    served = serve_leaflet(page)
     open_map(page, path)
     assert sorted(Path(u).name for u in served) == ["leaflet.css", "leaflet.js"]
     assert visible_routes(page) == ["fx-gaza", "fx-lebanon", "fx-twin"]

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli import app
-from conftest import make_collection, make_route
-from routes.render.html import _leaflet_dir
+from conftest import make_collection, make_route, serve_leaflet
 
 ROUTES = [
     make_route("fx-gaza", name="Nampo to Port Sudan",
@@ -243,14 +242,7 @@ def test_online_fragments_load_leaflet_from_the_cdn_once(page, embed, tmp_path):
     """Served here from the installed copy; tiles stay blocked."""
     first = embed("a.html")
     second = embed("b.html", "--weapon", "FX-122", "--tiles", "none")
-    served = []
-
-    def leaflet(route):
-        served.append(route.request.url)
-        route.fulfill(path=str(_leaflet_dir() / Path(route.request.url).name),
-                      headers={"Access-Control-Allow-Origin": "*"})
-
-    page.route("https://unpkg.com/**", leaflet)
+    served = serve_leaflet(page)
     open_host(page, host_page(tmp_path, first, second))
     assert sorted(Path(u).name for u in served) == ["leaflet.css", "leaflet.js"]
     assert page.evaluate("() => window.leafletRuns()") == 1
