@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from routes.geometry import great_circle  # noqa: E402
-from routes.model import OFFICIAL_KINDS, independent_groups  # noqa: E402
+from routes.model import OFFICIAL_KINDS, independent_set  # noqa: E402
 
 DEFAULT_SEED = 8
 NULL_GEOMETRY_SHARE = 0.10
@@ -303,7 +303,7 @@ class _Routes:
             if stance == "supports":
                 supporting.append(source_id)
 
-        independent = len(independent_groups(supporting, self.sources))
+        independent = len(independent_set(supporting, self.sources))
         official = any(self.sources[s]["kind"] in OFFICIAL_KINDS for s in supporting)
         if independent >= 2:
             status = rng.choice(["confirmed", "corroborated", "corroborated", "reported"]) if official \

@@ -25,6 +25,8 @@ class Place:
     lon: float
     lat: float
     aliases: tuple[str, ...] = field(default=())
+    precision: str | None = None  # as the gazetteer gives it (see model.PRECISIONS); None: by its kind
+
 
     @classmethod
     def from_feature(cls, feature: dict) -> "Place":
@@ -38,13 +40,15 @@ class Place:
             lon=float(lon),
             lat=float(lat),
             aliases=tuple(props.get("aliases", ())),
+            precision=props.get("precision") if isinstance(props.get("precision"), str) else None,
         )
 
     def to_feature(self) -> dict:
         return {
             "type": "Feature",
             "id": self.id,
-            "properties": {"name": self.name, "aliases": list(self.aliases), "country": self.country, "kind": self.kind},
+            "properties": {"name": self.name, "aliases": list(self.aliases), "country": self.country, "kind": self.kind,
+                           **({"precision": self.precision} if self.precision else {})},
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
         }
 
@@ -112,7 +116,7 @@ class Gazetteer:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise UnknownPlace(f"coordinates {query!r} are out of range; give them as \"lat,lon\"")
             return Place(id=f"pt-{lat:.4f}-{lon:.4f}".replace(".", "p").replace("--", "-m"),
-                         name=f"{lat:.4f}, {lon:.4f}", country="", kind="region", lon=lon, lat=lat)
+                         name=f"{lat:.4f}, {lon:.4f}", country="", kind="region", lon=lon, lat=lat, precision="site")
         ids = self._keys.get(normalise(query), [])
         if len(ids) == 1:
             return self._places[ids[0]]

@@ -227,7 +227,9 @@ def build_route(route: dict, places: Gazetteer) -> BuiltRoute:
     """
     route_id = route.get("id") if isinstance(route.get("id"), str) else None
     props = route.get("properties") or {}
-    waypoints = props.get("waypoints") or []
+    from .model import place_ids
+
+    waypoints = place_ids(props.get("waypoints"))
     points: list[Place] = []
     for i, place_id in enumerate(waypoints):
         place = places.get(place_id) if isinstance(place_id, str) else None
@@ -337,7 +339,10 @@ def route_lines(route: dict, places: Gazetteer) -> list[list[list[float]]]:
             return _split_jumps(geometry["coordinates"])
         if geometry.get("type") == "MultiLineString":
             return [part for line in geometry["coordinates"] for part in _split_jumps(line)]
-    points = [places.get(w) for w in (route.get("properties") or {}).get("waypoints") or []]
+    from .model import place_ids
+
+    points = [places.get(w) if isinstance(w, str) else None
+              for w in place_ids((route.get("properties") or {}).get("waypoints"))]
     line: list[list[float]] = []
     for a, b in zip(points, points[1:]):
         if a is None or b is None:

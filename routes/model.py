@@ -6,11 +6,39 @@ way through the tool; these functions read them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 STATUSES = ("alleged", "reported", "corroborated", "confirmed")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 KINDS = ("arms", "technology", "training", "payment")
 MODES = ("sea", "land", "air", "rail", "unknown")
 STANCES = ("supports", "disputes")
+# What kind of disagreement a disputing item records: the accused party denies it, a third party
+# could not confirm it, or a third party says otherwise.
+DISPUTES = {
+    "denial": "denied by",
+    "non-confirmation": "not confirmed by",
+    "counter-evidence": "contradicted by",
+}
+OUTCOMES = ("delivered", "attempted", "interdicted", "unknown")
+# How precisely the sources locate a waypoint (after UCDP GED's where_prec and ACLED's geo_precision):
+# the phrase completes "the sources name only ...".
+PRECISIONS = {
+    "site": "this place",
+    "area": "the area",
+    "admin1": "the province or state",
+    "country": "the country",
+    "region": "the region",
+    "water": "the body of water",
+}
+# How much of a leg's line the sources give: a source describes the path; the mode is known and the
+# line follows a realistic lane or great circle for it; or the line only joins the places.
+PATHS = ("documented", "plausible", "schematic")
+PATH_LABELS = {
+    "documented": "path described by a source",
+    "plausible": "path plausible for the reported mode (sea lane, great circle)",
+    "schematic": "path not reported: the line only joins the places",
+}
 SOURCE_KINDS = ("news", "analysis", "official", "court", "un_report", "dataset", "other")
 OFFICIAL_KINDS = {"official", "court", "un_report"}
 RELIABILITY = {
@@ -61,33 +89,213 @@ def lineage(source_id: str, sources: dict[str, dict]) -> set[str]:
     return seen
 
 
-def independent_groups(source_ids: list[str], sources: dict[str, dict],
-                       lineages: dict[str, set[str]] | None = None) -> list[list[str]]:
-    """Group sources that share any underlying reporting; each group counts once as independent.
+# -- waypoints: a place id, or an object saying how the sources locate it ------------------------------
 
-    Two sources are independent only when neither derives from the other and they do not both
-    repeat a common source. `lineages`, when given, keeps each source's `lineage` from one call to
-    the next, for many routes over the same (unchanging) sources.
+WAYPOINT_KEYS = ("place", "stand_in", "stands_for", "precision", "note")
+
+
+def place_id(waypoint: object) -> object:
+    """The place id of a waypoint written as an id or as an object with `place` (None when it has none)."""
+    if isinstance(waypoint, dict):
+        return waypoint.get("place")
+    return waypoint
+
+
+def place_ids(waypoints: object) -> list:
+    """The place ids of a list of waypoints, in order (what is not a list gives [])."""
+    return [place_id(w) for w in waypoints] if isinstance(waypoints, list) else []
+
+
+def waypoint_ids(route: dict) -> list:
+    return place_ids(props(route).get("waypoints"))
+
+
+def default_precision(kind: str | None) -> str:
+    """A place's precision when its gazetteer entry gives none: a country point locates only the
+    country, a region (an area such as the Gaza Strip) only the area, anything else a site."""
+    return {"country": "country", "region": "area"}.get(kind or "", "site")
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """One waypoint as a reader must see it: where it is drawn and what the sources actually say.
+
+    `label` is what a map writes beside it: the place's name when the sources name it, "≈ Iran" for a
+    stand-in. `precision` is how precisely the sources locate it (see PRECISIONS; None for a stand-in
+    whose precision is not given). `exact` only for a place the sources name as a site.
     """
-    groups: list[tuple[set[str], list[str]]] = []
-    for source_id in dict.fromkeys(source_ids):
+
+    place_id: str
+    name: str
+    country: str
+    lon: float
+    lat: float
+    stand_in: bool
+    stands_for: str | None
+    precision: str | None
+    note: str | None
+
+    @property
+    def exact(self) -> bool:
+        return not self.stand_in and self.precision == "site"
+
+    @property
+    def label(self) -> str:
+        return f"≈ {self.stands_for}" if self.stand_in and self.stands_for else self.name
+
+    @property
+    def drawn_as(self) -> str:
+        """How every output draws it: "site" (a dot), "area" (a ring: named, but coarse) or "stand-in"."""
+        return "stand-in" if self.stand_in else "site" if self.exact else "area"
+
+    def describe(self) -> str:
+        """What a tooltip, card or report says of it; "" for an exact place.
+
+        E.g. "stand-in for Iran: the sources name only the country (drawn at Bandar Abbas)".
+        """
+        named = PRECISIONS.get(self.precision or "")
+        if self.stand_in:
+            what = f"the sources name only {named}" if named and self.precision != "site" else \
+                "the sources do not name this place"
+            return f"stand-in for {self.stands_for or 'an unnamed place'}: {what} (drawn at {self.name})"
+        if self.exact:
+            return ""
+        return f"{self.name}: the sources name only {named or 'an area'}; drawn at a representative point"
+
+
+def waypoint(value: object, places) -> Waypoint | None:
+    """The `Waypoint` of a waypoint (an id or an object) against a gazetteer; None for an unknown place."""
+    pid = place_id(value)
+    place = places.get(pid) if isinstance(pid, str) else None
+    if place is None:
+        return None
+    fields = value if isinstance(value, dict) else {}
+    stand_in = fields.get("stand_in") is True
+    stands_for = fields.get("stands_for") if isinstance(fields.get("stands_for"), str) else None
+    precision = fields.get("precision") if fields.get("precision") in PRECISIONS else None
+    if precision is None and not stand_in:
+        precision = place.precision or default_precision(place.kind)
+    note = fields.get("note") if isinstance(fields.get("note"), str) else None
+    return Waypoint(place.id, place.name, place.country, place.lon, place.lat, stand_in, stands_for, precision, note)
+
+
+def waypoints(route: dict, places) -> list[Waypoint | None]:
+    """The route's waypoints as `Waypoint`s (None where a place is unknown)."""
+    return [waypoint(w, places) for w in props(route).get("waypoints") or []]
+
+
+# -- legs ------------------------------------------------------------------------------------------
+
+def legs(route: dict) -> list[dict]:
+    """One leg (a dict) per consecutive pair of waypoints: the route's own, or {"mode": "unknown"}."""
+    p = props(route)
+    count = max(len(p.get("waypoints") or []) - 1, 0)
+    given = p.get("legs") if isinstance(p.get("legs"), list) else []
+    return [given[i] if i < len(given) and isinstance(given[i], dict) else {"mode": "unknown"} for i in range(count)]
+
+
+def leg_path(leg: object) -> str:
+    """How much of a leg's line the sources give (PATHS): its own `path`, else by its mode, an unknown
+    mode being schematic."""
+    if not isinstance(leg, dict):
+        return "schematic"
+    if leg.get("path") in PATHS:
+        return leg["path"]
+    return "schematic" if leg.get("mode", "unknown") not in MODES or leg.get("mode", "unknown") == "unknown" else "plausible"
+
+
+# -- periods: a bound is a year, null (unknown) or {"year": Y, "approximate": true} --------------------
+
+def bound_year(bound: object) -> int | None:
+    """The year of a period bound; None when unknown."""
+    if isinstance(bound, dict):
+        bound = bound.get("year")
+    return bound if isinstance(bound, int) and not isinstance(bound, bool) else None
+
+
+def bound_approximate(bound: object) -> bool:
+    return isinstance(bound, dict) and bound.get("approximate") is True and bound_year(bound) is not None
+
+
+def period(route: dict) -> tuple[object, object]:
+    """The route's (start, end) bounds as written."""
+    value = props(route).get("period")
+    value = value if isinstance(value, dict) else {}
+    return value.get("start"), value.get("end")
+
+
+def period_years(route: dict) -> tuple[int | None, int | None]:
+    start, end = period(route)
+    return bound_year(start), bound_year(end)
+
+
+def bound_text(bound: object) -> str:
+    """A bound as people write it: "2014", "c. 2014" (approximate), "?" (unknown)."""
+    year = bound_year(bound)
+    if year is None:
+        return "?"
+    return f"c. {year}" if bound_approximate(bound) else str(year)
+
+
+def is_approximate(route: dict) -> bool:
+    """Whether either bound of the route's period is approximate."""
+    return any(bound_approximate(b) for b in period(route))
+
+
+def independent_set(source_ids: list[str], sources: dict[str, dict],
+                    lineages: dict[str, set[str]] | None = None) -> list[str]:
+    """The largest set of these sources of which no two share reporting, in their first order.
+
+    Two sources are independent when neither derives from the other and they do not both repeat a
+    common source (the data model's definition, pairwise): a source that repeats two unrelated
+    sources does not make those two one. Of several largest sets, the one that keeps the earliest
+    sources. `lineages`, when given, keeps each source's `lineage` from one call to the next, for
+    many routes over the same (unchanging) sources.
+    """
+    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
+    ancestry = []
+    for source_id in ids:
         if lineages is None:
-            ancestry = lineage(source_id, sources)
+            found = lineage(source_id, sources)
         else:
-            ancestry = lineages.get(source_id)
-            if ancestry is None:
-                ancestry = lineages[source_id] = lineage(source_id, sources)
-        # (lineage sets may be shared with `lineages`: they are never changed in place)
-        merged_lineage, merged_members, kept = ancestry, [], []
-        for group in groups:
-            if group[0].isdisjoint(ancestry):
-                kept.append(group)
-            else:
-                merged_lineage = merged_lineage | group[0]
-                merged_members += group[1]
-        kept.append((merged_lineage, merged_members + [source_id]))
-        groups = kept
-    return [members for _, members in groups]
+            found = lineages.get(source_id)
+            if found is None:
+                found = lineages[source_id] = lineage(source_id, sources)
+        ancestry.append(found)  # (lineage sets may be shared with `lineages`: never changed in place)
+    n = len(ids)
+    clash = [0] * n  # bit j of clash[i]: sources i and j share reporting
+    for i in range(n):
+        for j in range(i + 1, n):
+            if not ancestry[i].isdisjoint(ancestry[j]):
+                clash[i] |= 1 << j
+                clash[j] |= 1 << i
+    if not any(clash):
+        return ids
+    best = _largest_independent((1 << n) - 1, clash)
+    return [source_id for i, source_id in enumerate(ids) if best >> i & 1]
+
+
+def _largest_independent(candidates: int, clash: list[int]) -> int:
+    """The bit set of a largest independent set among `candidates` of the graph `clash` (exact;
+    branch on the lowest candidate with a clash: a route cites a handful of sources)."""
+    free = 0  # candidates that clash with no other candidate: always taken
+    rest = candidates
+    while rest:
+        low = rest & -rest
+        i = low.bit_length() - 1
+        if not clash[i] & candidates:
+            free |= low
+        rest ^= low
+    candidates &= ~free
+    if not candidates:
+        return free
+    low = candidates & -candidates
+    i = low.bit_length() - 1
+    with_it = low | _largest_independent(candidates & ~low & ~clash[i], clash)
+    without = _largest_independent(candidates & ~low, clash)
+    if bin(without).count("1") > bin(with_it).count("1"):
+        return free | without
+    return free | with_it
 
 
 def supporting_sources(route: dict) -> list[str]:
@@ -96,9 +304,15 @@ def supporting_sources(route: dict) -> list[str]:
             if e.get("stance") == "supports" and isinstance(e.get("source"), str)]
 
 
-def independent_sources(route: dict, sources: dict[str, dict]) -> int:
-    """How many independent sources support the route."""
-    return len(independent_groups(supporting_sources(route), sources))
+def independent_sources(route: dict, sources: dict[str, dict], lineages: dict[str, set[str]] | None = None) -> int:
+    """How many independent sources support the route (see `independent_set`)."""
+    return len(independent_set(supporting_sources(route), sources, lineages))
+
+
+def status_allows(status: str, independent: int) -> bool:
+    """Whether the status rules allow `status` with this many independent supporting sources:
+    `corroborated` needs two (`confirmed` rests on an official finding, which a count cannot show)."""
+    return status != "corroborated" or independent >= 2
 
 
 def grade(item: dict, sources: dict[str, dict]) -> str:
@@ -108,10 +322,18 @@ def grade(item: dict, sources: dict[str, dict]) -> str:
 
 
 def period_text(route: dict) -> str:
-    period = props(route).get("period") or {}
-    start, end = period.get("start"), period.get("end")
-    if start is None and end is None:
+    """The period as people write it: "2014–2023", "c. 1999–2004", "?–2008", "2014", or "unknown"."""
+    start, end = period(route)
+    if bound_year(start) is None and bound_year(end) is None:
         return "unknown"
-    if start == end:
-        return str(start)
-    return f"{start if start is not None else '?'}–{end if end is not None else '?'}"
+    if bound_year(start) == bound_year(end) and bound_approximate(start) == bound_approximate(end):
+        return bound_text(start)
+    return f"{bound_text(start)}–{bound_text(end)}"
+
+
+def dispute_text(item: dict) -> str:
+    """Who disputes and how, for a disputing item: "denied by North Korea", "not confirmed by John Kirby"."""
+    verb = DISPUTES.get(item.get("dispute"), "disputed by")
+    who = item.get("said_by") if isinstance(item.get("said_by"), str) and item.get("said_by") else None
+    return f"{verb} {who}" if who else {"denied by": "a denial", "not confirmed by": "not confirmed",
+                                       "contradicted by": "contradicted", "disputed by": "disputed"}[verb]

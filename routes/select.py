@@ -44,7 +44,8 @@ def select(dataset: Dataset, filters: Filters) -> Dataset:
     """The routes that pass every filter, in the order of the data; an empty dataset when none do.
 
     Raises `UsageError` (with the closest names) for an unknown weapon, category, place or route id.
-    A route with an unknown start or end year is kept by --since/--until: its period is open.
+    A route with an unknown start or end year is kept by --since/--until: its period is open. An
+    approximate year ("c. 1999", SIPRI's "1999?") counts as the year given (see `overlaps`).
     """
     weapon_ids: set[str] = set()
     for name in filters.weapons:
@@ -75,7 +76,7 @@ def select(dataset: Dataset, filters: Filters) -> Dataset:
             continue
         if (place_ids or countries) and not _passes_through(dataset, p, place_ids, countries):
             continue
-        if not _overlaps(p.get("period") or {}, filters.since, filters.until):
+        if not overlaps(route, filters.since, filters.until):
             continue
         if min_rank is not None and model.STATUS_RANK.get(p.get("status"), -1) < min_rank:
             continue
@@ -102,7 +103,7 @@ def _has_actor(p: dict, actors: list[str]) -> bool:
 
 
 def _passes_through(dataset: Dataset, p: dict, place_ids: set[str], countries: set[str]) -> bool:
-    for place_id in p.get("waypoints") or []:
+    for place_id in model.place_ids(p.get("waypoints")):
         if place_id in place_ids:
             return True
         place = dataset.places.get(place_id)
@@ -111,10 +112,49 @@ def _passes_through(dataset: Dataset, p: dict, place_ids: set[str], countries: s
     return False
 
 
-def _overlaps(period: dict, since: int | None, until: int | None) -> bool:
-    start, end = period.get("start"), period.get("end")
+def overlaps(route: dict, since: int | None, until: int | None) -> bool:
+    """Whether a route's period overlaps the years since..until (either may be None: open).
+
+    The one rule of every time filter (the CLI's --since/--until, the map's): a period overlaps when
+    it ends in `since` or later and starts in `until` or earlier. An unknown bound is open, so a route
+    of unknown date is always kept (`undated` counts them, so that a title can say so); an
+    approximate bound counts as the year it gives, as SIPRI's own filters count its "?" years.
+    """
+    start, end = model.period_years(route)
     if since is not None and end is not None and end < since:
         return False
     if until is not None and start is not None and start > until:
         return False
     return True
+
+
+def undated(dataset: Dataset, filters: Filters | None) -> int:
+    """How many routes of `dataset` (a selection) a time filter let through only because the bound it
+    tests is unknown: 0 when `filters` set no years."""
+    if filters is None or (filters.since is None and filters.until is None):
+        return 0
+    count = 0
+    for route in dataset.routes:
+        start, end = model.period_years(route)
+        if (filters.since is not None and end is None) or (filters.until is not None and start is None):
+            count += 1
+    return count
+
+
+def matched_weapons(dataset: Dataset, filters: Filters | None) -> tuple[set[str], set[str]]:
+    """The weapon system ids and the categories that `filters` asked for (empty sets when none)."""
+    if filters is None:
+        return set(), set()
+    ids: set[str] = set()
+    for name in filters.weapons:
+        try:
+            ids.update(dataset.weapons.resolve(name))
+        except UsageError:
+            pass
+    categories = set()
+    for name in filters.categories:
+        try:
+            categories.add(dataset.weapons.check_category(name))
+        except UsageError:
+            pass
+    return ids, categories

@@ -56,17 +56,89 @@ def category_colour(category: str) -> str:
     return FALLBACK_PALETTE[digest[0] % len(FALLBACK_PALETTE)]
 
 
-def route_category(route: dict, weapons) -> str:
-    """The category a route is coloured by: its first weapon system's category ("other" without weapons).
+# Routes that carry no weapons (money, people, know-how) are coloured by what moved, never as a
+# weapon category: a payment is not a rocket.
+KIND_COLOURS: dict[str, str] = {
+    "payment": "#2d6a4f",
+    "training": "#0b3d91",
+    "technology": "#6f4e37",
+}
+KIND_LABELS: dict[str, str] = {
+    "payment": "Payment: money moved this way (not weapons)",
+    "training": "Training: people travelled this way (trainees or instructors)",
+    "technology": "Technology, know-how or construction help",
+}
+COLOUR_RULE = ("An arms route takes the colour of the category of its first weapon system (on a map made "
+               "for some weapon systems or categories, of the first that matched); it shows while any of "
+               "its categories is ticked.")
 
-    `weapons` is a `routes.weapons.Taxonomy`.
+# How much of a leg's line the sources give (model.PATHS) is drawn by opacity and width, a channel
+# the four status patterns do not use: a schematic line is faint, a documented one strong.
+PATH_OPACITY = {"documented": 1.0, "plausible": 0.9, "schematic": 0.45}
+PATH_EXTRA_WIDTH = {"documented": 1.5, "plausible": 0.0, "schematic": 0.0}
+
+# Arrowheads point the way the goods moved: filled where the sources report a delivery, hollow where
+# they do not (an attempted shipment, or an unknown outcome).
+ARROW_FILLED_LABEL = "direction; filled: delivery reported"
+ARROW_HOLLOW_LABEL = "direction; hollow: not reported delivered (attempted, or outcome unknown)"
+
+# Waypoints: a dot for a place the sources name; a ring for a place they locate only coarsely
+# (an area, a country); a dashed ring labelled "≈ ..." for a stand-in.
+WAYPOINT_LABELS = {
+    "site": "place named by the sources",
+    "area": "area or country named by the sources (drawn at a representative point)",
+    "stand-in": "≈ stand-in: the sources do not name this place; labelled with what they name",
+}
+RING_RADIUS = 8
+
+
+def route_categories(route: dict, weapons) -> list[str]:
+    """The distinct categories of a route's weapon systems, in their order; [] without weapons.
+
+    `weapons` is a `routes.weapons.Taxonomy`. A route shows under each of them (as --category finds it).
     """
     listed = model.props(route).get("weapons") or []
-    return weapons.category(listed[0]) if listed else "other"
+    return list(dict.fromkeys(weapons.category(w) for w in listed if isinstance(w, str)))
 
 
-def route_colour(route: dict, weapons) -> str:
-    return category_colour(route_category(route, weapons))
+def route_category(route: dict, weapons, matched_weapons=frozenset(), matched_categories=frozenset()) -> str:
+    """The category an arms route is coloured by ("other" without weapons): that of its first weapon
+    system among `matched_weapons` (the ids a --weapon filter found), else of the first in one of
+    `matched_categories`, else of its first weapon system."""
+    listed = [w for w in model.props(route).get("weapons") or [] if isinstance(w, str)]
+    if not listed:
+        return "other"
+    for weapon_id in listed:
+        if weapon_id in matched_weapons:
+            return weapons.category(weapon_id)
+    if matched_categories:
+        for weapon_id in listed:
+            if weapons.category(weapon_id) in matched_categories:
+                return weapons.category(weapon_id)
+    return weapons.category(listed[0])
+
+
+def colour_group(route: dict, weapons, matched_weapons=frozenset(), matched_categories=frozenset()) -> str:
+    """What a route is coloured by: its kind when it is not an arms route ("payment", "training",
+    "technology"), else its weapon category (`route_category`)."""
+    kind = model.kind(route)
+    if kind in KIND_COLOURS:
+        return kind
+    return route_category(route, weapons, matched_weapons, matched_categories)
+
+
+def group_colour(group: str) -> str:
+    """The colour of a `colour_group`: a kind's, or a category's."""
+    return KIND_COLOURS.get(group) or category_colour(group)
+
+
+def route_colour(route: dict, weapons, matched_weapons=frozenset(), matched_categories=frozenset()) -> str:
+    return group_colour(colour_group(route, weapons, matched_weapons, matched_categories))
+
+
+def arrow_filled(route: dict) -> bool:
+    """Whether a route's arrowheads are filled: only when the sources report it delivered."""
+    return model.props(route).get("outcome") == "delivered"
 
 
 def status_dash(status: str | None) -> str | None:

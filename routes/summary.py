@@ -16,7 +16,7 @@ ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
 def route_row(route: dict, dataset: Dataset) -> dict:
     """One route as a flat record: what `list --format json` prints for it."""
     p = model.props(route)
-    waypoints = list(p.get("waypoints") or [])
+    waypoints = model.place_ids(p.get("waypoints"))
     return {
         "id": route.get("id"),
         "name": p.get("name"),
@@ -31,7 +31,7 @@ def route_row(route: dict, dataset: Dataset) -> dict:
         "recipient": p.get("recipient"),
         "waypoints": waypoints,
         "countries": [(dataset.places.get(w) or _UNKNOWN).country for w in waypoints],
-        "period": {"start": (p.get("period") or {}).get("start"), "end": (p.get("period") or {}).get("end")},
+        "period": {"start": model.period(route)[0], "end": model.period(route)[1]},
         "evidence": len(p.get("evidence") or []),
         "independent_sources": model.independent_sources(route, dataset.sources),
         "file": str(dataset.origin.get(route.get("id"), "")),

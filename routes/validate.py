@@ -166,6 +166,33 @@ _PATTERNS = {
 }
 
 
+_TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "a string", "array": "a list",
+               "object": "an object", "null": "null", "boolean": "true or false"}
+# Hints for the values that take one of several forms, found by the members the forms mention.
+_ONE_OF_HINTS = (
+    (("approximate",), '; write a year as 2014, an unknown one as null, an approximate one as '
+                       '{"year": 2014, "approximate": true}'),
+    (("stands_for",), '; write a place id ("nampo"), or an object such as {"place": "nampo", "stand_in": true, '
+                      '"stands_for": "North Korea"}'),
+)
+
+
+def _type_names(branch: dict) -> list[str]:
+    """The JSON types a schema branch accepts, in words (following a local $ref)."""
+    ref = branch.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        from . import schema as _schema
+
+        branch = _schema.schema()["$defs"].get(ref.rsplit("/", 1)[-1], {})
+    kinds = branch.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+    return [_TYPE_NAMES.get(k, k) for k in kinds]
+
+
+def _mentions(branches: list, key: str) -> bool:
+    return any(key in ((b.get("properties") or {}) if isinstance(b, dict) else {}) for b in branches)
+
+
 def _schema_message(error) -> tuple[list, str]:
     """The field path and a plain-words message for one jsonschema error."""
     from jsonschema.exceptions import best_match
@@ -185,6 +212,13 @@ def _schema_message(error) -> tuple[list, str]:
             for branch in error.validator_value:
                 const = ((branch.get("properties") or {}).get("type") or {}).get("const")
                 kinds.append(const or branch.get("type") or branch.get("$ref", "").rsplit("/", 1)[-1])
+            if not any(isinstance(k, str) and k.startswith(("Line", "Multi")) for k in kinds):
+                names = []
+                for branch in error.validator_value:
+                    names += _type_names(branch)
+                hint = next((h for keys, h in _ONE_OF_HINTS if all(_mentions(error.validator_value, k) for k in keys)), "")
+                return list(error.absolute_path), (f"must be {' or '.join(dict.fromkeys(names))}, not "
+                                                   f"{_json_type(error.instance)} ({_short(error.instance)}){hint}")
             got = error.instance.get("type") if isinstance(error.instance, dict) else _json_type(error.instance)
             return list(error.absolute_path), f"must be one of: {', '.join(map(str, kinds))} (got {_short(got)})"
     parts = list(error.absolute_path)
@@ -235,7 +269,7 @@ class _Checker:
         self._locator: Locator | None = None
         self.route_count = 0
         self.sources: dict = {}
-        self.lineages: dict[str, set[str]] = {}  # each source's lineage, worked out once (see model.independent_groups)
+        self.lineages: dict[str, set[str]] = {}  # each source's lineage, worked out once (see model.independent_set)
 
     # -- reporting -------------------------------------------------------------------------
     def _line(self, json_path: tuple) -> int:
@@ -314,8 +348,11 @@ class _Checker:
                 self.add(base + tuple(parts), route_id, _route_field(parts) or ["feature"], message)
             if isinstance(feature, dict):
                 self._check_route(feature, base, route_id, cited, plain)
+        repeated = {parent for source in self.sources.values() if isinstance(source, dict)
+                    and isinstance(source.get("derived_from"), list) for parent in source["derived_from"]
+                    if isinstance(parent, str)}
         for source_id in self.sources:
-            if source_id not in cited and isinstance(self.sources[source_id], dict):
+            if source_id not in cited and source_id not in repeated and isinstance(self.sources[source_id], dict):
                 self.warn(("sources", source_id), COLLECTION, ["sources", source_id], "no route cites this source")
 
     def _check_text(self, doc: dict) -> None:
@@ -358,6 +395,7 @@ class _Checker:
             self.add(("sources",), COLLECTION, ["sources"], f"must be an object of sources by id, not {_json_type(sources)}")
             return
         self.sources = sources
+        undated: list[str] = []
         for source_id, source in sources.items():
             base = ("sources", source_id)
             if not _SLUG.match(source_id):
@@ -383,8 +421,15 @@ class _Checker:
                         self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
                                  f"{parent!r} also derives from {source_id!r}; derived_from must not go round in a circle")
             if source.get("published", "missing") is None:
-                self.warn(base + ("published",), COLLECTION, ["sources", source_id, "published"],
-                          "no publication date; readers cannot judge how recent the claim is (null is right when unknown)")
+                undated.append(source_id)
+        if undated:
+            first = undated[0]
+            which = "" if len(undated) == 1 else f"{len(undated)} sources have "
+            whose = "" if len(undated) == 1 else f" ({', '.join(undated)})"
+            self.warn(("sources", first, "published"), COLLECTION,
+                      ["sources", first, "published"] if len(undated) == 1 else ["sources"],
+                      f"{which}no publication date{whose}; readers cannot judge how recent the claims are (null is "
+                      "right when the date is unknown: say why in the source's note)")
 
     def _extend_from_document(self, doc: dict) -> None:
         extra_weapons = doc.get("weapons")
@@ -424,8 +469,8 @@ class _Checker:
         waypoints = props.get("waypoints")
         waypoint_places: list[Place | None] = []
         if isinstance(waypoints, list):
-            for i, place_id in enumerate(waypoints):
-                place = self._check_place(place_id, pbase + ("waypoints", i), route_id, ["waypoints", i])
+            for i, waypoint in enumerate(waypoints):
+                place = self._check_waypoint(waypoint, pbase + ("waypoints", i), route_id, ["waypoints", i])
                 waypoint_places.append(place)
             legs = props.get("legs")
             if isinstance(legs, list) and len(waypoints) >= 2 and len(legs) != len(waypoints) - 1:
@@ -435,18 +480,59 @@ class _Checker:
         self._check_weapons(props, pbase, route_id)
         for key in ("intended_waypoints",):
             if isinstance(props.get(key), list):
-                for i, place_id in enumerate(props[key]):
-                    self._check_place(place_id, pbase + (key, i), route_id, [key, i])
+                for i, waypoint in enumerate(props[key]):
+                    self._check_waypoint(waypoint, pbase + (key, i), route_id, [key, i])
         interdicted = props.get("interdicted")
         if isinstance(interdicted, dict) and isinstance(interdicted.get("place"), str):
-            self._check_place(interdicted["place"], pbase + ("interdicted", "place"), route_id, ["interdicted", "place"])
+            self._check_waypoint(interdicted, pbase + ("interdicted",), route_id, ["interdicted"])
         period = props.get("period")
         if isinstance(period, dict):
-            start, end = period.get("start"), period.get("end")
-            if isinstance(start, int) and isinstance(end, int) and start > end:
+            start, end = model.bound_year(period.get("start")), model.bound_year(period.get("end"))
+            if start is not None and end is not None and start > end:
                 self.add(pbase + ("period",), route_id, ["period"], f"starts in {start} but ends in {end}; swap them")
+        self._check_legs(props, pbase, route_id)
         self._check_evidence(props, pbase, route_id, cited)
         self._check_geometry(feature, base, route_id, waypoint_places, plain)
+
+    def _check_waypoint(self, waypoint, json_path, route_id, field_parts) -> Place | None:
+        """A waypoint (a place id, or an object with `place`): its place, and what it says of the sources."""
+        if not isinstance(waypoint, dict):
+            return self._check_place(waypoint, json_path, route_id, field_parts)
+        place = self._check_place(waypoint.get("place"), json_path + ("place",), route_id, [*field_parts, "place"])
+        stand_in, stands_for = waypoint.get("stand_in"), waypoint.get("stands_for")
+        if stand_in is True and stands_for is None:
+            self.add(json_path, route_id, [*field_parts, "stands_for"],
+                     'is missing: a stand-in must say what the sources name instead, e.g. "stands_for": "Iran"')
+        if stand_in is not True and isinstance(stands_for, str):
+            self.add(json_path + ("stands_for",), route_id, [*field_parts, "stands_for"],
+                     f'says this place stands for {stands_for!r}, but "stand_in" is not true; add "stand_in": true '
+                     "(or remove stands_for)")
+        if stand_in is True and waypoint.get("precision") == "site":
+            self.add(json_path + ("precision",), route_id, [*field_parts, "precision"],
+                     "'site' means the sources name this very place, so it cannot be a stand-in; give the precision of "
+                     "what the sources name (area, admin1, country, region, water), or drop \"stand_in\"")
+        return place
+
+    def _check_legs(self, props: dict, pbase: tuple, route_id: str) -> None:
+        """A leg's `path` against its mode and the evidence: documented needs an item on that leg."""
+        legs = props.get("legs")
+        if not isinstance(legs, list):
+            return
+        items = props.get("evidence") if isinstance(props.get("evidence"), list) else []
+        on_leg = {leg for item in items if isinstance(item, dict) and item.get("stance") == "supports"
+                  and isinstance(item.get("legs"), list) for leg in item["legs"] if isinstance(leg, int)}
+        for i, leg in enumerate(legs):
+            if not isinstance(leg, dict):
+                continue
+            path = leg.get("path")
+            if path == "documented" and i not in on_leg:
+                self.add(pbase + ("legs", i, "path"), route_id, ["legs", i, "path"],
+                         f"'documented' needs a supporting evidence item on this leg; add {i} to the \"legs\" of the "
+                         "item whose source describes the path, or use 'plausible' or 'schematic'")
+            if path == "plausible" and leg.get("mode", "unknown") == "unknown":
+                self.add(pbase + ("legs", i, "path"), route_id, ["legs", i, "path"],
+                         "'plausible' needs a known mode (sea, land, air, rail), since the line is plausible only for "
+                         "a mode; give the mode the sources report, or use 'schematic'")
 
     def _check_place(self, place_id, json_path, route_id, field_parts) -> Place | None:
         if not isinstance(place_id, str) or not place_id:
@@ -501,6 +587,18 @@ class _Checker:
                              "register it under the collection's \"sources\" (or with `arms-routes add-source`)")
                 elif item.get("stance") == "supports":
                     supporting.append(source_id)
+            item_weapons = item.get("weapons")
+            route_weapons = props.get("weapons") if isinstance(props.get("weapons"), list) else []
+            if isinstance(item_weapons, list):
+                for j, weapon_id in enumerate(item_weapons):
+                    if isinstance(weapon_id, str) and weapon_id not in route_weapons:
+                        self.add(pbase + ("evidence", i, "weapons", j), route_id, ["evidence", i, "weapons", j],
+                                 f"{weapon_id!r} is not one of the route's weapon systems "
+                                 f"({', '.join(map(str, route_weapons)) or 'none'}); an item speaks only to the route's own")
+            if "dispute" in item and item.get("stance") != "disputes":
+                self.add(pbase + ("evidence", i, "dispute"), route_id, ["evidence", i, "dispute"],
+                         'says how the item disputes the route, but its stance is not "disputes"; set "stance": '
+                         '"disputes" or remove dispute')
             item_legs = item.get("legs")
             if isinstance(item_legs, list) and leg_count is not None:
                 for j, leg in enumerate(item_legs):
@@ -515,7 +613,7 @@ class _Checker:
             self.add(pbase + ("evidence",), route_id, ["evidence"],
                      'has no supporting item; a route needs at least one item with "stance": "supports"')
         status = props.get("status")
-        if status == "corroborated" and len(model.independent_groups(supporting, self.sources, self.lineages)) < 2:
+        if status == "corroborated" and len(model.independent_set(supporting, self.sources, self.lineages)) < 2:
             detail = f"the supporting sources ({', '.join(dict.fromkeys(supporting))}) share their reporting" \
                 if len(set(supporting)) > 1 else "only one supporting source"
             self.add(pbase + ("status",), route_id, ["status"],

@@ -246,7 +246,7 @@ def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
     """How to draw a route: the parts of its line geometry that have a line (their positions in
     `_read_parts`), or arcs between its waypoints when it has no geometry (`parts` None)."""
     p = model.props(route)
-    waypoints = list(p.get("waypoints") or [])
+    waypoints = model.place_ids(p.get("waypoints"))
     found = [places[w] if isinstance(w, str) else None for w in waypoints]
     known = len(found) >= 2 and all(found)  # (a place is never false, None is)
     rank = model.STATUS_RANK

@@ -316,8 +316,8 @@ class _Rows:
         supporting = tuple(model.supporting_sources(route))
         count = self.independent.get(supporting)
         if count is None:
-            groups = model.independent_groups(supporting, self.dataset.sources, self.lineages)
-            count = self.independent[supporting] = len(groups)
+            count = self.independent[supporting] = len(
+                model.independent_set(supporting, self.dataset.sources, self.lineages))
         return count
 
     def finish(self) -> dict:

@@ -137,18 +137,30 @@ def _simplify(node, defs: dict, expanding: tuple[str, ...]):
 
 
 def _nullable(node: dict) -> dict:
-    """`{"oneOf": [X, {"type": "null"}]}` as X with "null" added to its type, when that means the same."""
+    """A oneOf/anyOf of branches that each accept other JSON types (`{"oneOf": [X, {"type": "null"}]}`,
+    a year or an object, ...) as one schema: the types listed together and each branch's keywords,
+    which hold only for values of its own types. Left as it is when that would not mean the same."""
     for keyword in ("oneOf", "anyOf"):
         branches = node.get(keyword)
-        if not (isinstance(branches, list) and len(branches) == 2 and _NULL in branches):
+        if not (isinstance(branches, list) and len(branches) >= 2) or set(node) - _ANNOTATIONS != {keyword}:
             continue
-        if set(node) - _ANNOTATIONS != {keyword}:
-            continue
-        other = branches[1] if branches[0] == _NULL else branches[0]
-        kind = other.get("type") if isinstance(other, dict) else None
-        if not isinstance(kind, str) or kind not in _TYPE_KEYWORDS:
-            continue
-        if not set(other) - {"type"} <= _TYPE_KEYWORDS[kind] | _ANNOTATIONS:
-            continue  # a keyword that also holds for null (enum, not, ...) would then apply to null too
-        return {**{k: v for k, v in node.items() if k != keyword}, **other, "type": [kind, "null"]}
+        merged: dict = {}
+        types: list[str] = []
+        for branch in branches:
+            kinds = branch.get("type") if isinstance(branch, dict) else None
+            kinds = [kinds] if isinstance(kinds, str) else kinds
+            if not (isinstance(kinds, list) and kinds and all(k in _TYPE_KEYWORDS or k == "null" for k in kinds)):
+                break
+            allowed = set().union(*(_TYPE_KEYWORDS.get(k, set()) for k in kinds)) | _ANNOTATIONS
+            if not set(branch) - {"type"} <= allowed:
+                break  # a keyword that also holds for other types (enum, not, ...) would then apply to them
+            families = {"number" if k == "integer" else k for k in kinds}
+            if families & {"number" if t == "integer" else t for t in types}:
+                break  # branches that overlap in type: one value could match both
+            if set(branch) & set(merged) - {"type"} - _ANNOTATIONS:
+                break
+            merged.update((k, v) for k, v in branch.items() if k != "type")
+            types += kinds
+        else:
+            return {**{k: v for k, v in node.items() if k != keyword}, **merged, "type": types}
     return node
