@@ -51,7 +51,8 @@ def test_the_largest_set_wins_over_the_first_found():
     assert model.independent_set(["a", "b", "c"], sources) == ["b", "c"]
     # a chain: each shares with the next only
     chain = {"s1": {}, "s2": {}, "s3": {}, "p": {"derived_from": ["s1", "s2"]}, "q": {"derived_from": ["s2", "s3"]}}
-    assert model.independent_set(["s1", "p", "s2", "q", "s3"], chain) == ["s1", "s3"]
+    assert model.independent_set(["s1", "p", "s2", "q", "s3"], chain) == ["s1", "s2", "s3"]
+    assert model.independent_set(["p", "q", "s3"], chain) == ["p", "s3"]
 
 
 def test_many_unrelated_sources_count_each():
