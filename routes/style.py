@@ -33,6 +33,13 @@ STATUS_DASH: dict[str, str | None] = {
     "confirmed": None,
 }
 LINE_WIDTH = 3
+# What each status means, in the words of docs/data-model.md, for every legend (map, image, report).
+STATUS_LABELS: dict[str, str] = {
+    "confirmed": "confirmed: an official finding or physical evidence made public",
+    "corroborated": "corroborated: two or more independent supporting sources",
+    "reported": "reported: by a credible outlet or official, not corroborated",
+    "alleged": "alleged: a claim by one party or one outlet, not independently reported",
+}
 
 # A disputed route (any evidence item disputes it) is drawn over a halo of this colour,
 # with this marker at its middle.
