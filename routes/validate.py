@@ -378,9 +378,13 @@ class _Checker:
         return COLLECTION
 
     def _check_collection(self, doc: dict) -> None:
-        for error in schema.errors(None, {k: v for k, v in doc.items() if k not in ("features", "sources")} | {
-            "features": doc.get("features") if not isinstance(doc.get("features"), list) else []
-        }):
+        # Routes, sources, weapon systems and places are checked one by one (each with its own path and
+        # route id) by the checks below; here only the collection itself, so that nothing is reported twice.
+        members = {k: v for k, v in doc.items() if k != "sources"}
+        for key in ("features", "weapons", "places"):
+            if isinstance(members.get(key), list):
+                members[key] = []
+        for error in schema.errors(None, members):
             parts, message = _schema_message(error)
             self.add(tuple(parts), COLLECTION, parts or ["file"], message)
         if "type" not in doc or "features" not in doc:
@@ -503,7 +507,7 @@ class _Checker:
         if stand_in is True and stands_for is None:
             self.add(json_path, route_id, [*field_parts, "stands_for"],
                      'is missing: a stand-in must say what the sources name instead, e.g. "stands_for": "Iran"')
-        if stand_in is not True and isinstance(stands_for, str):
+        if stand_in in (None, False) and isinstance(stands_for, str):  # (a stand_in of another type is its own error)
             self.add(json_path + ("stands_for",), route_id, [*field_parts, "stands_for"],
                      f'says this place stands for {stands_for!r}, but "stand_in" is not true; add "stand_in": true '
                      "(or remove stands_for)")

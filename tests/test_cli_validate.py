@@ -98,6 +98,113 @@ BROKEN = [
 ]
 
 
+BA = "fx-bandar-abbas"
+
+
+def _with_disputing_item(item):
+    def change(collection):
+        _route(collection)["evidence"].append({"source": "fx-analysis", "claim": "Denied.", "stance": "disputes",
+                                               "credibility": 6, **item})
+    return change
+
+
+# The fields of honest uncertainty (waypoint objects, place precision, leg path, period bounds, evidence
+# weapons and disputes, notes): each bad value is exactly one error line naming the route and the field.
+UNCERTAINTY = [
+    ("waypoint-object-unknown-place", _set(P + ["waypoints", 1], {"place": "atlantis"}), "fx-route",
+     "waypoints[1].place", "unknown place 'atlantis'"),
+    ("waypoint-object-without-place", _set(P + ["waypoints", 1], {"stand_in": True, "stands_for": "Iran"}), "fx-route",
+     "waypoints[1].place", "is missing"),
+    ("waypoint-not-id-or-object", _set(P + ["waypoints", 1], 5), "fx-route", "waypoints[1]",
+     'must be a string or an object, not a number (5); write a place id ("nampo"), or an object'),
+    ("stand-in-not-boolean", _set(P + ["waypoints", 1], {"place": BA, "stand_in": "yes", "stands_for": "Iran"}),
+     "fx-route", "waypoints[1].stand_in", "must be true or false, not a string ('yes')"),
+    ("stand-in-without-stands-for", _set(P + ["waypoints", 1], {"place": BA, "stand_in": True}), "fx-route",
+     "waypoints[1].stands_for", 'is missing: a stand-in must say what the sources name instead'),
+    ("stands-for-empty", _set(P + ["waypoints", 1], {"place": BA, "stand_in": True, "stands_for": ""}), "fx-route",
+     "waypoints[1].stands_for", "must not be empty"),
+    ("stands-for-without-stand-in", _set(P + ["waypoints", 1], {"place": BA, "stands_for": "Iran"}), "fx-route",
+     "waypoints[1].stands_for", 'but "stand_in" is not true'),
+    ("waypoint-precision-enum", _set(P + ["waypoints", 1], {"place": BA, "precision": "exact"}), "fx-route",
+     "waypoints[1].precision", "'exact' is not allowed; use one of: site, area, admin1, country, region, water"),
+    ("stand-in-at-site-precision", _set(P + ["waypoints", 1], {"place": BA, "stand_in": True, "stands_for": "Iran",
+                                                               "precision": "site"}), "fx-route",
+     "waypoints[1].precision", "cannot be a stand-in"),
+    ("waypoint-note-type", _set(P + ["waypoints", 1], {"place": BA, "note": 3}), "fx-route", "waypoints[1].note",
+     "must be a string"),
+    ("intended-stand-in-without-stands-for", _set(P + ["intended_waypoints"], [{"place": "fx-gaza", "stand_in": True}]),
+     "fx-route", "intended_waypoints[0].stands_for", "is missing"),
+    ("interdicted-stand-in-without-stands-for", _set(P + ["interdicted"], {"place": "fx-port-sudan", "date": None,
+                                                                          "stand_in": True}),
+     "fx-route", "interdicted.stands_for", "is missing"),
+    ("place-precision-enum", _set(["places", 0, "properties", "precision"], "town"), "-",
+     "places[0].properties.precision", "'town' is not allowed"),
+    ("leg-path-enum", _set(P + ["legs", 0, "path"], "certain"), "fx-route", "legs[0].path",
+     "'certain' is not allowed; use one of: documented, plausible, schematic"),
+    ("documented-path-without-evidence-on-the-leg", _set(P + ["legs", 0, "path"], "documented"), "fx-route",
+     "legs[0].path", "'documented' needs a supporting evidence item on this leg"),
+    ("plausible-path-of-unknown-mode", _set(P + ["legs", 0], {"mode": "unknown", "path": "plausible"}), "fx-route",
+     "legs[0].path", "'plausible' needs a known mode"),
+    ("bound-year-as-text", _set(P + ["period", "start"], {"year": "2009", "approximate": True}), "fx-route",
+     "period.start.year", "must be a whole number, not a string ('2009')"),
+    ("bound-approximate-not-boolean", _set(P + ["period", "start"], {"year": 2009, "approximate": "yes"}), "fx-route",
+     "period.start.approximate", "must be true or false"),
+    ("bound-without-year", _set(P + ["period", "start"], {"approximate": True}), "fx-route", "period.start.year",
+     "is missing"),
+    ("bound-year-out-of-range", _set(P + ["period", "end"], {"year": 3000, "approximate": True}), "fx-route",
+     "period.end.year", "3000 is out of range"),
+    ("approximate-bounds-reversed", _set(P + ["period"], {"start": {"year": 2015, "approximate": True}, "end": 2009}),
+     "fx-route", "period", "starts in 2015 but ends in 2009; swap them"),
+    ("evidence-weapon-not-the-routes", _set(P + ["evidence", 0, "weapons"], ["fx-rocket"]), "fx-route",
+     "evidence[0].weapons[0]", "'fx-rocket' is not one of the route's weapon systems (fx-rpg)"),
+    ("evidence-weapons-not-a-list", _set(P + ["evidence", 0, "weapons"], "fx-rpg"), "fx-route", "evidence[0].weapons",
+     "must be a list"),
+    ("dispute-enum", _with_disputing_item({"dispute": "rejection"}), "fx-route", "evidence[1].dispute",
+     "'rejection' is not allowed; use one of: denial, non-confirmation, counter-evidence"),
+    ("dispute-on-a-supporting-item", _set(P + ["evidence", 0, "dispute"], "denial"), "fx-route", "evidence[0].dispute",
+     'its stance is not "disputes"'),
+    ("evidence-note-type", _set(P + ["evidence", 0, "note"], 5), "fx-route", "evidence[0].note", "must be a string"),
+    ("source-note-type", _set(["sources", "fx-news", "note"], ["a"]), "-", "sources.fx-news.note", "must be a string"),
+    ("outcome-enum", _set(P + ["outcome"], "shipped"), "fx-route", "outcome", "'shipped' is not allowed"),
+]
+
+
+@pytest.mark.parametrize("case, change, route_id, field, words", UNCERTAINTY, ids=[c[0] for c in UNCERTAINTY])
+def test_a_bad_value_of_a_new_field_is_one_line_naming_route_and_field(runner, write_dataset, case, change, route_id,
+                                                                       field, words):
+    path = write_dataset(_mutate(change)())
+    result = runner.invoke(app, ["validate", "--quiet", str(path)])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    assert re.match(rf"^{re.escape(str(path))}:\d+: {re.escape(route_id)}: {re.escape(field)}: ", lines[0]), lines[0]
+    assert words in lines[0]
+    assert "invalid: 1 error" in result.stderr
+
+
+def test_the_good_forms_of_the_new_fields_validate(runner, write_dataset):
+    """Every field above, written right, validates: the cases above fail for their one reason only."""
+    route = make_route(
+        "fx-route", legs=[{"mode": "sea", "path": "documented"}, {"mode": "unknown", "path": "schematic"}],
+        period={"start": {"year": 2009, "approximate": True, "note": "SIPRI: 2009?"}, "end": None},
+        outcome="interdicted", interdicted={"place": "fx-port-sudan", "date": None, "stand_in": True,
+                                            "stands_for": "Sudan", "precision": "country"},
+        intended_waypoints=[{"place": "fx-gaza", "precision": "area"}],
+        evidence=[{"source": "fx-news", "claim": "By sea.", "stance": "supports", "credibility": 3, "legs": [0],
+                   "weapons": ["fx-rpg"], "note": "the only account of the path"},
+                  {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 6,
+                   "said_by": "KCNA", "dispute": "denial"}])
+    route["properties"]["waypoints"] = [{"place": "fx-nampo", "stand_in": True, "stands_for": "North Korea",
+                                         "precision": "country", "note": "no port is named"},
+                                        {"place": BA, "precision": "area"}, "fx-port-sudan"]
+    collection = make_collection([route])
+    collection["sources"]["fx-news"]["note"] = "the date is the page's display date"
+    collection["places"][0]["properties"]["precision"] = "site"
+    result = runner.invoke(app, ["validate", str(write_dataset(collection))])
+    assert result.exit_code == 0, result.output
+    assert "ok: 0 errors, 0 warnings" in result.stdout
+
+
 @pytest.mark.parametrize("case, change, route_id, field, words", BROKEN, ids=[c[0] for c in BROKEN])
 def test_broken_dataset_names_route_field_and_fix(runner, write_dataset, case, change, route_id, field, words):
     path = write_dataset(_mutate(change)())
