@@ -6,15 +6,18 @@ A dataset is validated as it is loaded, so every output works on data `validate`
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, paths
-from .errors import InvalidDataset, RoutesError, WriteConflict
+from .errors import DataFileError, InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
 from .jsonfile import decode, parse, parse_strict, read_bytes
 from .validate import validate_document
@@ -111,43 +114,149 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
 
 def file_digest(path: Path) -> str | None:
     """A fingerprint of a file's bytes, to notice that someone changed it since it was read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
+    try:
+        return hashlib.sha256(read_bytes(Path(path))).hexdigest()
+    except DataFileError as exc:
+        if exc.message == "file not found":
+            return None
+        raise
+
+
+LOCK_TIMEOUT_S = 60.0
+_held = threading.local()  # the folders whose lock this thread holds, and how many times
+
+
+def target_of(path: Path | str) -> Path:
+    """The file a write to `path` must change: a symbolic link's target (followed to the end), else `path`."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+@contextlib.contextmanager
+def edit_lock(path: Path | str, *, timeout: float = LOCK_TIMEOUT_S):
+    """Hold the lock every arms-routes writer takes before it reads, checks and replaces a file.
+
+    The lock is on the folder of the file (followed through symbolic links), so writers of files in
+    one folder go one at a time: a second `add` on the same file waits until the first has renamed its
+    result into place, then reads that. Re-entrant within a thread. Raises `WriteConflict` when another
+    writer has held the lock for `timeout` seconds. Where the system has no such locks (not POSIX),
+    writes are still atomic and still check that the file did not change since it was read.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    folder = os.path.abspath(os.path.dirname(target_of(path)) or ".")
+    held = getattr(_held, "folders", None)
+    if held is None:
+        held = _held.folders = {}
+    if folder in held:
+        held[folder] += 1
+        try:
+            yield
+        finally:
+            held[folder] -= 1
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise RoutesError(f"cannot open the folder to write in: {exc.strerror}", path=path) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriteConflict(f"another arms-routes command has been writing in {folder} for "
+                                        f"{timeout:.0f} s; nothing was written. Run the command again when it "
+                                        "has finished", path=path) from None
+                time.sleep(0.02)
+        held[folder] = 1
+        try:
+            yield
+        finally:
+            del held[folder]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, content: str | bytes, *, expected_digest: str | None = None) -> None:
     """Write a file so that it is either wholly old or wholly new, never half-written.
 
-    The content goes to a temporary file in the same folder, is flushed to disk and renamed into
-    place. With `expected_digest`, a file that changed since it was read is not overwritten.
+    Under `edit_lock`: check (with `expected_digest`, a file that changed since it was read is not
+    overwritten), then write the content to a temporary file in the same folder, flush it to disk and
+    rename it into place. A symbolic link is followed: its target is written and the link kept. The
+    target's permissions (and owner, where allowed) are kept. A file with several hard links is
+    rewritten in place once the new content is safely on disk beside it, so that every link sees the
+    change (the one case that is not atomic; see docs/safety.md).
     """
-    path = Path(path)
+    target = target_of(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if expected_digest is not None and file_digest(path) != expected_digest:
-        raise WriteConflict("the file changed on disk since it was read; nothing was written. Run the command again",
-                            path=path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
+    with edit_lock(target):
+        if expected_digest is not None and file_digest(target) != expected_digest:
+            raise WriteConflict("the file changed on disk since it was read; nothing was written. Run the command again",
+                                path=path)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
+            before = os.stat(target)
+        except FileNotFoundError:
+            before = None
+        except OSError as exc:
             raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        raise
+        folder = target.parent if str(target.parent) else Path(".")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
+            if before is not None and hasattr(os, "chown"):
+                try:
+                    os.chown(tmp, before.st_uid, before.st_gid)
+                except OSError:
+                    pass  # (only the owner's group or root may keep them; the permissions are kept)
+            if before is not None and before.st_nlink > 1:
+                try:
+                    with open(target, "r+b") as handle:  # every hard link sees the new content
+                        handle.write(data)
+                        handle.truncate()
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                except OSError as exc:
+                    raise RoutesError(f"cannot rewrite this hard-linked file in place ({exc.strerror or exc}); its "
+                                      f"new content is complete in {tmp}", path=path) from None
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, target)
+                _sync_folder(folder)
+        except BaseException as exc:
+            if not (isinstance(exc, RoutesError) and tmp in str(exc)):
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            if isinstance(exc, OSError):
+                raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
+            raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so that a rename survives a power cut (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
+import os
 import re
+import stat
 import sys
 from json.decoder import scanstring
 from pathlib import Path
@@ -36,13 +39,17 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a `DataFileError` for a missing, unreadable, folder or oversized file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise DataFileError("file not found", path=path) from None
     except OSError as exc:
         raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
-    if path.is_dir():
+    size = info.st_size
+    if stat.S_ISDIR(info.st_mode):
         raise DataFileError("is a folder, not a GeoJSON file", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        # (opening a named pipe would wait for a writer forever)
+        raise DataFileError("is not a regular file (a pipe, device or socket); give the path of a file", path=path)
     if size > MAX_FILE_BYTES:
         raise DataFileError(
             f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB a dataset may be; "
@@ -50,7 +57,12 @@ def read_bytes(path: Path) -> bytes:
             path=path,
         )
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # (a file swapped for a pipe since stat)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise DataFileError("is not a regular file (a pipe, device or socket); give the path of a file",
+                                    path=path)
+            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
 
@@ -102,6 +114,21 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
+class _TooLarge(ValueError):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; a number beyond a double's range (1e400) is refused, since writing
+    it again would give `Infinity`, which is not JSON."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _TooLarge(text)
+    return value
+
+
 class Parsed(NamedTuple):
     doc: object
     repeated: bool  # some object repeats a key
@@ -120,14 +147,15 @@ def parse(text: str, path: Path, *, strict: bool = False) -> tuple[object, bool]
             return orjson.loads(text), False
         except orjson.JSONDecodeError:
             pass
-        return _parse(text, path, parse_constant=_reject_constant), False
+        return _parse(text, path, parse_constant=_reject_constant, parse_float=_finite), False
     return parse_strict(text, path)[:2]
 
 
 def parse_strict(text: str, path: Path) -> Parsed:
     """Parse JSON text with the json module, noting repeated keys and integers beyond 64 bits."""
     _Scan.repeated = _Scan.wide = False
-    doc = _parse(text, path, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_reject_constant)
+    doc = _parse(text, path, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_reject_constant,
+                 parse_float=_finite)
     return Parsed(doc, _Scan.repeated, not _Scan.wide)
 
 
@@ -138,6 +166,12 @@ def _parse(text: str, path: Path, **hooks) -> object:
         raise DataFileError(
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=path, line=exc.lineno
         ) from None
+    except _TooLarge as exc:
+        at = text.find(exc.text)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        raise DataFileError(f"the number {exc.text[:40]} is beyond the range of a double (about ±1.8e308): it "
+                            "would be written back as Infinity, which is not JSON; write a smaller number",
+                            path=path, line=line) from None
     except ValueError as exc:
         raise DataFileError(f"not valid JSON: {exc}; GeoJSON numbers must be finite", path=path) from None
     except RecursionError:
