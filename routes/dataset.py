@@ -112,6 +112,24 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
     return doc
 
 
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two paths name one file: the same path, a symbolic link to it, or a hard link."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_input(output: Path | str, inputs, *, option: str = "--output") -> None:
+    """`RoutesError` when `output` is one of the files a command reads (`inputs`): writing it would
+    replace that file (a user's dataset, say) with the command's output."""
+    for source in inputs or ():
+        if source is not None and same_file(output, source):
+            raise RoutesError(f"{option} is {'the same file as ' if str(output) != str(source) else ''}one of the "
+                              f"files this command reads ({source}); writing it would replace that file. "
+                              "Choose another file", path=output)
+
+
 def file_digest(path: Path) -> str | None:
     """A fingerprint of a file's bytes, to notice that someone changed it since it was read."""
     if not os.path.lexists(path):

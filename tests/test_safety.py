@@ -155,3 +155,16 @@ def test_many_adds_at_once_keep_every_route_they_report(tmp_path):
     ids = [f["id"] for f in json.loads(path.read_text())["features"]]
     assert sorted(ids) == sorted(f"route-{i}" for i in reported)
     assert len(reported) == count, [err for _out, err, code in outputs if code]  # none had to give up
+
+
+def test_render_never_writes_over_its_own_input(runner, write_dataset, tmp_path):
+    path = write_dataset()
+    link = tmp_path / "map.html"
+    link.symlink_to(path)
+    before = path.read_bytes()
+
+    result = runner.invoke(app, ["render", "-d", str(path), "-o", str(link)])
+
+    assert result.exit_code == 1, result.output
+    assert "is the same file as one of the files this command reads" in result.output
+    assert path.read_bytes() == before and link.is_symlink()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..dataset import Dataset, write_atomic
+from ..dataset import Dataset, refuse_input, write_atomic
 from ..errors import NoRoutesMatch, UsageError
 from ..select import Filters
 from .html import DEFAULT_HEIGHT, DEFAULT_TILES, TILE_SETS, map_fragment, map_page
@@ -54,6 +54,7 @@ def render_map(
     else:
         _refuse({"--embed": embed or None, "--tiles": tiles, "--height": height},
                 f".html maps only, not to {output.name!r} (a static image, drawn over country outlines)")
+    refuse_input(output, dataset.files)
     if not dataset.routes:
         raise NoRoutesMatch(f"no routes to draw{f' for {filters.describe()}' if filters else ''}; nothing was written")
 
