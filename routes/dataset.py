@@ -69,10 +69,24 @@ def _load(files: list[Path]) -> Dataset:
     sources: dict[str, dict] = {}
     origin: dict[str, Path] = {}
     source_origin: dict[str, Path] = {}
+    place_origin: dict[str, str] = {}
+    weapon_origin: dict[str, str] = {}
     for path in files:
         doc = _read_valid(path, base_weapons, base_places)
+        file_places = [Place.from_feature(f) for f in doc.get("places") or []]
+        if len(files) > 1:
+            # One gazetteer and one taxonomy serve every file: a file may not move another file's (or
+            # the bundled) place, or change its weapon system, under the other's routes.
+            for place in file_places:
+                _refuse_redefinition(path, "places", place.id, places.get(place.id), place,
+                                     place_origin.get(place.id, "the bundled gazetteer"))
+                place_origin.setdefault(place.id, str(path))
+            for system in doc.get("weapons") or []:
+                _refuse_redefinition(path, "weapons", system["id"], weapons.get(system["id"]), system,
+                                     weapon_origin.get(system["id"], "the bundled weapon systems"))
+                weapon_origin.setdefault(system["id"], str(path))
         weapons.extend(doc.get("weapons") or [])
-        places.extend(Place.from_feature(f) for f in doc.get("places") or [])
+        places.extend(file_places)
         for source_id, source in (doc.get("sources") or {}).items():
             if source_id in sources and sources[source_id] != source:
                 raise RoutesError(
@@ -89,6 +103,19 @@ def _load(files: list[Path]) -> Dataset:
             origin[route_id] = path
             routes.append(feature)
     return Dataset(routes, sources, weapons, places, files, origin)
+
+
+def _refuse_redefinition(path: Path, member: str, item_id: str, known, new, origin: str) -> None:
+    if known is None or known == new:
+        return
+    def described(item) -> str:
+        if isinstance(item, Place):
+            return f"{item.name}, {item.country}, at {item.lat:g}, {item.lon:g}"
+        return f"{item.get('name')}, category {item.get('category')}"
+    what = "place" if member == "places" else "weapon system"
+    raise RoutesError(f"redefines the {what} {item_id!r} ({described(new)}), which {origin} defines as "
+                      f"({described(known)}); every file loaded together shares one definition, so the routes of "
+                      f"the other would change. Give this one another id", path=path, field=f"{member}.{item_id}")
 
 
 def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:

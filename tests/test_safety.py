@@ -168,3 +168,23 @@ def test_render_never_writes_over_its_own_input(runner, write_dataset, tmp_path)
     assert result.exit_code == 1, result.output
     assert "is the same file as one of the files this command reads" in result.output
     assert path.read_bytes() == before and link.is_symlink()
+
+
+def test_a_second_file_may_not_move_a_place_another_file_uses(runner, write_dataset):
+    from conftest import PLACES, make_route, place_feature
+
+    first = write_dataset(name="first.geojson")
+    moved = [place_feature(*p) for p in PLACES]
+    moved[1]["geometry"]["coordinates"] = [0.0, -80.0]  # fx-nampo, in Antarctica
+    second = make_collection([make_route("other-route", waypoints=("fx-damascus", "fx-beirut"))])
+    second["places"] = moved
+    second_path = write_dataset(second, name="second.geojson")
+
+    result = runner.invoke(app, ["list", "-d", str(first), "-d", str(second_path)])
+
+    assert result.exit_code == 1, result.output
+    assert f"error: {second_path}: places.fx-nampo: redefines the place 'fx-nampo' (Fixture Nampo, PRK, at -80, 0)" \
+        in result.output
+    assert f"which {first} defines as (Fixture Nampo, PRK, at 38.73, 125.395)" in result.output
+    alone = runner.invoke(app, ["list", "-d", str(second_path)])  # on its own, a file's places are its own
+    assert alone.exit_code == 0, alone.output
