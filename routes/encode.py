@@ -1,0 +1,50 @@
+"""Text from a dataset, encoded for where it goes: a terminal, a CSV cell.
+
+(HTML goes through `textContent` in the map script and `html.escape` in reports; KML through the
+XML writer. Each output's rule is here or there, once.)
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls (ESC starts the sequences that clear a screen,
+# move the cursor or make hyperlinks; CSI is the one-byte C1 form), and the Unicode controls that
+# reorder or hide text (bidi embeddings, overrides and isolates; zero-width and line/paragraph separators).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def for_terminal(text: object) -> str:
+    """`text` with every control character written as a visible escape (`\\x1b`, `\\u202e`), so that
+    printing it cannot clear the screen, move the cursor, make a link or reorder what follows.
+    Tabs and line breaks are kept."""
+    text = str(text)
+    return _TERMINAL_UNSAFE.sub(_visible, text) if _TERMINAL_UNSAFE.search(text) else text
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def for_csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: one that starts with =, +, -, @,
+    a tab or a line break (or with =, +, -, @ after spaces and line breaks) gets an apostrophe in
+    front; a plain number such as -95.71 is left as it is. The writer must also quote every cell that
+    holds a line break (`csv_writer`), or a CR would start a new row."""
+    if _NUMBER.fullmatch(text):
+        return text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") or text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+def csv_writer(out):
+    """A csv writer whose rows survive any text: every cell quoted, LF line ends (a CR or LF inside a
+    cell stays inside it)."""
+    import csv
+
+    return csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
