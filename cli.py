@@ -116,7 +116,7 @@ def list_routes(
     from routes import summary
 
     chosen, _ = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    typer.echo(summary.render_rows(summary.route_rows(chosen), summary.ROUTE_COLUMNS, format.value))
+    typer.echo(summary.route_list(chosen, format.value))
 
 
 @app.command()

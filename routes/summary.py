@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from . import model
 from .dataset import Dataset
@@ -14,7 +15,12 @@ ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
 
 
 def route_row(route: dict, dataset: Dataset) -> dict:
-    """One route as a flat record: what `list --format json` prints for it."""
+    """One route as a flat record: what `list --format json` prints for it.
+
+    `waypoints` are place ids, as written; `stand_ins` says which of them only stand in for what the
+    sources name, `leg_paths` how much of each leg's line the sources give, `period_text` the period
+    as people write it ("c. 1999–2004").
+    """
     p = model.props(route)
     waypoints = model.place_ids(p.get("waypoints"))
     return {
@@ -31,10 +37,31 @@ def route_row(route: dict, dataset: Dataset) -> dict:
         "recipient": p.get("recipient"),
         "waypoints": waypoints,
         "countries": [(dataset.places.get(w) or _UNKNOWN).country for w in waypoints],
+        "stand_ins": stand_ins(route, dataset),
+        "leg_modes": [leg.get("mode", "unknown") for leg in model.legs(route)],
+        "leg_paths": [model.leg_path(leg) for leg in model.legs(route)],
         "period": {"start": model.period(route)[0], "end": model.period(route)[1]},
+        "period_text": model.period_text(route),
+        "period_approximate": [name for name, bound in zip(("start", "end"), model.period(route))
+                               if model.bound_approximate(bound)],
         "evidence": len(p.get("evidence") or []),
         "independent_sources": model.independent_sources(route, dataset.sources),
         "file": str(dataset.origin.get(route.get("id"), "")),
+    }
+
+
+def stand_ins(route: dict, dataset: Dataset) -> list[dict]:
+    """The route's stand-in waypoints: [{"waypoint": index, "place": id, "stands_for": what the sources name}]."""
+    return [{"waypoint": i, "place": w.place_id, "stands_for": w.stands_for}
+            for i, w in enumerate(model.waypoints(route, dataset.places)) if w is not None and w.stand_in]
+
+
+def flat_row(row: dict) -> dict:
+    """A `route_row` with its structured values as text, for one CSV row: the period as written
+    ("c. 1999–2004"), stand-ins as "nampo=North Korea"."""
+    return row | {
+        "period": row["period_text"],
+        "stand_ins": [f"{s['place']}={s['stands_for'] or '?'}" for s in row["stand_ins"]],
     }
 
 
@@ -44,17 +71,26 @@ _UNKNOWN = Place(id="", name="", country="", kind="", lon=0.0, lat=0.0)
 def _cell(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if isinstance(value, dict) and set(value) == {"start", "end"}:
-        start, end = value["start"], value["end"]
-        return "unknown" if start is None and end is None else f"{start or '?'}-{end or '?'}" if start != end else str(start)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else str(value)
 
 
+# What a terminal would act on rather than show: C0 controls but tab and newline (escape sequences,
+# carriage returns, backspaces), DEL, the C1 controls, and the bidirectional overrides and isolates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal(text: str) -> str:
+    """Text for a terminal, with every control character from the data made visible ("\\x1b")."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", text)
+
+
 def as_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     """Rows as aligned plain text with a header line; the last column is not padded."""
-    cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    cells = [[c.upper() for c in columns]] + [[terminal(_cell(r.get(c)).replace("\n", " ")) for c in columns]
+                                              for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = ["  ".join(cell.ljust(widths[i]) if i < len(columns) - 1 else cell for i, cell in enumerate(row)) for row in cells]
     return "\n".join(line.rstrip() for line in lines)
@@ -82,38 +118,114 @@ def route_rows(dataset: Dataset) -> list[dict]:
     return [route_row(r, dataset) for r in dataset.routes]
 
 
+# `list --format csv` has these and `disputed`; the table marks a disputed route in its status.
+LIST_CSV_COLUMNS = (*ROUTE_COLUMNS, "disputed")
+
+
+def route_list(dataset: Dataset, fmt: str) -> str:
+    """The routes of a selection for `list`: a table (a disputed route's status reads "reported
+    (disputed)"), CSV (ROUTE_COLUMNS and a `disputed` column) or JSON (every field of `route_row`)."""
+    rows = route_rows(dataset)
+    if fmt == "json":
+        return as_json(rows)
+    flat = [flat_row(row) for row in rows]
+    if fmt == "csv":
+        return as_csv(flat, LIST_CSV_COLUMNS)
+    for row in flat:
+        row["status"] = f"{row['status']}{' (disputed)' if row['disputed'] else ''}"
+    return as_table(flat, ROUTE_COLUMNS)
+
+
+def waypoint_text(value: object, places) -> str:
+    """A waypoint as a card or description writes it: "Nampo (PRK)" for a place the sources name,
+    "≈ North Korea — stand-in for North Korea: the sources name only the country (drawn at Nampo)",
+    "Gaza Strip: the sources name only the area; drawn at a representative point"."""
+    found = model.waypoint(value, places)
+    if found is None:
+        return str(model.place_id(value))
+    if found.exact:
+        return f"{found.name} ({found.country})" if found.country else found.name
+    if found.stand_in:
+        return f"{found.label} — {found.describe()}"
+    return found.describe()
+
+
+def leg_text(leg: dict) -> str:
+    """A leg's mode, how much of its line the sources give, and its status and geometry, e.g.
+    "sea; path plausible for the reported mode (sea lane, great circle); geometry sea-lane"."""
+    parts = [str(leg.get("mode", "unknown")), model.PATH_LABELS[model.leg_path(leg)]]
+    parts += [f"{key} {leg[key]}" for key in ("status", "geometry") if leg.get(key)]
+    if leg.get("passages"):
+        parts.append(f"through {', '.join(map(str, leg['passages']))}")
+    return "; ".join(parts)
+
+
+def evidence_lines(item: dict, route: dict, dataset: Dataset) -> list[str]:
+    """An evidence item as lines: grade and claim, then quote, how it disputes, what it speaks to,
+    its note and its source (whose caveats `source_notes` gives)."""
+    source = dataset.sources.get(item.get("source")) or {}
+    marker = "DISPUTES" if item.get("stance") == "disputes" else "supports"
+    said = f" ({item['said_by']})" if item.get("said_by") else ""
+    lines = [f"[{marker}, {model.grade(item, dataset.sources)}]{said} {item.get('claim')}"]
+    if item.get("quote"):
+        lines.append(f"“{item['quote']}”")
+    if item.get("stance") == "disputes" and item.get("dispute"):
+        lines.append(f"dispute: {model.dispute_text(item)}")
+    about = []
+    names = [model.waypoint(w, dataset.places) for w in model.props(route).get("waypoints") or []]
+    for leg in item.get("legs") or []:
+        if isinstance(leg, int) and 0 <= leg < len(names) - 1 and names[leg] and names[leg + 1]:
+            about.append(f"leg {leg} ({names[leg].label} → {names[leg + 1].label})")
+        else:
+            about.append(f"leg {leg}")
+    about += [(dataset.weapons.get(w) or {}).get("name", w) for w in item.get("weapons") or []]
+    if about:
+        lines.append(f"speaks to: {'; '.join(map(str, about))}")
+    if item.get("note"):
+        lines.append(f"note: {item['note']}")
+    cite = ", ".join(str(x) for x in (source.get("title"), source.get("publisher"), source.get("published")) if x)
+    lines.append(f"source: {item.get('source')}: {cite}" + (f" <{source['url']}>" if source.get("url") else ""))
+    return lines
+
+
+def source_notes(route: dict, dataset: Dataset) -> list[tuple[str, str]]:
+    """(source id, note) for each source the route cites that carries caveats in its `note`, once each."""
+    cited = dict.fromkeys(e.get("source") for e in model.evidence(route) if isinstance(e.get("source"), str))
+    return [(sid, str(dataset.sources[sid]["note"])) for sid in cited
+            if isinstance(dataset.sources.get(sid), dict) and dataset.sources[sid].get("note")]
+
+
 def route_card(route: dict, dataset: Dataset) -> str:
-    """A route as a person reads it: the path, the actors, the weapons, and every evidence item with its source."""
+    """A route as a person reads it: the path (what each waypoint stands for, each leg's mode and how much
+    of its path the sources give), the actors, the weapons, and every evidence item with its source.
+    Control characters from the data are made visible (`terminal`)."""
     p = model.props(route)
     row = route_row(route, dataset)
     lines = [f"{route.get('id')}: {p.get('name')}"]
     status = p.get("status", "?") + (" (disputed)" if row["disputed"] else "")
     lines.append(f"  status:         {status}; {row['independent_sources']} independent supporting source(s)")
     lines.append(f"  kind:           {row['kind']}" + (f"; outcome: {row['outcome']}" if row["outcome"] else ""))
-    lines.append(f"  period:         {model.period_text(route)}")
+    lines.append(f"  period:         {row['period_text']}")
     lines.append(f"  supplier:       {p.get('supplier')}")
     if row["intermediaries"]:
-        lines.append(f"  intermediaries: {', '.join(row['intermediaries'])}")
+        lines.append(f"  intermediaries: {', '.join(map(str, row['intermediaries']))}")
     lines.append(f"  recipient:      {p.get('recipient')}")
     lines.append("  path:")
-    legs = p.get("legs") or []
-    for i, place_id in enumerate(row["waypoints"]):
-        place = dataset.places.get(place_id)
-        where = f"{place.name} ({place.country})" if place else place_id
-        lines.append(f"    {i + 1}. {where}")
+    legs = model.legs(route)
+    for i, value in enumerate(p.get("waypoints") or []):
+        lines.append(f"    {i + 1}. {waypoint_text(value, dataset.places)}")
+        if isinstance(value, dict) and value.get("note"):
+            lines.append(f"       note: {value['note']}")
         if i < len(legs):
-            leg = legs[i]
-            extra = "".join(f", {k} {leg[k]}" for k in ("status", "geometry") if leg.get(k))
-            note = f" — {leg['note']}" if leg.get("note") else ""
-            lines.append(f"         ↓ {leg.get('mode', 'unknown')}{extra}{note}")
+            note = f" — {legs[i]['note']}" if legs[i].get("note") else ""
+            lines.append(f"         ↓ {leg_text(legs[i])}{note}")
     interdicted = p.get("interdicted")
     if isinstance(interdicted, dict):
-        place = dataset.places.get(interdicted.get("place", ""))
-        lines.append(f"  interdicted:    at {place.name if place else interdicted.get('place')}"
-                     f"{', ' + interdicted['date'] if interdicted.get('date') else ''}"
-                     f"{' — ' + interdicted['note'] if interdicted.get('note') else ''}")
+        lines.append(f"  interdicted:    at {waypoint_text(interdicted, dataset.places)}"
+                     f"{', ' + str(interdicted['date']) if interdicted.get('date') else ''}"
+                     f"{' — ' + str(interdicted['note']) if interdicted.get('note') else ''}")
     if p.get("intended_waypoints"):
-        names = [(dataset.places.get(w).name if dataset.places.get(w) else w) for w in p["intended_waypoints"]]
+        names = [waypoint_text(w, dataset.places) for w in p["intended_waypoints"]]
         lines.append(f"  reportedly headed for: {' → '.join(names)}")
     lines.append("  weapons:")
     for weapon_id in row["weapons"] or []:
@@ -124,17 +236,16 @@ def route_card(route: dict, dataset: Dataset) -> str:
         lines.append("    (none)")
     lines.append("  evidence:")
     for item in model.evidence(route):
-        source = dataset.sources.get(item.get("source")) or {}
-        marker = "DISPUTES" if item.get("stance") == "disputes" else "supports"
-        said = f" ({item['said_by']})" if item.get("said_by") else ""
-        lines.append(f"    - [{marker}, {model.grade(item, dataset.sources)}]{said} {item.get('claim')}")
-        if item.get("quote"):
-            lines.append(f"      “{item['quote']}”")
-        cite = ", ".join(str(x) for x in (source.get("title"), source.get("publisher"), source.get("published")) if x)
-        lines.append(f"      source: {item.get('source')}: {cite}" + (f" <{source['url']}>" if source.get("url") else ""))
+        first, *rest = evidence_lines(item, route, dataset)
+        lines.append(f"    - {first}")
+        lines.extend(f"      {line}" for line in rest)
+    notes = source_notes(route, dataset)
+    if notes:
+        lines.append("  source notes:")
+        lines.extend(f"    - {sid}: {note}" for sid, note in notes)
     if p.get("notes"):
         lines.append(f"  notes: {p['notes']}")
-    return "\n".join(lines)
+    return terminal("\n".join(lines))
 
 
 WEAPON_COLUMNS = ("id", "name", "category", "routes", "aliases")
@@ -178,5 +289,6 @@ def show_route(dataset: Dataset, fmt: str) -> str:
     if fmt == "json":
         return as_json(route | {"summary": route_row(route, dataset)})
     if fmt == "csv":
-        return as_csv([route_row(route, dataset)], tuple(route_row(route, dataset)))
+        row = flat_row(route_row(route, dataset))
+        return as_csv([row], tuple(row))
     return route_card(route, dataset)

@@ -85,3 +85,68 @@ def test_bundled_dataset_lists(runner):
     result = runner.invoke(app, ["list", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) >= 10
+
+
+@pytest.fixture
+def uncertain(write_dataset):
+    disputed = make_route("fx-disputed", period={"start": {"year": 2009, "approximate": True}, "end": None},
+                          evidence=[{"source": "fx-news", "claim": "Shipped.", "stance": "supports", "credibility": 3},
+                                    {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes",
+                                     "credibility": 6, "dispute": "denial", "said_by": "KCNA"}])
+    disputed["properties"]["waypoints"][0] = {"place": "fx-nampo", "stand_in": True, "stands_for": "North Korea"}
+    plain = make_route("fx-plain", waypoints=["fx-damascus", "fx-beirut"])
+    return str(write_dataset(make_collection([disputed, plain])))
+
+
+def test_table_marks_disputed_routes_and_writes_approximate_years(runner, uncertain):
+    result = runner.invoke(app, ["list", "-d", uncertain])
+    assert result.exit_code == 0, result.output
+    header, disputed, plain = result.stdout.splitlines()
+    assert disputed.split("  ")[0] == "fx-disputed"
+    assert " reported (disputed)  c. 2009–?  fx-rpg " in disputed
+    assert " reported             2009–2014  fx-rpg " in plain
+
+
+def test_csv_has_a_disputed_column(runner, uncertain):
+    result = runner.invoke(app, ["list", "-d", uncertain, "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["id", "status", "period", "weapons", "name", "disputed"]
+    assert [(r["id"], r["status"], r["disputed"], r["period"]) for r in rows] == [
+        ("fx-disputed", "reported", "yes", "c. 2009–?"), ("fx-plain", "reported", "no", "2009–2014")]
+
+
+def test_json_keeps_waypoints_as_ids_and_adds_stand_ins_and_the_period_as_written(runner, uncertain):
+    result = runner.invoke(app, ["list", "-d", uncertain, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    disputed, plain = json.loads(result.stdout)
+    assert disputed["waypoints"] == ["fx-nampo", "fx-bandar-abbas", "fx-port-sudan"]
+    assert disputed["countries"] == ["PRK", "IRN", "SDN"]
+    assert disputed["disputed"] is True and plain["disputed"] is False
+    assert disputed["stand_ins"] == [{"waypoint": 0, "place": "fx-nampo", "stands_for": "North Korea"}]
+    assert disputed["period"] == {"start": {"year": 2009, "approximate": True}, "end": None}
+    assert (disputed["period_text"], disputed["period_approximate"]) == ("c. 2009–?", ["start"])
+    assert disputed["leg_paths"] == ["plausible", "plausible"] and plain["stand_ins"] == []
+
+
+@pytest.mark.parametrize(("args", "found"), [
+    (["--since", "2015"], ["fx-disputed"]),          # its end is unknown: open
+    (["--until", "2008"], []),                        # it starts c. 2009, which counts as 2009
+    (["--until", "2009"], ["fx-disputed", "fx-plain"]),
+])
+def test_time_filters_count_an_approximate_year_as_its_year_and_an_unknown_one_as_open(runner, uncertain, args,
+                                                                                      found):
+    result = runner.invoke(app, ["list", "-d", uncertain, "-f", "json", *args])
+    if not found:
+        assert result.exit_code == 1 and "no routes match until 2008" in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+        assert [r["id"] for r in json.loads(result.stdout)] == found
+
+
+def test_a_control_character_in_a_name_is_shown_not_run(runner, write_dataset):
+    path = write_dataset(make_collection([make_route("fx-a", name="Gone\x1b[2K\rfake")]))
+    result = runner.invoke(app, ["list", "-d", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert "Gone\\x1b[2K\\x0dfake" in result.stdout
