@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from . import model
 from .dataset import Dataset
+from .encode import for_terminal
 from .gazetteer import Place
 
 ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
@@ -76,20 +76,9 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-# What a terminal would act on rather than show: C0 controls but tab and newline (escape sequences,
-# carriage returns, backspaces), DEL, the C1 controls, and the bidirectional overrides and isolates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal(text: str) -> str:
-    """Text for a terminal, with every control character from the data made visible ("\\x1b")."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
-                        f"\\u{ord(m.group()):04x}", text)
-
-
 def as_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     """Rows as aligned plain text with a header line; the last column is not padded."""
-    cells = [[c.upper() for c in columns]] + [[terminal(_cell(r.get(c)).replace("\n", " ")) for c in columns]
+    cells = [[c.upper() for c in columns]] + [[for_terminal(_cell(r.get(c)).replace("\n", " ")) for c in columns]
                                               for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = ["  ".join(cell.ljust(widths[i]) if i < len(columns) - 1 else cell for i, cell in enumerate(row)) for row in cells]
@@ -198,7 +187,7 @@ def source_notes(route: dict, dataset: Dataset) -> list[tuple[str, str]]:
 def route_card(route: dict, dataset: Dataset) -> str:
     """A route as a person reads it: the path (what each waypoint stands for, each leg's mode and how much
     of its path the sources give), the actors, the weapons, and every evidence item with its source.
-    Control characters from the data are made visible (`terminal`)."""
+    Control characters from the data are made visible (`encode.for_terminal`)."""
     p = model.props(route)
     row = route_row(route, dataset)
     lines = [f"{route.get('id')}: {p.get('name')}"]
@@ -245,7 +234,7 @@ def route_card(route: dict, dataset: Dataset) -> str:
         lines.extend(f"    - {sid}: {note}" for sid, note in notes)
     if p.get("notes"):
         lines.append(f"  notes: {p['notes']}")
-    return terminal("\n".join(lines))
+    return for_terminal("\n".join(lines))
 
 
 WEAPON_COLUMNS = ("id", "name", "category", "routes", "aliases")
