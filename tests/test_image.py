@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import make_collection, make_route, place_feature
-from routes import style
+from routes import model, style
 from routes.dataset import load_dataset
 from routes.errors import RoutesError, UsageError
 from routes.render.image import DEFAULT_WIDTH, image_bytes, render_image
@@ -89,10 +89,14 @@ def test_svg_has_title_selection_and_legend_as_real_text(dataset, tmp_path):
     texts = svg_texts(out.read_bytes())
     assert "Fixture routes" in texts
     assert "Selection: since 2010, status alleged or stronger · 2 routes, 1 disputed" in texts
-    for label in ("Weapon category (first weapon)", "anti-tank", "artillery-rockets", "Evidence status",
-                  "alleged", "reported", "corroborated", "confirmed", "direction of transfer",
-                  style.DISPUTED_LABEL, style.INTERDICTION_LABEL):
-        assert label in texts, label
+    shown = " ".join(texts)  # a legend row's words may be wrapped over several text lines
+    for label in ("Colour: weapon category", "Anti-tank weapons", "Artillery and rockets",
+                  "Evidence status (line pattern)", *style.STATUS_LABELS.values(), style.DISPUTED_LABEL,
+                  style.INTERDICTION_LABEL, *model.PATH_LABELS.values(), style.ARROW_FILLED_LABEL,
+                  style.ARROW_HOLLOW_LABEL, *style.WAYPOINT_LABELS.values()):
+        assert label in shown, label
+    assert "one credible underlying source" not in shown and "direction of transfer" not in shown
+    assert "colour of the category of its first weapon system" in shown
     assert any(t.startswith("Routes: arms-routes dataset") for t in texts)
     assert "Fixture Port Sudan" in texts
 
@@ -100,8 +104,9 @@ def test_svg_has_title_selection_and_legend_as_real_text(dataset, tmp_path):
 def test_svg_draws_routes_arrows_and_markers(dataset, tmp_path):
     svg = image_bytes(dataset, "svg", width=1200, dpi=100)
     groups = svg_groups(svg)
-    assert {"routes-alleged", "routes-confirmed", "arrows", "disputed", "disputed-markers", "interdictions",
-            "places"} <= groups
+    assert {"routes-alleged-plausible", "routes-confirmed-plausible", "disputed", "disputed-markers",
+            "interdictions", "places-site"} <= groups
+    assert "arrows-hollow" in groups and "arrows-filled" not in groups  # neither route is reported delivered
     text = svg.decode("utf-8")
     assert f"stroke: {style.CATEGORY_COLOURS['anti-tank']}" in text
     assert "stroke-dasharray" in text
@@ -124,7 +129,7 @@ def test_basemap_is_drawn_from_the_countries_file(dataset, countries, tmp_path):
     assert "basemap" in svg_groups(with_map)
     without = image_bytes(dataset, "svg", width=800, dpi=100, basemap=tmp_path / "missing.geojson")
     assert "basemap" not in svg_groups(without)
-    assert "routes-confirmed" in svg_groups(without)
+    assert "routes-confirmed-plausible" in svg_groups(without)
 
 
 def test_bundled_countries_make_the_basemap(dataset):
@@ -163,7 +168,7 @@ def test_out_of_range_size_is_a_usage_error(dataset, tmp_path, width, dpi):
 
 
 def test_missing_folder_is_a_clear_error(dataset, tmp_path):
-    with pytest.raises(RoutesError, match="cannot write"):
+    with pytest.raises(RoutesError, match="cannot open the folder to write in"):
         render_image(dataset, tmp_path / "missing" / "map.png", width=800, dpi=100)
 
 
@@ -178,3 +183,176 @@ def test_a_long_title_is_wrapped_not_cut(dataset):
     title_lines = [t for t in texts if t.startswith("word")]
     assert len(title_lines) > 1
     assert " ".join(title_lines) == title
+
+
+# -- honest uncertainty: what the sources give of each place, path, outcome ----------------------------
+
+IRAN = {"place": "fx-bandar-abbas", "stand_in": True, "stands_for": "Iran", "precision": "country"}
+
+
+def honest_route(route_id, waypoints, **props):
+    """A route without geometry (great-circle legs) whose waypoints may be objects."""
+    route = make_route(route_id, waypoints=[model.place_id(w) for w in waypoints], **props)
+    route["properties"]["waypoints"] = list(waypoints)
+    route["geometry"] = None
+    return route
+
+
+def honest_dataset(write_dataset, *routes):
+    collection = make_collection(list(routes))
+    collection["places"].append(place_feature("fx-syr", "Fixture Syria", "SYR", "country", 38.5, 35.0, []))
+    return load_dataset([write_dataset(collection)])
+
+
+def group_styles(svg: bytes, gid: str) -> list[dict[str, str]]:
+    """The style of each path drawn in the SVG group `gid`, as {property: value}."""
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if group.get("id") == gid:
+            # a shape drawn many times is a <path id> in <defs>, drawn by <use> elements with the style
+            drawn = [e for e in group.iter() if e.tag == f"{SVG}use" or (e.tag == f"{SVG}path" and not e.get("id"))]
+            return [dict(part.split(": ", 1) for part in (e.get("style") or "").split("; ") if part) for e in drawn]
+    return []
+
+
+def test_a_stand_in_is_a_dashed_ring_labelled_with_what_it_stands_for(write_dataset):
+    dataset = honest_dataset(write_dataset, honest_route("fx-standin", ["fx-nampo", IRAN, "fx-port-sudan"]))
+    svg = image_bytes(dataset, "svg", width=1000, dpi=100)
+    texts = svg_texts(svg)
+    assert "≈ Iran" in texts
+    assert "Fixture Bandar Abbas" not in texts, "a stand-in is labelled with what the sources name"
+    rings = [s for s in group_styles(svg, "places-stand-in") if s.get("stroke") == "#333333"]
+    assert rings and all(s["fill"] == "none" and "stroke-dasharray" in s for s in rings)
+    dots = group_styles(svg, "places-site")
+    assert dots and all(s.get("fill") == "#333333" for s in dots if "fill" in s)
+    assert {"Fixture Nampo", "Fixture Port Sudan"} <= set(texts)
+
+
+def test_a_country_point_is_a_solid_ring_with_its_name(write_dataset):
+    dataset = honest_dataset(write_dataset, honest_route("fx-country", ["fx-nampo", "fx-syr"], legs=[{"mode": "air"}]))
+    svg = image_bytes(dataset, "svg", width=1000, dpi=100)
+    assert "Fixture Syria" in svg_texts(svg)
+    rings = group_styles(svg, "places-area")
+    assert rings and all(s["fill"] == "none" and "stroke-dasharray" not in s for s in rings)
+    assert "places-stand-in" not in svg_groups(svg)
+
+
+def test_a_place_that_is_a_stand_in_on_one_route_and_named_on_another_gets_both(write_dataset):
+    dataset = honest_dataset(write_dataset, honest_route("fx-standin", ["fx-nampo", IRAN]),
+                             honest_route("fx-named", ["fx-bandar-abbas", "fx-damascus"]))
+    svg = image_bytes(dataset, "svg", width=1000, dpi=100)
+    assert {"≈ Iran", "Fixture Bandar Abbas"} <= set(svg_texts(svg))
+    assert {"places-stand-in", "places-site"} <= svg_groups(svg)
+
+
+def test_an_interdiction_at_a_stand_in_is_labelled_as_one(write_dataset):
+    stopped = honest_route("fx-stopped", ["fx-nampo", "fx-bandar-abbas"], outcome="interdicted",
+                           interdicted={"place": "fx-port-sudan", "stand_in": True, "stands_for": "Sudan",
+                                        "precision": "country", "date": "2014"})
+    svg = image_bytes(honest_dataset(write_dataset, stopped), "svg", width=1000, dpi=100)
+    assert "≈ Sudan" in svg_texts(svg) and "Fixture Port Sudan" not in svg_texts(svg)
+    assert {"interdictions", "places-stand-in"} <= svg_groups(svg)
+
+
+def test_a_schematic_leg_is_fainter_and_a_documented_one_wider_than_a_plausible_one(write_dataset):
+    route = honest_route("fx-legs", ["fx-nampo", "fx-bandar-abbas", "fx-port-sudan", "fx-rafah"],
+                         legs=[{"mode": "unknown"}, {"mode": "sea"}, {"mode": "land", "path": "documented"}],
+                         evidence=[{"source": "fx-news", "claim": "Through the tunnels.", "stance": "supports",
+                                    "credibility": 3, "legs": [2]}])
+    svg = image_bytes(honest_dataset(write_dataset, route), "svg", width=1000, dpi=100)
+    schematic, = group_styles(svg, "routes-reported-schematic")
+    plausible, = group_styles(svg, "routes-reported-plausible")
+    documented, = group_styles(svg, "routes-reported-documented")
+    assert float(schematic["stroke-opacity"]) == style.PATH_OPACITY["schematic"] < float(plausible["stroke-opacity"])
+    assert float(documented.get("stroke-opacity", 1)) == style.PATH_OPACITY["documented"]
+    assert float(documented["stroke-width"]) > float(plausible["stroke-width"]) == float(schematic["stroke-width"])
+    # the status pattern is the same on every leg: path and status are separate channels
+    assert schematic["stroke-dasharray"] == plausible["stroke-dasharray"] == documented["stroke-dasharray"]
+    # the schematic leg's arrowhead is as faint as its line
+    hollow = group_styles(svg, "arrows-hollow")
+    assert sorted(float(s.get("stroke-opacity", 1)) for s in hollow) == [0.45, 0.9, 1.0]
+
+
+def test_a_leg_with_its_own_status_keeps_its_pattern(write_dataset):
+    route = honest_route("fx-mixed", ["fx-nampo", "fx-bandar-abbas", "fx-port-sudan"],
+                         legs=[{"mode": "sea", "status": "alleged"}, {"mode": "sea"}])
+    groups = svg_groups(image_bytes(honest_dataset(write_dataset, route), "svg", width=1000, dpi=100))
+    assert {"routes-alleged-plausible", "routes-reported-plausible"} <= groups
+
+
+def test_a_payment_is_not_drawn_in_a_weapon_category_colour(write_dataset):
+    payment = honest_route("fx-payment", ["fx-gaza", "fx-pyongyang"], kind="payment", weapons=["fx-rocket"])
+    svg = image_bytes(honest_dataset(write_dataset, payment), "svg", width=1000, dpi=100)
+    strokes = {s["stroke"] for gid in svg_groups(svg) if gid.startswith("routes-") for s in group_styles(svg, gid)}
+    assert strokes == {style.KIND_COLOURS["payment"]}
+    assert style.KIND_COLOURS["payment"] not in style.CATEGORY_COLOURS.values()
+    shown = " ".join(svg_texts(svg))
+    assert style.KIND_LABELS["payment"] in shown and "Artillery and rockets" not in shown
+    assert "Colour: weapon category, or what moved" in shown
+
+
+def test_a_map_made_with_weapon_colours_by_the_matched_weapon(write_dataset):
+    both = honest_route("fx-both", ["fx-bandar-abbas", "fx-damascus"], weapons=["fx-rpg", "fx-rocket"])
+    dataset = honest_dataset(write_dataset, both)
+
+    def strokes(filters):
+        svg = image_bytes(dataset, "svg", width=1000, dpi=100, filters=filters)
+        return {s["stroke"] for s in group_styles(svg, "routes-reported-plausible")}, " ".join(svg_texts(svg))
+
+    colours, shown = strokes(None)
+    assert colours == {style.CATEGORY_COLOURS["anti-tank"]} and "Anti-tank weapons" in shown
+    colours, shown = strokes(Filters(weapons=("FX-122",)))
+    assert colours == {style.CATEGORY_COLOURS["artillery-rockets"]}
+    assert "Artillery and rockets" in shown and "Anti-tank weapons" not in shown
+    assert "This map is made for weapon FX-122." in shown
+    colours, _ = strokes(Filters(categories=("artillery-rockets",)))
+    assert colours == {style.CATEGORY_COLOURS["artillery-rockets"]}
+
+
+def test_arrowheads_are_filled_only_where_a_delivery_is_reported(write_dataset):
+    delivered = honest_route("fx-delivered", ["fx-nampo", "fx-bandar-abbas"], outcome="delivered")
+    attempted = honest_route("fx-attempted", ["fx-damascus", "fx-beirut"], outcome="attempted", weapons=["fx-rocket"])
+    svg = image_bytes(honest_dataset(write_dataset, delivered, attempted), "svg", width=1000, dpi=100)
+    filled, = group_styles(svg, "arrows-filled")
+    hollow, = group_styles(svg, "arrows-hollow")
+    assert filled["fill"] == style.CATEGORY_COLOURS["anti-tank"]
+    assert hollow["fill"] == "#ffffff" and hollow["stroke"] == style.CATEGORY_COLOURS["artillery-rockets"]
+    assert {"legend-arrow-filled", "legend-arrow-hollow"} <= svg_groups(svg)
+
+
+def test_the_title_says_how_many_undated_routes_a_time_filter_let_through(write_dataset):
+    undated = honest_route("fx-undated", ["fx-nampo", "fx-bandar-abbas"], period={"start": None, "end": None})
+    dated = honest_route("fx-dated", ["fx-damascus", "fx-beirut"], period={"start": 2012, "end": 2014})
+    dataset = honest_dataset(write_dataset, undated, dated)
+    shown = " ".join(svg_texts(image_bytes(dataset, "svg", width=1000, dpi=100, filters=Filters(since=2010))))
+    assert "The time filter let through 1 route of unknown date" in shown
+    shown = " ".join(svg_texts(image_bytes(dataset, "svg", width=1000, dpi=100, filters=Filters(actors=("Hamas",)))))
+    assert "unknown date" not in shown
+
+
+def test_an_uncertain_map_gives_the_same_bytes(write_dataset):
+    dataset = honest_dataset(write_dataset, honest_route("fx-standin", ["fx-nampo", IRAN, "fx-port-sudan"]),
+                             honest_route("fx-payment", ["fx-gaza", "fx-pyongyang"], kind="payment"))
+    assert image_bytes(dataset, "svg", width=800, dpi=100) == image_bytes(dataset, "svg", width=800, dpi=100)
+    assert image_bytes(dataset, "png", width=800, dpi=100) == image_bytes(dataset, "png", width=800, dpi=100)
+
+
+def test_the_legend_fits_under_the_map(write_dataset, tmp_path):
+    """No legend text runs past the map's right edge or into the credit line."""
+    import matplotlib
+
+    from routes.render import image
+
+    dataset = honest_dataset(write_dataset, honest_route("fx-standin", ["fx-nampo", IRAN, "fx-port-sudan"]),
+                             honest_route("fx-payment", ["fx-gaza", "fx-pyongyang"], kind="payment"),
+                             honest_route("fx-training", ["fx-beirut", "fx-pyongyang"], kind="training", weapons=[]))
+    with matplotlib.rc_context(image._RC):
+        figure = image._draw(dataset, "Fixture", None, 1000, 100, tmp_path / "no-basemap.geojson")
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        legend = next(a for a in figure.axes if a.get_gid() == "legend")
+        frame = legend.get_window_extent(renderer)
+        credit = next(t for t in figure.texts if t.get_gid() == "credit").get_window_extent(renderer)
+        assert len(legend.texts) > 20
+        for text in legend.texts:
+            box = text.get_window_extent(renderer)
+            assert box.x1 <= frame.x1 + 1 and box.y0 >= credit.y1, text.get_text()

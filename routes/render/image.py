@@ -1,9 +1,12 @@
 """Static maps (PNG and SVG) drawn with matplotlib, without a browser: for PDFs, print and reports.
 
-The same visual language as the interactive map (routes.style): colour by weapon category, dash
-pattern by evidence status, a halo and "?" for disputed routes, "X" where a shipment was stopped,
-an arrow at the middle of each leg pointing the way the goods moved. The same data always gives
-the same bytes, so images can be kept under version control.
+The same visual language as the interactive map (routes.style): colour by weapon category or, for
+payment, training and technology routes, by what moved; dash pattern by evidence status; each leg
+as faint as the sources leave its path (a schematic line only joins the places); an arrowhead at
+the middle of each leg, filled only where a delivery is reported; a halo and "?" for disputed
+routes, "X" where a shipment was stopped; a dot for a place the sources name, a ring for an area
+or country, a dashed ring labelled "≈ Iran" for a stand-in. The legend says all of this in words.
+The same data always gives the same bytes, so images can be kept under version control.
 """
 
 from __future__ import annotations
@@ -101,19 +104,45 @@ def _check_range(option: str, value: int, bounds: tuple[int, int], unit: str) ->
 
 # -- what to draw ----------------------------------------------------------------------------------
 @dataclass
+class _Piece:
+    """A stretch of one leg's line, with how it is drawn: its evidence status and how much of the path
+    the sources give (model.PATHS)."""
+
+    line: list[tuple[float, float]]
+    colour: str
+    status: str
+    path: str
+
+
+@dataclass
+class _Arrow:
+    x: float
+    y: float
+    dx: float
+    dy: float
+    colour: str
+    filled: bool
+    path: str
+
+
+@dataclass
 class _Route:
     id: str
     colour: str
-    category: str
-    status: str
+    group: str  # what it is coloured by: a weapon category, or a kind (style.colour_group)
     disputed: bool
     lines: list[list[tuple[float, float]]]
-    arrows: list[tuple[float, float, float, float]] = field(default_factory=list)
+    pieces: list[_Piece] = field(default_factory=list)
+    arrows: list[_Arrow] = field(default_factory=list)
     middle: tuple[float, float] | None = None
     interdicted: tuple[float, float] | None = None
+    stopped_at: model.Waypoint | None = None
 
 
-def _prepare(dataset: Dataset) -> list[_Route]:
+def _prepare(dataset: Dataset, filters=None) -> list[_Route]:
+    from .. import select
+
+    matched_weapons, matched_categories = select.matched_weapons(dataset, filters)
     prepared = []
     for route in dataset.routes:
         lines, previous = [], None
@@ -122,18 +151,29 @@ def _prepare(dataset: Dataset) -> list[_Route]:
                 lines.append([(float(x), float(y)) for x, y, *_ in unwrap(line, previous)])
                 previous = lines[-1][-1][0]
         p = model.props(route)
-        waypoints = [dataset.places.get(w) for w in p.get("waypoints") or []]
-        stops = [(w.lon, w.lat) for w in waypoints if w is not None]
+        stops = model.waypoints(route, dataset.places)
         interdicted = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else {}
-        stop_place = dataset.places.get(interdicted.get("place")) if isinstance(interdicted.get("place"), str) else None
-        category = style.route_category(route, dataset.weapons)
-        prepared.append(_Route(
-            id=str(route.get("id")), colour=style.category_colour(category), category=category,
-            status=p.get("status") if p.get("status") in style.STATUS_DASH else "alleged",
-            disputed=model.is_disputed(route), lines=lines, arrows=[], middle=None,
-            interdicted=_near(lines, (stop_place.lon, stop_place.lat)) if stop_place else None,
-        ))
-        prepared[-1].arrows, prepared[-1].middle = _legs(lines, stops)
+        stopped_at = model.waypoint(interdicted, dataset.places) if interdicted else None
+        group = style.colour_group(route, dataset.weapons, matched_weapons, matched_categories)
+        drawn = _Route(
+            id=str(route.get("id")), colour=style.group_colour(group), group=group,
+            disputed=model.is_disputed(route), lines=lines, stopped_at=stopped_at,
+            interdicted=_near(lines, (stopped_at.lon, stopped_at.lat)) if stopped_at else None,
+        )
+        status = p.get("status") if p.get("status") in style.STATUS_DASH else "alleged"
+        legs = model.legs(route)
+        known = [(w.lon, w.lat) for w in stops if w is not None] if None not in stops else []
+        spans, drawn.middle = _legs(lines, known)
+        filled = style.arrow_filled(route)
+        weakest = max((model.leg_path(leg) for leg in legs), key=model.PATHS.index, default="schematic")
+        for leg_index, piece_lines, arrow in spans:
+            leg = legs[leg_index] if leg_index is not None and leg_index < len(legs) else None
+            leg_status = leg.get("status") if leg and leg.get("status") in style.STATUS_DASH else status
+            path = model.leg_path(leg) if leg is not None else weakest
+            drawn.pieces += [_Piece(line, drawn.colour, leg_status, path) for line in piece_lines]
+            if arrow:
+                drawn.arrows.append(_Arrow(*arrow, colour=drawn.colour, filled=filled, path=path))
+        prepared.append(drawn)
     return prepared
 
 
@@ -148,10 +188,11 @@ def _near(lines, point: tuple[float, float]) -> tuple[float, float]:
 
 
 def _legs(lines, stops):
-    """Arrows (x, y, dx, dy) at the middle of each leg, and a point 30% along the whole route.
+    """The route's lines cut into legs, and a point 30% along the whole route (for the disputed mark).
 
-    A leg runs between the line points nearest to two consecutive waypoints; without waypoints on the
-    line, each line counts as one leg.
+    Each leg is (leg index, its lines, its arrow (x, y, dx, dy) at its middle or None). A leg runs
+    between the line points nearest to two consecutive waypoints; without waypoints on the line (or
+    when they cannot be found on it), each line counts as a leg of unknown index (None).
     """
     import numpy
 
@@ -172,13 +213,19 @@ def _legs(lines, stops):
             rest = points[index:]
             index += int(numpy.argmin((rest[:, 0] - x) ** 2 + (rest[:, 1] - y) ** 2))
             marks.append(index)
-        spans = [(a, b) for a, b in zip(marks, marks[1:]) if b > a]
+        spans = [(i, a, b) for i, (a, b) in enumerate(zip(marks, marks[1:])) if b > a]
     if not spans:
         starts = numpy.concatenate(([0], ends))
-        spans = [(int(a), int(a) + len(line) - 1) for a, line in zip(starts, lines)]
-    arrows = [a for a in (_point_along(points, steps, lengths, along, a, b) for a, b in spans) if a]
+        spans = [(None, int(a), int(a) + len(line) - 1) for a, line in zip(starts, lines)]
+    cuts = [0, *(int(e) for e in ends), len(points)]
+    legs = []
+    for leg_index, first, last in spans:
+        # a leg's stretch of vertices, cut where one of the route's lines ends and the next begins
+        bounds = [first] + [c for c in cuts if first < c <= last] + [last + 1]
+        pieces = [[(float(x), float(y)) for x, y in points[a:b]] for a, b in zip(bounds, bounds[1:]) if b - a >= 2]
+        legs.append((leg_index, pieces, _point_along(points, steps, lengths, along, first, last)))
     whole = _point_along(points, steps, lengths, along, 0, len(points) - 1, at=0.3)
-    return arrows, (whole[0], whole[1]) if whole else None
+    return legs, (whole[0], whole[1]) if whole else None
 
 
 def _point_along(points, steps, lengths, along, first: int, last: int, at: float = 0.5):
@@ -230,26 +277,37 @@ def _fit(extent, low=0.5, high=0.85):
 
 
 # -- drawing -------------------------------------------------------------------------------------------
+_INK = "#444444"  # the neutral colour of legend samples (patterns, paths, arrows)
+_PLACE_INK = "#333333"
+_FONT = {"title": 15, "selection": 10, "legend": 9.5, "legend_title": 10, "place": 7.5, "credit": 7}
+
+
 def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: Path):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    routes = _prepare(dataset)
+    from ..select import undated
+
+    routes = _prepare(dataset, filters)
     extent, k, ratio = _fit(_extent(routes))
     fig_w = width / dpi
     s = fig_w / 10  # everything is sized for a 10-inch-wide page and scaled from there
-    categories = _categories(routes)
-    legend_rows = max(math.ceil(len(categories) / 2), 4, 1 + any(r.disputed for r in routes)
-                      + any(r.interdicted for r in routes))
+    margin, credit = 0.3 * s, 0.3 * s
+    map_w = fig_w - 2 * margin
     described = filters.describe() if filters is not None else "all routes"
     disputed = sum(r.disputed for r in routes)
     count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}" + (f", {disputed} disputed" if disputed else "")
     title_lines = textwrap.wrap(title, 75, break_on_hyphens=False) or [""]
-    selection_lines = textwrap.wrap(f"Selection: {described} · {count}", 125, break_on_hyphens=False)
-    margin, credit = 0.3 * s, 0.3 * s
-    header = (0.32 + 0.28 * len(title_lines) + 0.18 * len(selection_lines)) * s
-    legend_h = (0.19 * legend_rows + 0.3) * s
-    map_w = fig_w - 2 * margin
+    selection_lines = textwrap.wrap(f"Selection: {described} · {count}", 112, break_on_hyphens=False)
+    unknown = undated(dataset, filters)
+    if unknown:
+        selection_lines += textwrap.wrap(
+            f"The time filter let through {unknown} route{'s' if unknown != 1 else ''} of unknown date "
+            "(a period it cannot test counts as open).", 112, break_on_hyphens=False)
+    line_pt = _BASE_LINE_PT * s
+    bands = _legend_bands(routes, dataset, filters, map_w * 72 / s)
+    legend_h = (_legend_height(bands) + 14) / 72 * s
+    header = (0.32 + 0.28 * len(title_lines) + 0.2 * len(selection_lines)) * s
     map_h = map_w * ratio
     fig_h = header + map_h + legend_h + credit
     figure = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
@@ -265,30 +323,35 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
         spine.set_linewidth(0.6 * s)
 
     _draw_basemap(ax, basemap, extent, s)
-    line_pt = _BASE_LINE_PT * s
-    _draw_routes(ax, routes, line_pt, k)
-    _draw_places(ax, dataset, routes, s)
+    _draw_routes(ax, routes, line_pt)
+    _draw_places(ax, dataset, routes, s, line_pt)
 
     baseline = 0.0  # inches below the top of the figure
     for i, line in enumerate(title_lines):
         baseline += (0.32 if i == 0 else 0.28) * s
-        figure.text(margin / fig_w, 1 - baseline / fig_h, line, fontsize=15 * s, fontweight="bold", va="baseline")
+        figure.text(margin / fig_w, 1 - baseline / fig_h, line, fontsize=_FONT["title"] * s, fontweight="bold",
+                    va="baseline")
     baseline += 0.08 * s
     for line in selection_lines:
-        baseline += 0.18 * s
-        figure.text(margin / fig_w, 1 - baseline / fig_h, line, fontsize=9 * s, color="#333333", va="baseline")
-    _draw_legend(figure, routes, categories, line_pt, s, fig_w, fig_h, margin, legend_h, credit)
+        baseline += 0.2 * s
+        figure.text(margin / fig_w, 1 - baseline / fig_h, line, fontsize=_FONT["selection"] * s, color="#333333",
+                    va="baseline")
+    legend = figure.add_axes((margin / fig_w, credit / fig_h, map_w / fig_w, legend_h / fig_h))
+    _draw_legend(legend, bands, s, line_pt)
     from .. import __version__
 
     figure.text(margin / fig_w, 0.35 * credit / fig_h, f"{style.CREDIT} Drawn by arms-routes {__version__}.",
-                fontsize=6.5 * s, color="#666666", gid="credit")
+                fontsize=_FONT["credit"] * s, color="#666666", gid="credit")
     return figure
 
 
-def _categories(routes: list[_Route]) -> list[str]:
-    present = {r.category for r in routes}
+def _groups(routes: list[_Route]) -> tuple[list[str], list[str]]:
+    """The weapon categories and the kinds the routes are coloured by, in the legend's order."""
+    present = {r.group for r in routes}
+    kinds = [kind for kind in style.KIND_COLOURS if kind in present]
+    present -= set(kinds)
     known = [c for c in style.CATEGORY_COLOURS if c in present]
-    return known + sorted(present - set(known))
+    return known + sorted(present - set(known)), kinds
 
 
 def _draw_basemap(ax, basemap: Path, extent, s: float) -> None:
@@ -352,7 +415,14 @@ def _dashes(status: str, line_pt: float):
     return 0, tuple(float(v) * scale for v in dash.replace(",", " ").split())
 
 
-def _draw_routes(ax, routes: list[_Route], line_pt: float, k: float) -> None:
+
+
+def _line_width(path: str, line_pt: float) -> float:
+    """A leg's width: the interactive map's, in points (a documented path is drawn wider)."""
+    return line_pt + style.PATH_EXTRA_WIDTH.get(path, 0.0) * line_pt / style.LINE_WIDTH
+
+
+def _draw_routes(ax, routes: list[_Route], line_pt: float) -> None:
     from matplotlib.collections import LineCollection
 
     halos = [line for r in routes if r.disputed for line in r.lines]
@@ -361,42 +431,76 @@ def _draw_routes(ax, routes: list[_Route], line_pt: float, k: float) -> None:
                               capstyle="round", joinstyle="round", zorder=3)
         halo.set_gid("disputed")
         ax.add_collection(halo)
-    groups: dict[tuple[int, str, str], list] = {}
+    # one collection per status and path (weakest first, so stronger lines lie on top); colours per line
+    groups: dict[tuple[str, str], list[_Piece]] = {}
     for r in routes:
-        groups.setdefault((model.STATUS_RANK.get(r.status, 0), r.colour, r.status), []).extend(r.lines)
-    for (_, colour, status), lines in sorted(groups.items()):
-        collection = LineCollection(lines, colors=colour, linewidths=line_pt, linestyles=[_dashes(status, line_pt)],
-                                    capstyle="round", joinstyle="round", zorder=4)
-        collection.set_gid(f"routes-{status}")
+        for piece in r.pieces:
+            groups.setdefault((piece.status, piece.path), []).append(piece)
+    order = sorted(groups, key=lambda key: (model.STATUS_RANK.get(key[0], 0), -model.PATHS.index(key[1])))
+    for status, path in order:
+        pieces = groups[(status, path)]
+        collection = LineCollection([p.line for p in pieces], colors=[p.colour for p in pieces],
+                                    linewidths=_line_width(path, line_pt), linestyles=[_dashes(status, line_pt)],
+                                    alpha=style.PATH_OPACITY[path], capstyle="round", joinstyle="round", zorder=4)
+        collection.set_gid(f"routes-{status}-{path}")
         ax.add_collection(collection)
-    arrows = [(a, r.colour) for r in routes for a in r.arrows]
-    if arrows:
-        xs = [a[0] for a, _ in arrows]
-        ys = [a[1] for a, _ in arrows]
-        us, vs = [], []
-        for (_, _, dx, dy), _ in arrows:
-            length = math.hypot(dx, dy * k) or 1.0
-            us.append(dx / length)
-            vs.append(dy * k / length)
-        shaft = line_pt / 72
-        quiver = ax.quiver(xs, ys, us, vs, color=[c for _, c in arrows], angles="uv", pivot="middle",
-                           units="inches", scale_units="inches", scale=1 / (shaft * 11), width=shaft,
-                           headwidth=4.5, headlength=6, headaxislength=5.5, edgecolor="white",
-                           linewidth=0.25 * line_pt, zorder=5)
-        quiver.set_gid("arrows")
+    _draw_arrows(ax, [a for r in routes for a in r.arrows], line_pt)
     disputed = [r.middle for r in routes if r.disputed and r.middle]
     if disputed:
-        size = (line_pt * 5.5) ** 2
-        ring = ax.scatter([m[0] for m in disputed], [m[1] for m in disputed], s=size, facecolor="white",
-                          edgecolor=style.DISPUTED_COLOUR, linewidths=line_pt * 0.7, zorder=6)
-        ring.set_gid("disputed-markers")
-        ax.scatter([m[0] for m in disputed], [m[1] for m in disputed], s=size * 0.4, marker=_glyph(style.DISPUTED_MARKER),
-                   color=style.DISPUTED_COLOUR, linewidths=0, zorder=7)
+        _disputed_marks(ax, [m[0] for m in disputed], [m[1] for m in disputed], line_pt)
     stops = [r.interdicted for r in routes if r.interdicted]
     if stops:
         marks = ax.scatter([p[0] for p in stops], [p[1] for p in stops], s=(line_pt * 5) ** 2, marker="X",
-                           color=style.INTERDICTION_COLOUR, edgecolor="white", linewidths=line_pt * 0.4, zorder=8)
+                           color=style.INTERDICTION_COLOUR, edgecolor="white", linewidths=line_pt * 0.4,
+                           zorder=9.5)  # over the symbol of the place where it was stopped
         marks.set_gid("interdictions")
+
+
+def _disputed_marks(ax, xs, ys, line_pt: float, gid: str | None = "disputed-markers") -> None:
+    size = (line_pt * 5.5) ** 2
+    ring = ax.scatter(xs, ys, s=size, facecolor="white", edgecolor=style.DISPUTED_COLOUR, linewidths=line_pt * 0.7,
+                      zorder=6)
+    ring.set_gid(gid)
+    ax.scatter(xs, ys, s=size * 0.4, marker=_glyph(style.DISPUTED_MARKER), color=style.DISPUTED_COLOUR,
+               linewidths=0, zorder=7)
+
+
+def _arrowhead(angle: float, line_pt: float) -> list[tuple[float, float]]:
+    """An arrowhead's outline in points around its middle, pointing at `angle` (radians, on the page)."""
+    length, half_width, notch = 6 * line_pt, 2.4 * line_pt, 1.0 * line_pt
+    shape = [(length / 2, 0.0), (-length / 2, half_width), (-length / 2 + notch, 0.0), (-length / 2, -half_width)]
+    c, s = math.cos(angle), math.sin(angle)
+    return [(x * c - y * s, x * s + y * c) for x, y in shape]
+
+
+def _draw_arrows(ax, arrows: list[_Arrow], line_pt: float, gid: str = "arrows") -> None:
+    """Arrowheads at the middle of each leg: filled where a delivery is reported, hollow (white inside,
+    outlined in the route's colour) where it is not; as faint as their leg."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import to_rgba
+    from matplotlib.transforms import Affine2D
+
+    if not arrows:
+        return
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    per_x, per_y = box.width * fig_w / (x1 - x0), box.height * fig_h / (y1 - y0)  # inches per map unit
+    to_points = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
+    for filled in (True, False):
+        chosen = [a for a in arrows if a.filled == filled]
+        if not chosen:
+            continue
+        shapes = [_arrowhead(math.atan2(a.dy * per_y, a.dx * per_x), line_pt) for a in chosen]
+        alphas = [style.PATH_OPACITY.get(a.path, 1.0) for a in chosen]
+        colours = [to_rgba(a.colour, alpha) for a, alpha in zip(chosen, alphas)]
+        inside = colours if filled else [to_rgba("white", alpha) for alpha in alphas]
+        edges = [to_rgba("white", alpha) for alpha in alphas] if filled else colours
+        heads = PolyCollection(shapes, offsets=[(a.x, a.y) for a in chosen], offset_transform=ax.transData,
+                               transform=to_points, facecolors=inside, edgecolors=edges,
+                               linewidths=line_pt * (0.3 if filled else 0.55), joinstyle="miter", zorder=5)
+        heads.set_gid(f"{gid}-{'filled' if filled else 'hollow'}")
+        ax.add_collection(heads)
 
 
 def _glyph(text: str):
@@ -409,73 +513,294 @@ def _glyph(text: str):
     return MplPath(path.vertices - [(x0 + x1) / 2, (y0 + y1) / 2], path.codes)
 
 
-def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float) -> None:
-    seen: dict[str, tuple[float, float, str]] = {}
+
+
+def _ring_size(line_pt: float) -> float:
+    """A ring's marker area in points², as wide as the interactive map's (style.RING_RADIUS at its line width)."""
+    return (2 * style.RING_RADIUS * line_pt / style.LINE_WIDTH) ** 2
+
+
+def _place_symbols(ax, xs, ys, drawn_as: str, s: float, line_pt: float, gid: str | None = None) -> None:
+    """A dot for a named site, a ring for an area or country, a dashed ring for a stand-in."""
+    if drawn_as == "site":
+        dots = ax.scatter(xs, ys, s=(3.2 * s) ** 2, color=_PLACE_INK, edgecolor="white", linewidths=0.45 * s,
+                          zorder=9)
+        dots.set_gid(gid)
+        return
+    size = _ring_size(line_pt)
+    # a pale ring under it keeps the ring clear of the lines it sits on
+    ax.scatter(xs, ys, s=size, facecolors="none", edgecolors="white", linewidths=2.4 * s, alpha=0.85, zorder=9)
+    dash = "solid" if drawn_as == "area" else (0, (2.4 * s, 1.7 * s))
+    rings = ax.scatter(xs, ys, s=size, facecolors="none", edgecolors=_PLACE_INK, linewidths=1.0 * s,
+                       linestyles=[dash], zorder=9)
+    rings.set_gid(gid)
+
+
+def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: float) -> None:
+    """Each waypoint (and interdiction place) as what the sources make of it; a place drawn two ways
+    (a stand-in on one route, named on another) gets both symbols and both labels."""
+    seen: dict[tuple[str, str, str], tuple[float, float, str, str]] = {}
     for route, drawn in zip(dataset.routes, routes):
-        for place_id in model.props(route).get("waypoints") or []:
-            place = dataset.places.get(place_id)
-            if place is not None and place_id not in seen:
-                x, y = _near(drawn.lines, (place.lon, place.lat))
-                seen[place_id] = (x, y, place.name)
+        marks = [*model.waypoints(route, dataset.places), drawn.stopped_at]
+        for w in marks:
+            if w is not None and (w.place_id, w.drawn_as, w.label) not in seen:
+                x, y = _near(drawn.lines, (w.lon, w.lat))
+                seen[(w.place_id, w.drawn_as, w.label)] = (x, y, w.drawn_as, w.label)
     if not seen:
         return
     points = list(seen.values())
-    dots = ax.scatter([p[0] for p in points], [p[1] for p in points], s=(2.6 * s) ** 2, color="#333333",
-                      edgecolor="white", linewidths=0.4 * s, zorder=9)
-    dots.set_gid("places")
+    for drawn_as in ("area", "stand-in", "site"):
+        chosen = [p for p in points if p[2] == drawn_as]
+        if chosen:
+            _place_symbols(ax, [p[0] for p in chosen], [p[1] for p in chosen], drawn_as, s, line_pt,
+                           gid=f"places-{drawn_as}")
     if len(points) > MAX_PLACE_LABELS:
         return
     # a pale box rather than a path-effect halo: path effects would turn SVG text into outlines
-    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
+    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     box = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     to_pt = (box.width * fig_w * 72 / (x1 - x0), box.height * fig_h * 72 / (y1 - y0))
-    font = 7 * s
+    width, height = box.width * fig_w * 72, box.height * fig_h * 72
+    font = _FONT["place"] * s
     placed: list[tuple[float, float, float, float]] = []
-    for x, y, name in points:
+    for x, y, drawn_as, label in points:
         px, py = (x - x0) * to_pt[0], (y - y0) * to_pt[1]
-        w, h, gap = 0.6 * font * len(name), 1.2 * font, 3.5 * s
-        options = [(gap, gap, "left", "bottom"), (gap, -gap, "left", "top"),
-                   (-gap, gap, "right", "bottom"), (-gap, -gap, "right", "top")]
-        for dx, dy, ha, va in options:
-            left = px + dx if ha == "left" else px + dx - w
+        gap = (3.5 * s) if drawn_as == "site" else math.sqrt(_ring_size(line_pt)) / 2 * 0.8
+        w, h = _text_width(label, font, italic=drawn_as == "stand-in") + 2 * 0.12 * font, 1.25 * font
+        best = None
+        for dx, dy, ha, va in ((gap, gap, "left", "bottom"), (gap, -gap, "left", "top"),
+                               (-gap, gap, "right", "bottom"), (-gap, -gap, "right", "top"),
+                               (0, 1.5 * gap, "center", "bottom"), (0, -1.5 * gap, "center", "top")):
+            left = px + dx - {"left": 0, "center": w / 2, "right": w}[ha]
             bottom = py + dy if va == "bottom" else py + dy - h
             rect = (left, bottom, left + w, bottom + h)
-            if not any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3] and r[1] < rect[3] for r in placed):
-                break
-        else:
-            dx, dy, ha, va = options[0]
-            rect = (px + dx, py + dy, px + dx + w, py + dy + h)
+            overlaps = any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3] and r[1] < rect[3] for r in placed)
+            outside = not (0 <= left and left + w <= width and 0 <= bottom and bottom + h <= height)
+            # the first place beside it that covers no other label and stays on the map
+            if best is None or (overlaps, outside) < best[0]:
+                best = ((overlaps, outside), (dx, dy, ha, va), rect)
+        _, (dx, dy, ha, va), rect = best
         placed.append(rect)
-        ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=font, ha=ha, va=va,
-                    color="#222222", bbox=halo, zorder=10, annotation_clip=True)
+        ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=font, ha=ha, va=va,
+                    color="#222222", fontstyle="italic" if drawn_as == "stand-in" else "normal", bbox=halo,
+                    zorder=10, annotation_clip=True)
 
 
-def _draw_legend(figure, routes, categories, line_pt, s, fig_w, fig_h, margin, legend_h, credit) -> None:
-    from matplotlib.lines import Line2D
+# -- the legend: rows (a sample and its words) in sections, laid out in bands of columns under the map ----
+_LEGEND_LINE = 1.25  # line height, in units of the legend font
+_LEGEND_ROW_GAP = 3.0  # points between rows
+_LEGEND_SECTION_GAP = 9.0
+_LEGEND_COLUMNS = 3
+_LEGEND_COLUMN_GAP = 16.0
+_LEGEND_SAMPLE = 30.0  # width of a row's sample, in points
+_LEGEND_SAMPLE_GAP = 6.0
 
-    top = (legend_h + credit - 0.08 * s) / fig_h
-    common = dict(loc="upper left", frameon=False, fontsize=8 * s, title_fontsize=8.5 * s, handlelength=3.2,
-                  borderaxespad=0, alignment="left")
-    category_handles = [Line2D([], [], color=style.category_colour(c), linewidth=line_pt * 1.3, label=c)
-                        for c in categories]
-    if category_handles:
-        legend = figure.legend(handles=category_handles, title="Weapon category (first weapon)",
-                               ncol=2 if len(category_handles) > 1 else 1, bbox_to_anchor=(margin / fig_w, top),
-                               **common)
-        legend.set_gid("legend-categories")
-    status_handles = [Line2D([], [], color="#444444", linewidth=line_pt, linestyle=_dashes(status, line_pt), dash_capstyle="round",
-                             label=status) for status in style.STATUS_DASH]
-    legend = figure.legend(handles=status_handles, title="Evidence status", bbox_to_anchor=(0.5, top), **common)
-    legend.set_gid("legend-statuses")
-    marker_handles = [Line2D([], [], color="#444444", linewidth=line_pt, marker=">", markersize=5 * s,
-                             label="direction of transfer")]
+
+@dataclass
+class _Row:
+    sample: tuple | None  # what is drawn left of the words (see `_draw_sample`); None for a note
+    text: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    title: str | None
+    rows: list[_Row]
+    title_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Band:
+    """A stretch of the legend as wide as the map: an optional title, columns of sections, an optional
+    note across the whole width."""
+
+    title: str | None
+    columns: list[list[_Section]]
+    note: _Row | None = None
+
+
+def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: float) -> list[_Band]:
+    """What the legend says, wrapped to its columns (sizes in points on a 10-inch-wide image): what the
+    colours mean, across the width; then the status patterns, paths, arrowheads and places."""
+    from ..select import matched_weapons
+    from .payload import CATEGORY_LABELS
+
+    column_pt = (width_pt - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
+    bands = []
+    categories, kinds = _groups(routes)
+    colour = [_Row(("swatch", style.category_colour(c)), CATEGORY_LABELS.get(c) or c) for c in categories]
+    colour += [_Row(("swatch", style.KIND_COLOURS[k]), style.KIND_LABELS[k]) for k in kinds]
+    if colour:
+        for row in colour:
+            _wrap(row, column_pt)
+        note = None
+        if categories:
+            # the colour rule without its last clause, which is about the interactive map's category boxes
+            rule = style.COLOUR_RULE.split(";")[0].rstrip(".") + "."
+            weapons, matched = matched_weapons(dataset, filters)
+            if weapons or matched:
+                rule += f" This map is made for {filters.describe()}."
+            note = _wrap(_Row(None, rule), width_pt)
+        per_column = math.ceil(len(colour) / _LEGEND_COLUMNS)
+        columns = [[_Section(None, colour[i:i + per_column])] for i in range(0, len(colour), per_column)]
+        bands.append(_Band("Colour: weapon category" + (", or what moved" if kinds else ""), columns, note))
+    status = [_Row(("status", s), style.STATUS_LABELS[s]) for s in style.STATUS_LABELS]
     if any(r.disputed for r in routes):
-        marker_handles.append(Line2D([], [], color=style.DISPUTED_COLOUR, linewidth=line_pt * 3.2, alpha=0.35,
-                                     label=style.DISPUTED_LABEL))
+        status.append(_Row(("disputed",), style.DISPUTED_LABEL))
     if any(r.interdicted for r in routes):
-        marker_handles.append(Line2D([], [], color=style.INTERDICTION_COLOUR, linestyle="none", marker="X",
-                                     markersize=6 * s, label=style.INTERDICTION_LABEL))
-    legend = figure.legend(handles=marker_handles, title="Markers", bbox_to_anchor=(0.7, top), **common)
-    legend.set_gid("legend-markers")
+        status.append(_Row(("interdicted",), style.INTERDICTION_LABEL))
+    sections = [
+        _Section("Evidence status (line pattern)", status),
+        _Section("Path (how much of the line the sources give)",
+                 [_Row(("path", p), model.PATH_LABELS[p]) for p in model.PATHS]),
+        _Section("Arrowheads (the way it moved)",
+                 [_Row(("arrow", True), style.ARROW_FILLED_LABEL), _Row(("arrow", False), style.ARROW_HOLLOW_LABEL)]),
+        _Section("Places", [_Row(("place", d), style.WAYPOINT_LABELS[d]) for d in ("site", "area", "stand-in")]),
+    ]
+    for section in sections:
+        section.title_lines = _wrapped(section.title, column_pt, _FONT["legend_title"], bold=True)
+        for row in section.rows:
+            _wrap(row, column_pt)
+    bands.append(_Band(None, _balanced(sections, _LEGEND_COLUMNS)))
+    return bands
+
+
+def _wrap(row: _Row, width_pt: float) -> _Row:
+    room = width_pt - (_LEGEND_SAMPLE + _LEGEND_SAMPLE_GAP if row.sample else 0)
+    row.lines = _wrapped(row.text, room, _FONT["legend"], italic=row.sample is None)
+    return row
+
+
+def _wrapped(text: str, width_pt: float, size: float, bold: bool = False, italic: bool = False) -> list[str]:
+    """Text broken at spaces into lines at most `width_pt` wide (as measured in DejaVu Sans)."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _text_width(joined, size, bold, italic) <= width_pt:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@lru_cache(maxsize=4096)
+def _text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(family=_RC["font.family"], size=size, weight="bold" if bold else "normal",
+                          style="italic" if italic else "normal")
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
+
+
+def _balanced(sections: list[_Section], count: int) -> list[list[_Section]]:
+    """The sections shared among at most `count` columns in their order, the tallest as short as can be."""
+    from itertools import combinations
+
+    best = [sections]
+    for cuts in combinations(range(1, len(sections)), min(count, len(sections)) - 1):
+        columns = [sections[a:b] for a, b in zip((0, *cuts), (*cuts, len(sections)))]
+        if max(map(_column_height, columns)) < max(map(_column_height, best)):
+            best = columns
+    return best
+
+
+def _title_height(lines: int = 1) -> float:
+    return lines * _LEGEND_LINE * _FONT["legend_title"] + _LEGEND_ROW_GAP
+
+
+def _rows_height(rows: list[_Row]) -> float:
+    return sum(len(row.lines) * _LEGEND_LINE * _FONT["legend"] + _LEGEND_ROW_GAP for row in rows)
+
+
+def _column_height(column: list[_Section]) -> float:
+    return sum((_title_height(len(s.title_lines)) if s.title else 0) + _rows_height(s.rows) for s in column) \
+        + _LEGEND_SECTION_GAP * max(len(column) - 1, 0)
+
+
+def _band_height(band: _Band) -> float:
+    return (_title_height() if band.title else 0) + max(map(_column_height, band.columns), default=0) \
+        + (_rows_height([band.note]) if band.note else 0)
+
+
+def _legend_height(bands: list[_Band]) -> float:
+    return sum(map(_band_height, bands)) + _LEGEND_SECTION_GAP * max(len(bands) - 1, 0)
+
+
+def _draw_legend(ax, bands: list[_Band], s: float, line_pt: float) -> None:
+    """The legend in its own axes, whose units are points on a 10-inch-wide image (y downwards)."""
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    width, height = box.width * fig_w * 72 / s, box.height * fig_h * 72 / s
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.set_axis_off()
+    ax.set_gid("legend")
+    column_pt = (width - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
+    top = 6.0
+    for band in bands:
+        y = top
+        if band.title:
+            _legend_title(ax, 0, y, band.title, s)
+            y += _title_height()
+        for c, column in enumerate(band.columns):
+            x, y_column = c * (column_pt + _LEGEND_COLUMN_GAP), y
+            for section in column:
+                if section.title:
+                    for line in section.title_lines:
+                        _legend_title(ax, x, y_column, line, s)
+                        y_column += _LEGEND_LINE * _FONT["legend_title"]
+                    y_column += _LEGEND_ROW_GAP
+                y_column = _draw_rows(ax, section.rows, x, y_column, s, line_pt) + _LEGEND_SECTION_GAP
+        y += max(map(_column_height, band.columns), default=0)
+        if band.note:
+            _draw_rows(ax, [band.note], 0, y, s, line_pt)
+        top += _band_height(band) + _LEGEND_SECTION_GAP
+
+
+def _legend_title(ax, x: float, y: float, text: str, s: float) -> None:
+    ax.text(x, y, text, fontsize=_FONT["legend_title"] * s, fontweight="bold", va="top", color="#111111")
+
+
+def _draw_rows(ax, rows: list[_Row], x: float, y: float, s: float, line_pt: float) -> float:
+    """Rows from `y` down; returns where the next row would start."""
+    line = _LEGEND_LINE * _FONT["legend"]
+    for row in rows:
+        left = x
+        if row.sample:
+            _draw_sample(ax, row.sample, x, x + _LEGEND_SAMPLE, y + line / 2, s, line_pt)
+            left = x + _LEGEND_SAMPLE + _LEGEND_SAMPLE_GAP
+        for i, text in enumerate(row.lines):
+            ax.text(left, y + i * line, text, fontsize=_FONT["legend"] * s, va="top",
+                    color="#222222" if row.sample else "#555555", fontstyle="normal" if row.sample else "italic")
+        y += len(row.lines) * line + _LEGEND_ROW_GAP
+    return y
+
+
+def _draw_sample(ax, sample: tuple, x0: float, x1: float, y: float, s: float, line_pt: float) -> None:
+    """A legend row's sample, drawn as the map draws it; the middle line of its first text line is at `y`."""
+    what, *args = sample
+    middle = (x0 + x1) / 2
+    if what == "swatch":
+        ax.plot([x0, x1], [y, y], color=args[0], linewidth=line_pt * 1.4, solid_capstyle="butt")
+    elif what == "status":
+        ax.plot([x0, x1], [y, y], color=_INK, linewidth=line_pt, linestyle=_dashes(args[0], line_pt),
+                dash_capstyle="round", solid_capstyle="round")
+    elif what == "path":
+        ax.plot([x0, x1], [y, y], color=_INK, linewidth=_line_width(args[0], line_pt),
+                alpha=style.PATH_OPACITY[args[0]], solid_capstyle="round")
+    elif what == "arrow":
+        ax.plot([x0, x1], [y, y], color=_INK, linewidth=line_pt, solid_capstyle="round")
+        _draw_arrows(ax, [_Arrow(middle, y, 1.0, 0.0, _INK, args[0], "documented")], line_pt, gid="legend-arrow")
+    elif what == "place":
+        _place_symbols(ax, [middle], [y], args[0], s, line_pt)
+    elif what == "disputed":
+        ax.plot([x0, x1], [y, y], color=style.DISPUTED_COLOUR, linewidth=line_pt * 3.2, alpha=0.35,
+                solid_capstyle="round")
+        _disputed_marks(ax, [middle], [y], line_pt, gid=None)
+    elif what == "interdicted":
+        ax.scatter([middle], [y], s=(line_pt * 5) ** 2, marker="X", color=style.INTERDICTION_COLOUR,
+                   edgecolor="white", linewidths=line_pt * 0.4)
