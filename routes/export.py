@@ -8,17 +8,20 @@ and renders on its own. CSV, KML and GeoPackage flatten a route to one row; list
 from __future__ import annotations
 
 import copy
+import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from . import model, style
 from .dataset import Dataset, write_atomic
+from .encode import for_terminal
 from .errors import RoutesError, UsageError
 from .gazetteer import Gazetteer
 from .geometry import route_lines
-from .summary import as_csv, route_row
+from .summary import as_csv, evidence_lines, flat_row, leg_text, route_row, source_notes, waypoint_text
 from .weapons import Taxonomy
 
 FORMATS = {
@@ -28,13 +31,15 @@ FORMATS = {
     ".gpkg": "GeoPackage (QGIS)",
 }
 
+# Columns are only ever added, at the end: a reader's spreadsheet or script may rely on their order.
 ROUTE_FIELDS = (
     "id", "name", "kind", "status", "disputed", "weapons", "categories", "supplier", "intermediaries", "recipient",
     "waypoints", "countries", "period_start", "period_end", "independent_sources", "evidence_count", "file",
+    "outcome", "period", "period_approximate", "stand_ins", "leg_modes", "leg_paths",
 )
 EVIDENCE_FIELDS = (
     "route_id", "item", "stance", "claim", "quote", "said_by", "source", "source_title", "publisher", "published",
-    "url", "grade",
+    "url", "grade", "legs", "weapons", "dispute", "note", "source_note",
 )
 
 
@@ -65,7 +70,10 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False) -> 
         rows, fields = (evidence_rows(dataset), EVIDENCE_FIELDS) if evidence else (route_rows(dataset), ROUTE_FIELDS)
         write_atomic(output, as_csv(rows, fields) + "\n")
         return len(rows)
-    _write_gdal(dataset, output, suffix)
+    if suffix == ".kml":
+        write_atomic(output, kml_document(dataset))
+    else:
+        _write_gpkg(dataset, output)
     return len(dataset.routes)
 
 
@@ -156,7 +164,8 @@ def _extra_places(dataset: Dataset) -> list[dict]:
     for route in dataset.routes:
         p = model.props(route)
         interdicted = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else {}
-        for place_id in [*(p.get("waypoints") or []), *(p.get("intended_waypoints") or []), interdicted.get("place")]:
+        for place_id in [*model.place_ids(p.get("waypoints")), *model.place_ids(p.get("intended_waypoints")),
+                         interdicted.get("place")]:
             if isinstance(place_id, str):
                 used[place_id] = None
     extra = []
@@ -169,12 +178,14 @@ def _extra_places(dataset: Dataset) -> list[dict]:
 
 # -- CSV ---------------------------------------------------------------------------------------------
 def route_rows(dataset: Dataset) -> list[dict]:
-    """One flat record per route, the columns of ROUTE_FIELDS."""
+    """One flat record per route, the columns of ROUTE_FIELDS: `period_start`/`period_end` are years
+    (empty when unknown), `period` is the period as written ("c. 1999–2004"), `period_approximate`
+    names the approximate bounds, `stand_ins` reads "nampo=North Korea", `leg_paths` has one path per leg."""
     rows = []
     for route in dataset.routes:
-        row = route_row(route, dataset)
-        period = row.pop("period")
-        row.update(period_start=period["start"], period_end=period["end"], evidence_count=row.pop("evidence"))
+        row = flat_row(route_row(route, dataset))
+        start, end = model.period_years(route)
+        row.update(period_start=start, period_end=end, evidence_count=row.pop("evidence"))
         rows.append({f: row.get(f) for f in ROUTE_FIELDS})
     return rows
 
@@ -191,13 +202,57 @@ def evidence_rows(dataset: Dataset) -> list[dict]:
                 "source_title": source.get("title"), "publisher": source.get("publisher"),
                 "published": source.get("published"), "url": source.get("url"),
                 "grade": model.grade(item, dataset.sources),
+                "legs": list(item.get("legs") or []), "weapons": list(item.get("weapons") or []),
+                "dispute": item.get("dispute"), "note": item.get("note"), "source_note": source.get("note"),
             })
     return rows
 
 
-# -- KML and GeoPackage (GDAL) -----------------------------------------------------------------------
+# -- a route in words (the KML balloon, the GeoPackage's description column) ----------------------------
+def description_lines(route: dict, dataset: Dataset, row: dict | None = None) -> list[str]:
+    """A route as lines of plain text: actors, status and dispute, period, weapons, the path (what each
+    waypoint stands for, each leg's mode and path), every claim with its source, the sources' caveats."""
+    row = row or route_row(route, dataset)
+    p = model.props(route)
+    actors = " → ".join(str(a or "?") for a in [row["supplier"], *row["intermediaries"], row["recipient"]])
+    disputes = [model.dispute_text(e) for e in model.evidence(route, "disputes")]
+    status = f"{row['status']}{' (disputed: ' + '; '.join(disputes) + ')' if disputes else ''}"
+    weapons = [(dataset.weapons.get(w) or {}).get("name", w) for w in row["weapons"]]
+    lines = [
+        f"Route {row['id']}: {actors}",
+        f"Status: {status}; {row['independent_sources']} independent supporting source(s); "
+        f"{row['evidence']} evidence item(s)",
+        f"Kind: {row['kind']}" + (f"; outcome: {row['outcome']}" if row["outcome"] else ""),
+        f"Period: {row['period_text']}",
+        f"Weapons: {', '.join(map(str, weapons)) or 'none listed'}",
+        "Path:",
+    ]
+    legs = model.legs(route)
+    for i, value in enumerate(p.get("waypoints") or []):
+        lines.append(f"  {i + 1}. {waypoint_text(value, dataset.places)}")
+        if i < len(legs):
+            lines.append(f"    ↓ {leg_text(legs[i])}" + (f" — {legs[i]['note']}" if legs[i].get("note") else ""))
+    if isinstance(p.get("interdicted"), dict):
+        lines.append(f"Interdicted at {waypoint_text(p['interdicted'], dataset.places)}"
+                     + (f", {p['interdicted']['date']}" if p["interdicted"].get("date") else ""))
+    lines.append("Evidence:")
+    for number, item in enumerate(model.evidence(route), start=1):
+        first, *rest = evidence_lines(item, route, dataset)
+        lines.append(f"  {number}. {first}")
+        lines.extend(f"     {line}" for line in rest)
+    notes = source_notes(route, dataset)
+    if notes:
+        lines.append("Source notes:")
+        lines.extend(f"  {sid}: {note}" for sid, note in notes)
+    if p.get("notes"):
+        lines.append(f"Notes: {p['notes']}")
+    return lines
+
+
+# -- GeoPackage (GDAL) -------------------------------------------------------------------------------
 def route_frame(dataset: Dataset):
-    """The routes as a GeoDataFrame (EPSG:4326): ROUTE_FIELDS as text/number columns plus `description`."""
+    """The routes as a GeoDataFrame (EPSG:4326): ROUTE_FIELDS as text/number columns plus `sources`
+    and `description` (the route in words, `description_lines`)."""
     import geopandas
     from shapely.geometry import shape
 
@@ -206,7 +261,7 @@ def route_frame(dataset: Dataset):
         record = {f: _flat(row[f]) for f in ROUTE_FIELDS}
         record["sources"] = "; ".join(dict.fromkeys(
             e["source"] for e in model.evidence(route) if isinstance(e.get("source"), str)))
-        record["description"] = _description(route, row)
+        record["description"] = "\n".join(description_lines(route, dataset))
         records.append(record)
         geometry = built_geometry(route, dataset.places)
         geometries.append(shape(geometry) if geometry else None)
@@ -223,80 +278,228 @@ def _flat(value: object) -> object:
     return value
 
 
-def _description(route: dict, row: dict) -> str:
-    """A short plain-text summary of a route, for the KML balloon."""
-    actors = " → ".join([str(row["supplier"] or "?"), *row["intermediaries"], str(row["recipient"] or "?")])
-    status = f"{row['status']}{' (disputed)' if row['disputed'] else ''}"
-    lines = [
-        f"Route {row['id']}: {actors}",
-        f"Weapons: {', '.join(row['weapons']) or 'none listed'}",
-        f"Period: {model.period_text(route)}",
-        f"Status: {status}; {row['independent_sources']} independent supporting source(s); "
-        f"{row['evidence_count']} evidence item(s)",
-    ]
-    return "\n".join(lines)
-
-
-_KML = "http://www.opengis.net/kml/2.2"
-
-
-def _colour_kml(path: Path, colours: dict[str, str]) -> None:
-    """Give each placemark the line colour of its weapon category (KML colours are aabbggrr)."""
-    import xml.etree.ElementTree as ET
-
-    ET.register_namespace("", _KML)
-    tree = ET.parse(path)
-    for placemark in tree.iter(f"{{{_KML}}}Placemark"):
-        colour = colours.get(placemark.get("id") or "")
-        if not colour:
-            continue
-        rgb = colour.lstrip("#")
-        line_style = ET.Element(f"{{{_KML}}}Style")
-        line = ET.SubElement(line_style, f"{{{_KML}}}LineStyle")
-        ET.SubElement(line, f"{{{_KML}}}color").text = f"ff{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}".lower()
-        ET.SubElement(line, f"{{{_KML}}}width").text = str(style.LINE_WIDTH)
-        names = [child.tag.split("}")[-1] for child in placemark]
-        before = next((i for i, n in enumerate(names) if n not in ("name", "visibility", "open", "description",
-                                                                   "TimeStamp", "TimeSpan", "styleUrl")), len(names))
-        placemark.insert(before, line_style)
-    tree.write(path, encoding="UTF-8", xml_declaration=True)
-
-
-def _write_gdal(dataset: Dataset, output: Path, suffix: str) -> None:
+def _write_gpkg(dataset: Dataset, output: Path) -> None:
     import pandas
     import pyogrio
 
     frame = route_frame(dataset)
+    evidence = pandas.DataFrame([{k: _flat(v) for k, v in row.items()} for row in evidence_rows(dataset)],
+                                columns=list(EVIDENCE_FIELDS))
     folder = output.parent if str(output.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=f".tmp{suffix}", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp.gpkg", dir=folder)
     except OSError as exc:
         raise RoutesError(f"cannot write here: {exc.strerror}", path=output) from None
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # GDAL creates the file itself
     try:
-        if suffix == ".kml":
-            driver = "LIBKML" if "LIBKML" in pyogrio.list_drivers(write=True) else "KML"
-            options = {"NameField": "name", "DescriptionField": "description"} if driver == "KML" else {}
-            pyogrio.write_dataframe(frame, tmp, layer="routes", driver=driver, **options)
-            _colour_kml(tmp, {r.get("id"): style.route_colour(r, dataset.weapons) for r in dataset.routes})
-        else:
-            pyogrio.write_dataframe(frame, tmp, layer="routes", driver="GPKG")
-            evidence = pandas.DataFrame(evidence_rows(dataset), columns=list(EVIDENCE_FIELDS))
-            pyogrio.write_dataframe(evidence.astype(object).where(evidence.notna(), None), tmp, layer="evidence",
-                                    driver="GPKG", append=True)
-        os.chmod(tmp, output.stat().st_mode & 0o777 if output.exists() else 0o644)
-        os.replace(tmp, output)
+        pyogrio.write_dataframe(frame, tmp, layer="routes", driver="GPKG")
+        pyogrio.write_dataframe(evidence.astype(object).where(evidence.notna(), None), tmp, layer="evidence",
+                                driver="GPKG", append=True)
+        write_atomic(output, tmp.read_bytes())
     except BaseException as exc:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
         if isinstance(exc, OSError):
             raise RoutesError(f"cannot write: {exc.strerror or exc}", path=output) from None
         if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError | pyogrio.errors.GeometryError
                       | pyogrio.errors.FieldError):
             raise RoutesError(f"cannot write: {exc}", path=output) from None
         raise
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+
+
+# -- KML (Google Earth) ----------------------------------------------------------------------------------
+# KML draws no dashes, so the evidence status is drawn by width and opacity (the stronger the evidence,
+# the wider and more solid the line), over the colour of the route's weapon category or kind as on the map.
+# A disputed route is labelled along its line, and its name says so.
+KML_STATUS_WIDTH = {"alleged": 2, "reported": 3, "corroborated": 4, "confirmed": 5}
+KML_STATUS_OPACITY = {"alleged": 0.55, "reported": 0.75, "corroborated": 0.9, "confirmed": 1.0}
+# Waypoints as on the map: a dot for a place the sources name, a ring for an area or country they
+# name, an open diamond labelled "≈ Iran" for a stand-in (Google Earth's own icons).
+KML_WAYPOINT_ICONS = {
+    "site": "https://maps.google.com/mapfiles/kml/shapes/shaded_dot.png",
+    "area": "https://maps.google.com/mapfiles/kml/shapes/donut.png",
+    "stand-in": "https://maps.google.com/mapfiles/kml/shapes/open-diamond.png",
+}
+_KML = "http://www.opengis.net/kml/2.2"
+_GX = "http://www.google.com/kml/ext/2.2"
+# What XML 1.0 cannot hold at all (a NUL, most C0 controls, U+FFFE/FFFF): written as visible escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: object) -> str:
+    """Text for an XML element: as it is, but for the characters XML 1.0 cannot carry (made visible)."""
+    text = "" if text is None else str(text)
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", text)
+
+
+def _balloon(lines: list[str]) -> str:
+    """Lines of plain text as the HTML a KML viewer renders: every text escaped, so that markup in the
+    data shows as text; indentation kept; control characters made visible."""
+    out = []
+    for line in lines:
+        text = for_terminal(line)
+        indent = len(text) - len(text.lstrip(" "))
+        out.append("&#160;" * indent + html.escape(text.lstrip(" "), quote=True))
+    return "<br>\n".join(out)
+
+
+def _kml_colour(rgb: str, opacity: float = 1.0) -> str:
+    """An #rrggbb colour as KML's aabbggrr."""
+    rgb = rgb.lstrip("#")
+    return f"{round(opacity * 255):02x}{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}".lower()
+
+
+def _kml_time_span(route: dict) -> tuple[str | None, str | None] | None:
+    """The begin and end of a route's TimeSpan: whole years (an approximate year counts as its year,
+    as in every time filter); an unknown bound is open (None); None when both are unknown."""
+    start, end = model.period_years(route)
+    if start is None and end is None:
+        return None
+    return (f"{start:04d}-01-01" if start is not None else None, f"{end:04d}-12-31" if end is not None else None)
+
+
+def kml_document(dataset: Dataset) -> bytes:
+    """The selection as a KML document: a `routes` folder (one placemark per route: name marked with
+    status and dispute, the route in words as escaped HTML, a TimeSpan from the period, the CSV columns
+    as data) and a `waypoints` folder (one placemark per waypoint as the routes show it: "≈ Iran" for
+    a stand-in)."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _KML)
+    ET.register_namespace("gx", _GX)
+    k = lambda tag: f"{{{_KML}}}{tag}"  # noqa: E731
+    sub = ET.SubElement
+
+    root = ET.Element(k("kml"))
+    document = sub(root, k("Document"))
+    count = len(dataset.routes)
+    sub(document, k("name")).text = f"arms-routes: {count} route{'s' if count != 1 else ''}"
+    sub(document, k("open")).text = "1"
+    sub(document, k("description")).text = _balloon(_kml_legend())
+    rows = route_rows(dataset)
+    styles: dict[str, None] = {}
+    placemarks = []
+    for route, row in zip(dataset.routes, rows):
+        status = row["status"] if row["status"] in KML_STATUS_WIDTH else "alleged"
+        colour = style.route_colour(route, dataset.weapons).lstrip("#").lower()
+        style_id = f"route-{colour}-{status}{'-disputed' if row['disputed'] else ''}"
+        styles[style_id] = None
+        placemarks.append((route, row, style_id))
+    for style_id in styles:
+        _, colour, status, *disputed = style_id.split("-")
+        node = sub(document, k("Style"), id=style_id)
+        line = sub(node, k("LineStyle"))
+        sub(line, k("color")).text = _kml_colour(colour, KML_STATUS_OPACITY[status])
+        sub(line, k("width")).text = str(KML_STATUS_WIDTH[status])
+        if disputed:
+            sub(line, f"{{{_GX}}}labelVisibility").text = "1"
+            sub(sub(node, k("LabelStyle")), k("color")).text = _kml_colour(style.DISPUTED_COLOUR)
+        sub(sub(node, k("BalloonStyle")), k("text")).text = "$[description]"
+    for drawn_as, icon in KML_WAYPOINT_ICONS.items():
+        node = sub(document, k("Style"), id=f"waypoint-{drawn_as}")
+        icon_style = sub(node, k("IconStyle"))
+        sub(icon_style, k("scale")).text = "0.8"
+        sub(sub(icon_style, k("Icon")), k("href")).text = icon
+        sub(sub(node, k("BalloonStyle")), k("text")).text = "$[description]"
+
+    schema = sub(document, k("Schema"), name="routes", id="routes-schema")
+    # (the id is the placemark's own id, the name its <name>, marked with the status)
+    fields = [*(f for f in ROUTE_FIELDS if f not in ("id", "name")), "sources"]
+    for name in fields:
+        sub(schema, k("SimpleField"), name=name, type="int" if name in _INT_FIELDS else "string")
+
+    folder = sub(document, k("Folder"), id="routes")
+    sub(folder, k("name")).text = "routes"
+    for route, row, style_id in placemarks:
+        marks = row["status"] + ("; disputed" if row["disputed"] else "")
+        placemark = sub(folder, k("Placemark"), id=_xml(route.get("id")))
+        sub(placemark, k("name")).text = _xml(for_terminal(f"{row['name']} [{marks}]"))
+        sub(placemark, k("description")).text = _xml(_balloon(description_lines(route, dataset)))
+        span = _kml_time_span(route)
+        if span is not None:
+            time_span = sub(placemark, k("TimeSpan"))
+            if span[0]:
+                sub(time_span, k("begin")).text = span[0]
+            if span[1]:
+                sub(time_span, k("end")).text = span[1]
+        sub(placemark, k("styleUrl")).text = f"#{style_id}"
+        data = sub(sub(placemark, k("ExtendedData")), k("SchemaData"), schemaUrl="#routes-schema")
+        record = {f: _flat(row[f]) for f in ROUTE_FIELDS}
+        record["sources"] = "; ".join(dict.fromkeys(
+            e["source"] for e in model.evidence(route) if isinstance(e.get("source"), str)))
+        for name in fields:
+            if record[name] is not None and record[name] != "":
+                sub(data, k("SimpleData"), name=name).text = _xml(record[name])
+        _kml_geometry(placemark, built_geometry(route, dataset.places), k)
+
+    folder = sub(document, k("Folder"), id="waypoints")
+    sub(folder, k("name")).text = "waypoints"
+    for (place_id, label, drawn_as, describe, lon, lat), route_ids in _kml_waypoints(dataset).items():
+        placemark = sub(folder, k("Placemark"))
+        sub(placemark, k("name")).text = _xml(for_terminal(label))
+        lines = [describe or f"{label}: a place the sources name"] + [f"Routes: {', '.join(route_ids)}"]
+        sub(placemark, k("description")).text = _xml(_balloon(lines))
+        sub(placemark, k("styleUrl")).text = f"#waypoint-{drawn_as}"
+        data = sub(placemark, k("ExtendedData"))
+        for name, value in (("place", place_id), ("drawn_as", drawn_as), ("routes", "; ".join(route_ids))):
+            sub(sub(data, k("Data"), name=name), k("value")).text = _xml(value)
+        sub(sub(placemark, k("Point")), k("coordinates")).text = f"{_number(lon)},{_number(lat)}"
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+_INT_FIELDS = ("period_start", "period_end", "independent_sources", "evidence_count")
+
+
+def _kml_legend() -> list[str]:
+    lines = ["How the routes are drawn:",
+             "Colour: the weapon category of the route's first weapon system, or what moved "
+             "(payment, training, technology).",
+             "Line width and opacity: the evidence status, the stronger the wider and more solid:"]
+    lines += [f"  {style.STATUS_LABELS[s]} (width {KML_STATUS_WIDTH[s]})" for s in reversed(model.STATUSES)]
+    lines += [f"A label along the line and “disputed” in the name: {style.DISPUTED_LABEL}.",
+              "Time: each route spans the years of its period (an approximate year counts as its year; "
+              "a route of unknown date shows at every time).",
+              "Waypoints: a dot for a place the sources name; a ring for an area or country they name; "
+              "a diamond labelled “≈ …” for a stand-in, a place that only stands in for what the sources name.",
+              "Each route's balloon says how much of each leg's path the sources give."]
+    return lines
+
+
+def _kml_waypoints(dataset: Dataset) -> dict[tuple, list[str]]:
+    """Every waypoint as the routes show it (place, label, how it is drawn), with the routes through it."""
+    found: dict[tuple, list[str]] = {}
+    for route in dataset.routes:
+        for waypoint in model.waypoints(route, dataset.places):
+            if waypoint is None:
+                continue
+            key = (waypoint.place_id, waypoint.label, waypoint.drawn_as, waypoint.describe(), waypoint.lon,
+                   waypoint.lat)
+            ids = found.setdefault(key, [])
+            if route.get("id") not in ids:
+                ids.append(str(route.get("id")))
+    return found
+
+
+def _number(value: float) -> str:
+    return repr(round(float(value), 6))
+
+
+def _kml_geometry(placemark, geometry: dict | None, k) -> None:
+    import xml.etree.ElementTree as ET
+
+    if not geometry:
+        return
+    lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
+    parent = placemark if len(lines) == 1 else ET.SubElement(placemark, k("MultiGeometry"))
+    for line in lines:
+        node = ET.SubElement(parent, k("LineString"))
+        ET.SubElement(node, k("tessellate")).text = "1"
+        ET.SubElement(node, k("coordinates")).text = " ".join(f"{_number(x)},{_number(y)}" for x, y, *_ in line)

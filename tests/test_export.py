@@ -51,6 +51,8 @@ GEOJSON_SCHEMA = {
     },
 }
 
+KML = "{http://www.opengis.net/kml/2.2}"
+GX = "{http://www.google.com/kml/ext/2.2}"
 CARACAS = place_feature("fx-caracas", "Fixture Caracas", "VEN", "city", -66.9, 10.5, [])
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
@@ -226,18 +228,29 @@ def test_kml_reads_back_with_gdal(dataset, tmp_path):
     assert export.export_routes(dataset, out) == 3
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "<kml" in text
-    frame = pyogrio.read_dataframe(out)
+    assert [tuple(layer) for layer in pyogrio.list_layers(out)][:1] == [("routes", "Unknown")]
+    frame = pyogrio.read_dataframe(out, layer="routes")
     assert list(frame["id"]) == ["fx-plain", "fx-built", "fx-pacific"]
-    assert list(frame["Name"]) == ["Route fx-plain", "Route fx-built", "Route fx-pacific"]
-    assert frame["description"][0].startswith("Route fx-plain: North Korea → Iran → Hamas\n")
-    assert "Status: reported (disputed); 1 independent supporting source(s); 2 evidence item(s)" in frame["description"][1]
-    assert frame.loc[1, "weapons"] == "fx-rocket"
+    assert list(frame["Name"]) == ["Route fx-plain [reported]", "Route fx-built [reported; disputed]",
+                                   "Route fx-pacific [alleged]"]
+    assert frame["description"][0].startswith("Route fx-plain: North Korea → Iran → Hamas<br>\n")
+    assert ("Status: reported (disputed: disputed by -Spokesman); 1 independent supporting source(s); "
+            "2 evidence item(s)") in frame["description"][1]
+    assert frame.loc[1, "weapons"] == "fx-rocket" and frame.loc[1, "status"] == "reported"
+    assert frame.loc[0, "period_start"] == 2009
     assert frame.geometry.notna().all()
-    # Google Earth draws each route in its weapon category's colour (aabbggrr): artillery-rockets is #f28e2b
+    # Google Earth draws each route in its weapon category's colour (aabbggrr; artillery-rockets is
+    # #f28e2b), as wide and as solid as its evidence is strong
     root = ET.fromstring(out.read_bytes())
-    kml = "{http://www.opengis.net/kml/2.2}"
-    colours = {p.get("id"): p.find(f"{kml}Style/{kml}LineStyle/{kml}color").text for p in root.iter(f"{kml}Placemark")}
-    assert colours == {"fx-plain": "ff5957e1", "fx-built": "ff2b8ef2", "fx-pacific": "ff5957e1"}
+    styles = {s.get("id"): s for s in root.iter(f"{KML}Style")}
+    drawn = {}
+    for placemark in root.find(f"{KML}Document/{KML}Folder[@id='routes']"):
+        if placemark.tag == f"{KML}Placemark":
+            line = styles[placemark.find(f"{KML}styleUrl").text[1:]].find(f"{KML}LineStyle")
+            drawn[placemark.get("id")] = (line.find(f"{KML}color").text, line.find(f"{KML}width").text,
+                                          line.find(f"{GX}labelVisibility") is not None)
+    assert drawn == {"fx-plain": ("bf5957e1", "3", False), "fx-built": ("bf2b8ef2", "3", True),
+                     "fx-pacific": ("8c5957e1", "2", False)}
 
 
 def test_unknown_suffix_is_a_usage_error_listing_the_formats(dataset, tmp_path):
@@ -254,9 +267,9 @@ def test_evidence_rows_need_csv(dataset, tmp_path):
         export.export_routes(dataset, tmp_path / "routes.kml", evidence=True)
 
 
-@pytest.mark.parametrize("name", ["routes.gpkg", "routes.kml"])
-def test_a_failed_gdal_write_leaves_nothing_behind(dataset, tmp_path, monkeypatch, name):
+def test_a_failed_gdal_write_leaves_nothing_behind(dataset, tmp_path, monkeypatch):
     pyogrio = pytest.importorskip("pyogrio")
+    name = "routes.gpkg"
     out = tmp_path / name
     out.write_bytes(b"old content")
 
@@ -273,6 +286,170 @@ def test_a_failed_gdal_write_leaves_nothing_behind(dataset, tmp_path, monkeypatc
 
 
 def test_a_missing_folder_is_a_clear_error(dataset, tmp_path):
-    for name in ("routes.gpkg", "routes.csv"):
-        with pytest.raises(RoutesError, match="cannot write"):
+    for name in ("routes.gpkg", "routes.csv", "routes.kml"):
+        with pytest.raises(RoutesError, match="cannot (write|open the folder)"):
             export.export_routes(dataset, tmp_path / "missing" / name)
+
+
+# -- honest uncertainty in every export -------------------------------------------------------------------
+PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+COUNTRY_PRK = place_feature("fx-prk", "Fixture North Korea", "PRK", "country", 127.0, 40.0, [])
+
+
+def uncertain_collection():
+    """A route through a stand-in, a coarse place and a documented leg, dated c. 2009 to an unknown end,
+    disputed by a denial, with a hostile claim; and an undated route."""
+    route = make_route(
+        "fx-uncertain", legs=[{"mode": "sea", "path": "documented", "note": "by ship"}, {"mode": "unknown"}],
+        period={"start": {"year": 2009, "approximate": True}, "end": None}, outcome="attempted",
+        evidence=[{"source": "fx-news", "claim": f"Shipped by sea. {PAYLOAD} ]]> bell\x07 nul\x00.",
+                   "stance": "supports", "credibility": 2, "legs": [0], "weapons": ["fx-rpg"],
+                   "note": "the only account of the path"},
+                  {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 6,
+                   "said_by": "KCNA", "dispute": "denial"}])
+    route["properties"]["waypoints"] = [
+        {"place": "fx-nampo", "stand_in": True, "stands_for": "North Korea", "precision": "country"},
+        "fx-bandar-abbas", {"place": "fx-prk", "precision": "country"}]
+    route["geometry"] = None
+    undated = make_route("fx-undated", waypoints=("fx-damascus", "fx-beirut"), period={"start": None, "end": None},
+                         status="confirmed")
+    collection = make_collection([route, undated])
+    collection["places"].append(COUNTRY_PRK)
+    collection["sources"]["fx-analysis"]["note"] = "The printed date may be the page's display date."
+    return collection
+
+
+@pytest.fixture
+def uncertain(write_dataset):
+    return load_dataset([write_dataset(uncertain_collection(), name="uncertain.geojson")])
+
+
+def test_geojson_copies_the_new_fields_as_written_and_carries_the_places_of_waypoint_objects(uncertain):
+    collection = export.geojson_collection(uncertain)
+    feature = collection["features"][0]
+    assert feature["properties"] == uncertain.route("fx-uncertain")["properties"]
+    assert feature["properties"]["waypoints"][0]["stands_for"] == "North Korea"
+    assert feature["geometry"]["type"] == "LineString"
+    assert {"fx-nampo", "fx-prk"} <= {p["id"] for p in collection["places"]}
+    assert collection["sources"]["fx-analysis"]["note"].startswith("The printed date")
+
+
+def test_exported_geojson_with_the_new_fields_validates_on_its_own(uncertain, tmp_path):
+    from routes.validate import validate_file
+
+    out = tmp_path / "sel.geojson"
+    export.export_routes(uncertain, out)
+    report = validate_file(out)
+    assert report.ok, [str(p) for p in report.errors]
+
+
+def test_csv_rows_gain_the_period_as_written_stand_ins_and_leg_paths(uncertain, tmp_path):
+    out = tmp_path / "routes.csv"
+    export.export_routes(uncertain, out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert tuple(rows[0])[:17] == export.ROUTE_FIELDS[:17]  # the old columns keep their places
+    row = rows[0]
+    assert (row["period_start"], row["period_end"], row["period"], row["period_approximate"]) == (
+        "2009", "", "c. 2009–?", "start")
+    assert row["waypoints"] == "fx-nampo; fx-bandar-abbas; fx-prk"
+    assert row["stand_ins"] == "fx-nampo=North Korea"
+    assert (row["leg_modes"], row["leg_paths"]) == ("sea; unknown", "documented; schematic")
+    assert (row["outcome"], row["disputed"]) == ("attempted", "yes")
+    assert (rows[1]["period"], rows[1]["stand_ins"]) == ("unknown", "")
+
+
+def test_evidence_csv_gains_weapons_legs_dispute_and_notes(uncertain, tmp_path):
+    out = tmp_path / "evidence.csv"
+    export.export_routes(uncertain, out, evidence=True)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert tuple(rows[0]) == export.EVIDENCE_FIELDS
+    shipped, denied = rows[0], rows[1]
+    assert (shipped["legs"], shipped["weapons"], shipped["note"]) == ("0", "fx-rpg", "the only account of the path")
+    assert (denied["dispute"], denied["said_by"], denied["source_note"]) == (
+        "denial", "KCNA", "The printed date may be the page's display date.")
+
+
+def test_geopackage_holds_the_new_columns_and_the_route_in_words(uncertain, tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    out = tmp_path / "routes.gpkg"
+    export.export_routes(uncertain, out)
+    routes = pyogrio.read_dataframe(out, layer="routes")
+    first = routes.iloc[0]
+    assert (first["period_start"], first["period"], first["stand_ins"], first["leg_paths"]) == (
+        2009, "c. 2009–?", "fx-nampo=North Korea", "documented; schematic")
+    assert routes["period_end"].isna()[0]
+    description = first["description"].splitlines()
+    assert "Period: c. 2009–?" in description
+    assert ("  1. ≈ North Korea — stand-in for North Korea: the sources name only the country "
+            "(drawn at Fixture Nampo)") in description
+    assert "    ↓ sea; path described by a source — by ship" in description
+    assert "  3. Fixture North Korea: the sources name only the country; drawn at a representative point" in description
+    evidence = pyogrio.read_dataframe(out, layer="evidence")
+    assert list(evidence["route_id"]) == ["fx-uncertain", "fx-uncertain", "fx-undated"]
+    assert list(evidence["weapons"]) == ["fx-rpg", "", ""]
+    assert list(evidence["dispute"].fillna("")) == ["", "denial", ""]
+
+
+def _kml(uncertain, tmp_path):
+    out = tmp_path / "routes.kml"
+    export.export_routes(uncertain, out)
+    return out, ET.fromstring(out.read_bytes())
+
+
+def test_kml_time_spans_follow_the_period_and_stay_open_where_it_is_unknown(uncertain, tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    out, root = _kml(uncertain, tmp_path)
+    spans = {p.get("id"): p.find(f"{KML}TimeSpan") for p in root.iter(f"{KML}Placemark") if p.get("id")}
+    assert [(c.tag.split("}")[1], c.text) for c in spans["fx-uncertain"]] == [("begin", "2009-01-01")]
+    assert spans["fx-undated"] is None  # shown at every time of Google Earth's slider
+    frame = pyogrio.read_dataframe(out, layer="routes")
+    assert str(frame.loc[0, "begin"].date()) == "2009-01-01" and frame["end"].isna().all()
+
+
+def test_kml_marks_stand_ins_by_what_they_stand_for(uncertain, tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    out, root = _kml(uncertain, tmp_path)
+    waypoints = pyogrio.read_dataframe(out, layer="waypoints")
+    shown = {(r["Name"], r["drawn_as"]) for _, r in waypoints.iterrows()}
+    assert ("≈ North Korea", "stand-in") in shown and ("Fixture Nampo", "stand-in") not in shown
+    assert ("Fixture Bandar Abbas", "site") in shown and ("Fixture North Korea", "area") in shown
+    stand_in = waypoints[waypoints["Name"] == "≈ North Korea"].iloc[0]
+    assert stand_in["description"].startswith(
+        "stand-in for North Korea: the sources name only the country (drawn at Fixture Nampo)<br>")
+    assert stand_in["routes"] == "fx-uncertain" and stand_in.geometry.x == COORDS["fx-nampo"][0]
+    folder = root.find(f"{KML}Document/{KML}Folder[@id='waypoints']")
+    styles = {p.find(f"{KML}name").text: p.find(f"{KML}styleUrl").text for p in folder.iter(f"{KML}Placemark")}
+    assert styles["≈ North Korea"] == "#waypoint-stand-in" and styles["Fixture Bandar Abbas"] == "#waypoint-site"
+
+
+def test_kml_descriptions_hold_claims_as_text_not_markup(uncertain, tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    out, root = _kml(uncertain, tmp_path)
+    frame = pyogrio.read_dataframe(out, layer="routes")
+    balloon = frame.loc[0, "description"]  # what a KML viewer renders as HTML
+    assert "<script" not in balloon and "<img" not in balloon
+    assert "Shipped by sea. &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; " \
+           "]]&gt; bell\\x07 nul\\x00." in balloon
+    assert "dispute: denied by KCNA" in balloon and "speaks to: leg 0 (≈ North Korea → Fixture Bandar Abbas)" in balloon
+    assert "fx-analysis: The printed date may be the page&#x27;s display date." in balloon
+    assert "Status: reported (disputed: denied by KCNA)" in balloon
+    assert frame.loc[0, "Name"] == "Route fx-uncertain [reported; disputed]"
+    # the balloon shows the description only (the data columns are not rendered as HTML)
+    style = root.find(f"{KML}Document/{KML}Style[@id='route-e15759-reported-disputed']")
+    assert style.find(f"{KML}BalloonStyle/{KML}text").text == "$[description]"
+
+
+def test_kml_legend_explains_the_styles_in_words(uncertain, tmp_path):
+    _, root = _kml(uncertain, tmp_path)
+    legend = root.find(f"{KML}Document/{KML}description").text
+    assert "Line width and opacity: the evidence status" in legend
+    assert "confirmed: an official finding or physical evidence made public (width 5)" in legend
+    assert "a diamond labelled “≈ …” for a stand-in" in legend
+
+
+def test_exports_are_the_same_bytes_each_time(uncertain, tmp_path):
+    for suffix in (".kml", ".csv", ".geojson"):
+        first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+        export.export_routes(uncertain, first)
+        export.export_routes(uncertain, second)
+        assert first.read_bytes() == second.read_bytes(), suffix
