@@ -238,6 +238,7 @@ class Deal:
     number_delivered: int | float | str | None = None
     delivery_years: list = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)
+    approximate_years: set = field(default_factory=set)  # delivery years SIPRI marks as estimates (`?`)
     status: str = ""
     comments: str = ""
     tiv: dict = field(default_factory=dict)
@@ -277,13 +278,22 @@ def _year(text: str) -> int | str | None:
 
 
 def _years(text: str) -> list:
-    years = []
+    return _marked_years(text)[0]
+
+
+def _marked_years(text: str) -> tuple[list, set[int]]:
+    """The years of a list such as "1991; 1992?; 1993", and those SIPRI marks uncertain with `?`."""
+    years, marked = [], set()
     for part in re.split(r"[;,]", text or ""):
-        part = part.strip().rstrip("?").strip()
+        part = part.strip()
+        uncertain = part.endswith("?")
+        part = part.rstrip("?").strip()
         if part:
             value = _year(part)
             years.append(value)
-    return years
+            if uncertain and isinstance(value, int):
+                marked.add(value)
+    return years, marked
 
 
 def _truthy(text: str) -> bool:
@@ -301,12 +311,15 @@ def _trade_register_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
         uncertain = [name for name, title in (("order_year", "Year of order"), ("number_ordered", "Number ordered"),
                                               ("number_delivered", "Number delivered"))
                      if export.flagged(row, title)]
+        delivery_years, approximate = _marked_years(c("Year(s) of delivery"))
+        if approximate:
+            uncertain.append("delivery_years")
         deals.append(Deal(
             rows=[(line, row)], supplier=c("Supplier"), recipient=c("Recipient"),
             designation=c("Weapon designation"), description=c("Weapon description"),
             order_year=_year(c("Year of order")), number_ordered=_number(c("Number ordered")),
-            number_delivered=_number(c("Number delivered")), delivery_years=_years(c("Year(s) of delivery")),
-            uncertain=uncertain, status=c("status"), comments=c("Comments"),
+            number_delivered=_number(c("Number delivered")), delivery_years=delivery_years,
+            uncertain=uncertain, approximate_years=approximate, status=c("status"), comments=c("Comments"),
             tiv={"per_unit": _number(c("SIPRI TIV per unit")), "total_order": _number(c("SIPRI TIV for total order")),
                  "delivered": _number(c("SIPRI TIV of delivered weapons"))},
         ))
@@ -348,21 +361,26 @@ def _per_delivery_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
                 seen_years.add(year)
         c = lambda title: export.cell(first, title)  # noqa: E731
         delivered = [_number(export.cell(r, "Numbers delivered")) for _, r in kept]
-        years = [y for _, r in kept for y in _years(export.cell(r, "Delivery year"))]
+        years, approximate = [], set()
+        for _, r in kept:
+            found, marked = _marked_years(export.cell(r, "Delivery year"))
+            years += found
+            estimated = _truthy(export.cell(r, "Delivery year is estimate"))
+            approximate |= marked | ({y for y in found if isinstance(y, int)} if estimated else set())
         values = [_number(export.cell(r, "TIV delivery values")) for _, r in kept]
         uncertain = []
         if _truthy(c("Order date is estimate")):
             uncertain.append("order_year")
         if any(_truthy(export.cell(r, "Numbers delivered is estimate")) for _, r in kept):
             uncertain.append("number_delivered")
-        if any(_truthy(export.cell(r, "Delivery year is estimate")) for _, r in kept):
+        if approximate:
             uncertain.append("delivery_years")
         deals.append(Deal(
             rows=kept, supplier=c("Supplier"), recipient=c("Recipient"), designation=c("Designation"),
             description=c("Description"), armament_category=c("Armament category"), deal_id=deal_id,
             order_year=_year(c("Order date")), number_delivered=_sum(delivered),
             delivery_years=sorted(set(years), key=lambda y: (not isinstance(y, int), str(y))),
-            uncertain=uncertain, status=c("Status"),
+            uncertain=uncertain, approximate_years=approximate, status=c("Status"),
             tiv={"per_unit": _number(c("TIV deal unit")), "delivered": _sum(values)},
             extra={key: value for key, value in (("sipri_estimate", c("SIPRI estimate")),
                                                  ("local_production", c("Local production"))) if value},
@@ -658,12 +676,24 @@ def _summary(deal: Deal, supplier: str, recipient: str) -> str:
 
 
 def _period(deal: Deal) -> dict:
+    """From the year of order (or the first delivery, if earlier) to the last delivery; a bound is
+    approximate ({"year": Y, "approximate": true}) when SIPRI marks the year it comes from with `?`."""
+    marked = {y for y in deal.approximate_years if isinstance(y, int)}
     years = [y for y in deal.delivery_years if isinstance(y, int) and 1800 <= y <= 2100]
     order = deal.order_year if isinstance(deal.order_year, int) and 1800 <= deal.order_year <= 2100 else None
-    starts = [y for y in (order, min(years, default=None)) if y is not None]
-    start = min(starts) if starts else None
+    # (year, whether SIPRI marks it uncertain) of each year the start may come from
+    starts = [(y, approximate) for y, approximate in (
+        (order, "order_year" in deal.uncertain),
+        (min(years, default=None), min(years, default=0) in marked)) if y is not None]
+    start = min((y for y, _ in starts), default=None)
+    # a year known exactly from one column is exact, though another column marks it uncertain
+    start_approximate = start is not None and all(approximate for y, approximate in starts if y == start)
     end = max(years) if years else None
-    return {"start": start, "end": end}
+    return {"start": _bound(start, start_approximate), "end": _bound(end, end in marked)}
+
+
+def _bound(year: int | None, approximate: bool) -> int | dict | None:
+    return {"year": year, "approximate": True} if year is not None and approximate else year
 
 
 def _line(a: tuple[float, float], b: tuple[float, float]) -> dict:
@@ -689,6 +719,7 @@ def _sipri_properties(deal: Deal, supplier: Party, recipient: Party) -> dict:
         "order_year": deal.order_year, "number_ordered": deal.number_ordered,
         "number_delivered": deal.number_delivered, "delivery_years": deal.delivery_years,
         "uncertain": deal.uncertain, "status": deal.status or None,
+        **({"approximate_delivery_years": sorted(deal.approximate_years)} if deal.approximate_years else {}),
         "tiv": deal.tiv,
     }
     names = {role: name for role, name, party in (("supplier", deal.supplier, supplier),
@@ -726,7 +757,8 @@ def _route(deal: Deal, route_id: str, supplier: Party, recipient: Party, weapons
     a, b = countries.places[supplier.place], countries.places[recipient.place]
     summary = _summary(deal, supplier.actor, recipient.actor)
     count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
-    year = f" ({deal.order_year})" if deal.order_year is not None else ""
+    year = f" ({'c. ' if 'order_year' in deal.uncertain else ''}{deal.order_year})" if deal.order_year is not None \
+        else ""
     props = {
         "name": f"{supplier.actor} → {recipient.actor}: {count}{deal.designation or deal.description}{year}",
         "kind": "arms",

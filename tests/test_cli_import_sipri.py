@@ -100,7 +100,7 @@ def test_import_validate_list_and_render(runner, export, tmp_path):
     hezbollah = runner.invoke(app, ["list", "-d", str(out), "--actor", "Hezbollah", "--place", "Lebanon",
                                     "--format", "json"])
     assert hezbollah.exit_code == 0, hezbollah.output
-    assert [r["name"] for r in json.loads(hezbollah.stdout)] == ["Iran → Hezbollah: 100 Kornet (2006)"]
+    assert [r["name"] for r in json.loads(hezbollah.stdout)] == ["Iran → Hezbollah: 100 Kornet (c. 2006)"]
 
     html = tmp_path / "scud.html"
     rendered = runner.invoke(app, ["render", "-d", str(out), "--weapon", "Scud", "-o", str(html)])
@@ -172,6 +172,43 @@ def test_fixed_rejects_file_imports_again(runner, export, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"wrote {out}: 2 routes from 3 deals")
     routes = json.loads(out.read_text(encoding="utf-8"))["features"]
-    assert [r["properties"]["name"] for r in routes] == ["Russia → Afghanistan: 6 Mi-17 (2007)",
-                                                        "Russia → Somalia: 2 Mi-8 (2010)"]
+    assert [r["properties"]["name"] for r in routes] == ["Russia → Afghanistan: 6 Mi-17 (c. 2007)",
+                                                        "Russia → Somalia: 2 Mi-8 (c. 2010)"]
     assert routes[0]["properties"]["evidence"][0]["claim"] == "Probably second-hand;\nfinanced by a third party"
+
+
+def test_sipri_question_marks_on_years_are_approximate_and_the_time_filters_count_them_as_their_year(
+        runner, tmp_path):
+    rows = [
+        # ordered c. 1995, delivered 1996 and c. 1999
+        ["Iran", "North Korea", "1995", "?", "10", "", "Koksan 170mm", "self-propelled gun", "10", "", "1996; 1999?",
+         "New", "", "1", "10", "10"],
+        # ordered in 2001, nothing delivered: the period is open at its end
+        ["Syria", "North Korea", "2001", "", "5", "", "R-17 Elbrus", "surface-to-surface missile", "", "", "",
+         "New", "", "1", "5", ""],
+    ]
+    buffer = io.StringIO(newline="")
+    buffer.write("Data generated: 18 May 2026 2:29:20 PM\n")
+    csv.writer(buffer, lineterminator="\n").writerows([HEADER, *rows])
+    export = tmp_path / "years.csv"
+    export.write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / "sipri.geojson"
+    assert runner.invoke(app, ["import-sipri", str(export), "-o", str(out)]).exit_code == 0
+    checked = runner.invoke(app, ["validate", "--strict", str(out)])
+    assert checked.exit_code == 0, checked.output
+
+    def listed(*args):
+        result = runner.invoke(app, ["list", "-d", str(out), "-f", "json", *args])
+        return [r["recipient"] for r in json.loads(result.stdout)] if result.exit_code == 0 else result.exit_code
+
+    routes = runner.invoke(app, ["list", "-d", str(out), "-f", "json"])
+    periods = {r["recipient"]: (r["period"], r["period_text"]) for r in json.loads(routes.stdout)}
+    assert periods == {"Iran": ({"start": {"year": 1995, "approximate": True}, "end": {"year": 1999, "approximate": True}},
+                                "c. 1995–c. 1999"),
+                       "Syria": ({"start": 2001, "end": None}, "2001–?")}
+    assert listed("--since", "1999") == ["Iran", "Syria"]    # c. 1999 counts as 1999
+    assert listed("--since", "2000") == ["Syria"]            # and not as 2000; Syria's end is unknown: open
+    assert listed("--until", "1995") == ["Iran"]             # c. 1995 counts as 1995
+    assert listed("--until", "1994") == 1                    # none: "no routes match"
+    table = runner.invoke(app, ["list", "-d", str(out)])
+    assert "c. 1995–c. 1999" in table.stdout and "2001–?" in table.stdout

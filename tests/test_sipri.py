@@ -515,3 +515,57 @@ def test_country_table_ids_do_not_collide_with_the_bundled_gazetteer():
     except DataFileError:
         pytest.skip("no bundled gazetteer yet")
     assert not {p.id for p in bundled} & set(sipri.Countries.load().places)
+
+
+# -- SIPRI's `?` on years: approximate period bounds ----------------------------------------------------------
+def trade_row(order="1990", order_flag="", deliveries="1991; 1992; 1993", designation="Hwasong-6"):
+    return ["Iran", "North Korea", order, order_flag, "170", "", designation, "surface-to-surface missile", "170", "",
+            deliveries, "New", "", "1.25", "212.5", "212.5"]
+
+
+@pytest.mark.parametrize(("row", "period"), [
+    (trade_row(), {"start": 1990, "end": 1993}),
+    (trade_row(order_flag="?"), {"start": {"year": 1990, "approximate": True}, "end": 1993}),
+    (trade_row(deliveries="1991; 1992?; 1993?"), {"start": 1990, "end": {"year": 1993, "approximate": True}}),
+    # the first delivery comes before the order: the start is that year, marked as SIPRI marks it
+    (trade_row(order="1992", deliveries="1991?; 1993"), {"start": {"year": 1991, "approximate": True}, "end": 1993}),
+    # a year one column gives exactly is exact, though another column marks it uncertain
+    (trade_row(order="1991", order_flag="?", deliveries="1991; 1992"), {"start": 1991, "end": 1992}),
+    (trade_row(order_flag="?", deliveries=""), {"start": {"year": 1990, "approximate": True}, "end": None}),
+], ids=["exact", "order-uncertain", "last-delivery-uncertain", "delivery-before-order", "one-exact-column",
+        "no-deliveries"])
+def test_trade_register_question_marks_on_years_become_approximate_bounds(write_export, taxonomy, row, period):
+    result = convert(write_export([row]), taxonomy)
+    [route] = result.dataset["features"]
+    assert route["properties"]["period"] == period
+
+
+def test_uncertain_delivery_years_are_kept_in_sipris_own_figures(write_export, taxonomy):
+    result = convert(write_export([trade_row(order_flag="?", deliveries="1991; 1992?; 1993?")]), taxonomy)
+    p = result.dataset["features"][0]["properties"]
+    assert p["sipri"]["delivery_years"] == [1991, 1992, 1993]
+    assert p["sipri"]["approximate_delivery_years"] == [1992, 1993]
+    assert p["sipri"]["uncertain"] == ["order_year", "delivery_years"]
+    assert p["name"] == "North Korea → Iran: 170 Hwasong-6 (c. 1990)"
+
+
+def approximate_delivery(deal_id, year, *, order_estimate="No", year_estimate="No", order="1990"):
+    return [deal_id, "North Korea", "Iran", "Hwasong-6", "surface-to-surface missile", "Missiles", order,
+            order_estimate, "50", "No", str(year), year_estimate, "New", "No", "1.25", "62.5", "No"]
+
+
+def test_per_delivery_estimates_of_order_and_delivery_years_become_approximate_bounds(write_export, taxonomy):
+    rows = [approximate_delivery("1", 1991, order_estimate="Yes"), approximate_delivery("1", 1993, order_estimate="Yes",
+                                                                                         year_estimate="Yes"),
+            approximate_delivery("2", 1989, year_estimate="Yes"), approximate_delivery("2", 1992)]
+    result = convert(write_export(rows, header=DELIVERY_HEADER, preamble=()), taxonomy)
+    periods = {f["properties"]["sipri"]["deal_id"]: f["properties"]["period"] for f in result.dataset["features"]}
+    assert periods == {"1": {"start": {"year": 1990, "approximate": True}, "end": {"year": 1993, "approximate": True}},
+                       "2": {"start": {"year": 1989, "approximate": True}, "end": 1992}}
+
+
+def test_a_dataset_with_approximate_years_validates(write_export, taxonomy):
+    result = convert(write_export([trade_row(order_flag="?", deliveries="1991; 1993?")]), taxonomy)
+    text = sipri.dumps(result.dataset)
+    report = validate_document(json.loads(text), "sipri.geojson", text=text, weapons=taxonomy, places=Gazetteer())
+    assert report.ok, [str(p) for p in report.errors]
