@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import geometry, paths as data_paths
+from . import geometry, model, paths as data_paths
 from .dataset import file_digest, write_atomic
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
@@ -33,12 +33,14 @@ COLLECTION_TAIL = ("sources", "weapons", "places", "features")
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 ROUTE_KEYS = ("name", "kind", "waypoints", "legs", "weapons", "supplier", "recipient", "intermediaries", "period",
               "status", "outcome", "interdicted", "intended_waypoints", "evidence", "notes")
-PLACE_KEYS = ("name", "aliases", "country", "kind")
-LEG_KEYS = ("mode", "status", "note", "geometry", "passages")
-EVIDENCE_KEYS = ("source", "claim", "quote", "stance", "credibility", "legs", "said_by")
+PLACE_KEYS = ("name", "aliases", "country", "kind", "precision")
+WAYPOINT_KEYS = model.WAYPOINT_KEYS
+LEG_KEYS = ("mode", "path", "status", "note", "geometry", "passages")
+EVIDENCE_KEYS = ("source", "claim", "quote", "stance", "credibility", "legs", "weapons", "said_by", "dispute", "note")
 PERIOD_KEYS = ("start", "end")
-INTERDICTED_KEYS = ("place", "date", "note")
-SOURCE_KEYS = ("title", "author", "publisher", "published", "url", "kind", "reliability", "derived_from")
+BOUND_KEYS = ("year", "approximate", "note")
+INTERDICTED_KEYS = ("place", "stand_in", "stands_for", "precision", "date", "note")
+SOURCE_KEYS = ("title", "author", "publisher", "published", "url", "kind", "reliability", "derived_from", "note")
 WEAPON_KEYS = ("id", "name", "aliases", "category", "family", "description")
 GEOMETRY_KEYS = ("type", "coordinates")
 
@@ -83,12 +85,16 @@ def _route_properties(props):
     if not isinstance(props, dict):
         return props
     out = _ordered(props, ROUTE_KEYS)
-    for key, fn in (("legs", _keys(LEG_KEYS)), ("evidence", _keys(EVIDENCE_KEYS))):
+    for key, fn in (("waypoints", _keys(WAYPOINT_KEYS)), ("intended_waypoints", _keys(WAYPOINT_KEYS)),
+                    ("legs", _keys(LEG_KEYS)), ("evidence", _keys(EVIDENCE_KEYS))):
         if key in out:
             out[key] = _map_list(out[key], fn)
     for key, head in (("period", PERIOD_KEYS), ("interdicted", INTERDICTED_KEYS)):
         if isinstance(out.get(key), dict):
             out[key] = _ordered(out[key], head)
+    if isinstance(out.get("period"), dict):
+        out["period"] = {k: _ordered(v, BOUND_KEYS) if k in PERIOD_KEYS and isinstance(v, dict) else v
+                         for k, v in out["period"].items()}
     return out
 
 

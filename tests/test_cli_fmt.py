@@ -90,3 +90,19 @@ def test_option_mistakes_exit_2(runner, write_dataset, tmp_path):
     missing = runner.invoke(app, ["fmt", str(tmp_path / "missing.geojson")])
     assert missing.exit_code == 2
     assert "does not exist" in missing.stderr
+
+
+def test_fmt_orders_the_keys_of_waypoint_objects_and_period_bounds(runner, write_dataset):
+    route = make_route("fx-uncertain", period={"start": {"approximate": True, "year": 2009}, "end": None})
+    route["properties"]["waypoints"][0] = {"stands_for": "North Korea", "stand_in": True, "place": "fx-nampo"}
+    route["geometry"] = None
+    path = write_dataset(make_collection([route]))
+    assert runner.invoke(app, ["fmt", "--check", str(path)]).exit_code == 1
+    result = runner.invoke(app, ["fmt", "--rebuild-geometry", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"formatted {path}\n{path}: built the geometry of 1 route\n"
+    text = path.read_text(encoding="utf-8")
+    assert '{"place": "fx-nampo", "stand_in": true, "stands_for": "North Korea"}' in text
+    assert '"start": {"year": 2009, "approximate": true}' in text
+    assert runner.invoke(app, ["fmt", "--check", str(path)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0

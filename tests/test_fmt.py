@@ -205,3 +205,77 @@ def test_rebuild_with_an_unknown_waypoint_writes_nothing(write_dataset):
     with pytest.raises(RoutesError, match="fx-null: waypoints\\[1\\]: unknown place 'nowhere'"):
         fmt.format_file(path, rebuild=True)
     assert path.read_bytes() == before
+
+
+# -- the fields of honest uncertainty ------------------------------------------------------------------------
+def uncertain_messy_route():
+    """A route with every new field written in an odd key order, with unknown keys."""
+    route = make_route(
+        "fx-uncertain",
+        legs=[{"note": "by ship", "path": "documented", "x-leg": 1, "mode": "sea"}, {"path": "schematic", "mode": "unknown"}],
+        period={"end": {"note": "SIPRI: 2014?", "approximate": True, "year": 2014, "x-b": 1}, "start": 2009},
+        interdicted={"date": "2014", "precision": "country", "stands_for": "Sudan", "stand_in": True,
+                     "place": "fx-port-sudan", "x-i": 0},
+        evidence=[{"note": "only account", "dispute": None, "weapons": ["fx-rpg"], "said_by": "A", "legs": [0],
+                   "credibility": 3, "stance": "supports", "claim": "By sea.", "source": "fx-news"},
+                  {"dispute": "denial", "source": "fx-analysis", "claim": "Denied.", "stance": "disputes",
+                   "credibility": 6, "said_by": "KCNA"}])
+    del route["properties"]["evidence"][0]["dispute"]
+    route["properties"]["waypoints"] = [
+        {"precision": "country", "x-w": True, "stands_for": "North Korea", "note": "no port named", "stand_in": True,
+         "place": "fx-nampo"},
+        "fx-bandar-abbas", {"precision": "area", "place": "fx-port-sudan"}]
+    route["properties"]["intended_waypoints"] = [{"stands_for": "Hamas", "stand_in": True, "place": "fx-gaza"}]
+    return route
+
+
+def uncertain_messy_collection():
+    collection = make_collection([uncertain_messy_route()])
+    collection["sources"]["fx-news"] = {"note": "display date", **collection["sources"]["fx-news"]}
+    collection["places"][0]["properties"] = {"precision": "site", **collection["places"][0]["properties"]}
+    return collection
+
+
+def test_the_new_fields_take_their_documented_key_order_and_unknown_keys_stay_after_them():
+    doc = json.loads(fmt.dumps(uncertain_messy_collection()))
+    props = doc["features"][0]["properties"]
+    assert list(props["waypoints"][0]) == ["place", "stand_in", "stands_for", "precision", "note", "x-w"]
+    assert props["waypoints"][1] == "fx-bandar-abbas"
+    assert list(props["waypoints"][2]) == ["place", "precision"]
+    assert list(props["intended_waypoints"][0]) == ["place", "stand_in", "stands_for"]
+    assert list(props["legs"][0]) == ["mode", "path", "note", "x-leg"]
+    assert list(props["period"]) == ["start", "end"]
+    assert list(props["period"]["end"]) == ["year", "approximate", "note", "x-b"]
+    assert list(props["interdicted"]) == ["place", "stand_in", "stands_for", "precision", "date", "x-i"]
+    assert list(props["evidence"][0]) == ["source", "claim", "stance", "credibility", "legs", "weapons", "said_by",
+                                          "note"]
+    assert list(props["evidence"][1]) == ["source", "claim", "stance", "credibility", "said_by", "dispute"]
+    assert list(doc["sources"]["fx-news"])[-1] == "note"
+    assert list(doc["places"][0]["properties"]) == ["name", "aliases", "country", "kind", "precision"]
+    assert doc == json.loads(json.dumps(uncertain_messy_collection()))  # every value kept: only the order differs
+
+
+def test_formatting_the_new_fields_is_idempotent_and_waypoint_objects_stay_on_one_line():
+    once = fmt.dumps(uncertain_messy_collection())
+    assert fmt.dumps(json.loads(once)) == once
+    assert '{"place": "fx-port-sudan", "precision": "area"}' in once
+    assert '"end": {"year": 2014, "approximate": true, "note": "SIPRI: 2014?", "x-b": 1}' in once
+
+
+def test_rebuild_builds_the_line_of_a_route_with_waypoint_objects(write_dataset):
+    collection = uncertain_messy_collection()
+    route = collection["features"][0]
+    route["geometry"] = None
+    for leg in route["properties"]["legs"]:
+        leg.pop("geometry", None)
+    path = write_dataset(collection)
+    result = fmt.format_file(path, rebuild=True)
+    assert result.built == ["fx-uncertain"]
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    props = doc["features"][0]["properties"]
+    assert props["waypoints"][0]["stand_in"] is True  # the objects are kept as they were
+    assert [leg["geometry"] for leg in props["legs"]] == ["sea-lane", "great-circle"]
+    assert [leg["path"] for leg in props["legs"]] == ["documented", "schematic"]
+    coordinates = doc["features"][0]["geometry"]["coordinates"]
+    assert coordinates[0] == [125.395, 38.73] and coordinates[-1] == [37.2164, 19.6158]
+    assert dataset.load_dataset([path]).route("fx-uncertain") is not None  # it validates
