@@ -86,7 +86,7 @@ def test_a_click_opens_the_route_card_with_its_evidence(page, offline_map):
     card = page.locator(".leaflet-popup .arms-routes-card")
     text = card.inner_text()
     for expected in ["Nampo to Port Sudan", "Crates were unloaded at the port.", "“The crates were unloaded.”",
-                     "A port official", "B2", "C4", "✗ disputes", "Fixture News Report", "Fixture Analysis",
+                     "A port official", "B2", "C4", "✗ disputed", "Fixture News Report", "Fixture Analysis",
                      "Seized by customs."]:
         assert expected in text, expected
     assert card.locator("a").get_attribute("href") == "https://example.org/report"
@@ -98,7 +98,7 @@ def test_legend_and_layer_control_work_offline(page, offline_map):
     open_offline(page, path)
     legend = page.locator(".arms-routes-legend")
     assert legend.is_visible()
-    for expected in ["confirmed", "alleged", "disputed", "direction of transfer", "shipment stopped"]:
+    for expected in ["confirmed", "alleged", "disputed", "direction; hollow", "shipment stopped"]:
         assert expected in legend.inner_text()
     control = page.locator(".leaflet-control-layers")
     assert "Anti-tank weapons (2)" in control.inner_text() and "Artillery and rockets (1)" in control.inner_text()

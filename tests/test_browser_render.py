@@ -11,6 +11,8 @@ from conftest import make_collection, make_route, serve_leaflet
 from routes.dataset import Dataset, load_dataset
 from routes.gazetteer import Gazetteer, Place
 from routes.render import render_map
+from routes.render.payload import COLOUR_RULE
+from routes import style
 from routes.weapons import Taxonomy
 
 pytestmark = pytest.mark.browser
@@ -92,14 +94,15 @@ def test_every_selected_route_is_drawn_once(page, map_file):
     assert visible_routes(page) == ["fx-gaza", "fx-lebanon", "fx-twin"]
     counts = page.evaluate("""() => {
         const api = Object.values(window.armsRoutes)[0];
-        return {routes: Object.keys(api.routeLayers).length, categories: Object.keys(api.layers).sort(),
+        return {routes: Object.keys(api.routeLayers).length, categories: api.categories.map(c => c.id),
                 mixed: api.routeLayers['fx-gaza'] instanceof L.FeatureGroup,
                 plain: api.routeLayers['fx-twin'] instanceof L.Polyline,
                 canvas: api.routeLayers['fx-twin'].options.renderer instanceof L.Canvas,
-                geojson: Object.values(api.layers).every(l => l instanceof L.GeoJSON)};
+                grouped: Object.values(api.routeLayers).every(l => api.routes.hasLayer(l)),
+                visible: api.visibleRoutes()};
     }""")
     assert counts == {"routes": 3, "categories": ["anti-tank", "artillery-rockets"], "mixed": True, "plain": True,
-                      "canvas": True, "geojson": True}
+                      "canvas": True, "grouped": True, "visible": ["fx-gaza", "fx-twin", "fx-lebanon"]}
     assert page.errors == [] and page.blocked == [] and page.dialogs == []
 
 
@@ -120,7 +123,7 @@ def test_clicking_a_route_shows_its_evidence_and_sources(page, map_file):
     assert link.get_attribute("href") == "https://example.org/report"
     assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
     disputing = card.locator(".arms-routes-disputes")
-    assert disputing.count() == 1 and "✗ disputes" in disputing.inner_text()
+    assert disputing.count() == 1 and "✗ disputed" in disputing.inner_text()  # (who and how: not given here)
     colours = page.evaluate("""() => [...document.querySelectorAll('.arms-routes-evidence')]
         .map(e => getComputedStyle(e).borderLeftColor)""")
     assert colours[0] != colours[1]  # a disputing item looks different at a glance
@@ -158,13 +161,15 @@ def test_disputed_route_is_marked_in_its_tooltip_and_style(page, map_file):
 def test_legend_layer_control_scale_and_title(page, map_file):
     open_map(page, map_file)
     legend = page.locator(".arms-routes-legend").inner_text()
-    for expected in ["confirmed", "corroborated", "reported", "alleged", "disputed", "direction of transfer",
+    for expected in ["confirmed", "corroborated", "reported", "alleged", "disputed", style.ARROW_HOLLOW_LABEL,
                      "origin", "transit", "destination", "shipment stopped"]:
         assert expected in legend
+    assert style.ARROW_FILLED_LABEL not in legend  # no route of the fixture is reported delivered
     control = page.locator(".leaflet-control-layers").inner_text()
     for expected in ["Anti-tank weapons (2)", "Artillery and rockets (1)", "Waypoints", "Interdictions"]:
         assert expected in control
-    assert page.locator(".leaflet-control-layers input[type=checkbox]").count() == 4
+    assert page.locator(".leaflet-control-layers input[type=checkbox]").count() == 4  # two categories, two overlays
+    assert COLOUR_RULE in control  # the colour rule stands beside the category boxes
     assert page.locator(".leaflet-control-scale").count() == 1
     title = page.locator(".arms-routes-title").inner_text()
     assert "Alleged arms-transfer routes (3 routes)" in title and "Filter: all routes · 3 routes shown" in title

@@ -134,7 +134,7 @@ def test_tiles_none_draws_no_tile_layer(runner, data, tmp_path):
 def test_output_folder_missing_is_a_clear_error(runner, data, tmp_path):
     result = runner.invoke(app, ["render", "-d", data, "-o", str(tmp_path / "no" / "such" / "map.html")])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {tmp_path / 'no' / 'such' / 'map.html'}: cannot write here")
+    assert result.stderr.startswith(f"error: {tmp_path / 'no' / 'such' / 'map.html'}: cannot open the folder to write in")
 
 
 def test_dataset_with_a_javascript_url_is_refused(runner, write_dataset, tmp_path):
@@ -192,9 +192,11 @@ def test_svg_output_carries_the_legend_as_text(runner, data, tmp_path):
     root = ET.fromstring(out.read_bytes())
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    for expected in ["Rockets", "Evidence status", "alleged", "confirmed", "artillery-rockets", "direction of transfer"]:
+    for expected in ["Rockets", "Evidence status (line pattern)", "Artillery and rockets",
+                     "direction; hollow: not reported"]:
         assert expected in texts, expected
-    assert "anti-tank" not in texts  # only the selected route's category
+    assert any(t.startswith("alleged") for t in texts) and any(t.startswith("confirmed") for t in texts)
+    assert "Anti-tank weapons" not in texts  # only the selected route's category
 
 
 @pytest.mark.parametrize("name", ["map.png", "map.svg"])

@@ -273,7 +273,7 @@ def test_a_small_fragment_folds_its_layer_control_and_legend(page, embed, tmp_pa
     assert page.locator(f"#{map_id} .leaflet-control-layers-expanded").count() == 0
     assert not legend.is_visible()
     page.locator(f"#{map_id} .arms-routes-legend-toggle").click()
-    assert legend.is_visible() and "direction of transfer" in legend.inner_text()
+    assert legend.is_visible() and "direction; hollow" in legend.inner_text()
     assert drawn_routes(page, map_id) == ["fx-gaza", "fx-lebanon", "fx-twin"]
     assert page.errors == [] and page.blocked == []
 

@@ -134,14 +134,16 @@ def test_card_data_has_every_evidence_field_and_sources_once():
     assert route["weapons"] == ["fx-rpg"]
     assert payload["weapons"]["fx-rpg"] == {"name": "Fixture RPG", "aliases": ["FX-7", "Fixture Rocket Grenade"],
                                             "category": "anti-tank"}
-    assert [payload["places"][i] for i in route["path"]] == ["Fixture Nampo", "Fixture Bandar Abbas", "Fixture Port Sudan"]
+    assert route["path"] == ["Fixture Nampo", "Fixture Bandar Abbas", "Fixture Port Sudan"]
     assert route["independent"] == 1
     assert route["period"] == "2009–2014"
     first, second = route["evidence"]
     # "supports" and a grade the script works out (reliability B + credibility 2) are left out
     assert first == {"source": "fx-news", "claim": "Seen at the port.", "quote": "They were seen.",
                      "said_by": "A harbour official", "credibility": 2, "legs": [1]}
-    assert second == {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4}
+    # a disputing item says how, in words (`model.dispute_text`): here neither who nor how is given
+    assert second == {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4,
+                      "dispute": "disputed"}
     assert payload["sources"]["fx-analysis"]["reliability"] == "C"  # so the card shows C4
     assert set(payload["sources"]) == {"fx-news", "fx-analysis"}  # shared by id, not repeated per route
     assert payload["sources"]["fx-news"]["url"] == "https://example.org/report"
@@ -190,7 +192,7 @@ def test_routes_travel_as_rows_in_field_order():
     payload = build_payload(dataset_of([make_route("fx-a")]))
     [row] = payload["routes"]
     assert payload["route_fields"][:5] == ["id", "name", "kind", "category", "status"]
-    # category and status by their position in the legend's lists
+    # category and status by their position in the category boxes' and the legend's lists
     assert isinstance(row, list) and row[:5] == ["fx-a", "Route fx-a", "arms", 0, 2]
     assert payload["categories"][0]["id"] == "anti-tank" and payload["statuses"][2]["id"] == "reported"
     assert routes_of(payload)[0]["category"] == "anti-tank" and routes_of(payload)[0]["status"] == "reported"
@@ -263,11 +265,13 @@ def test_interdictions_and_waypoint_roles():
     routes = [make_route("fx-a", interdicted={"place": "fx-port-sudan", "date": "2009-12", "note": "Seized."}),
               make_route("fx-b", waypoints=("fx-bandar-abbas", "fx-damascus"))]
     payload = build_payload(dataset_of(routes))
-    roles = {w["id"]: w["roles"] for w in payload["waypoints"]}
-    assert roles == {"fx-nampo": ["origin"], "fx-bandar-abbas": ["origin", "transit"],
-                     "fx-port-sudan": ["destination"], "fx-damascus": ["destination"]}
+    markers = [dict(zip(payload["waypoint_fields"], row)) for row in payload["waypoints"]]
+    roles = {w["label"]: w["roles"] for w in markers}
+    assert roles == {"Fixture Nampo": ["origin"], "Fixture Bandar Abbas": ["origin", "transit"],
+                     "Fixture Port Sudan": ["destination"], "Fixture Damascus": ["destination"]}
+    assert {w["drawn_as"] for w in markers} == {"site"}
     [stop] = payload["interdictions"]
-    assert stop["place"] == "Fixture Port Sudan"
+    assert stop["place"] == "Fixture Port Sudan" and stop["drawn_as"] == "site"
     assert stop["stops"] == [{"route": "fx-a", "name": "Route fx-a", "date": "2009-12", "note": "Seized."}]
 
 
@@ -291,7 +295,7 @@ def test_hostile_text_cannot_leave_the_data_block(tmp_path):
     payload = payload_of(page)
     assert payload["title"] == HOSTILE  # nothing lost: the text arrives whole, as text
     assert routes_of(payload)[0]["evidence"][0]["claim"] == HOSTILE
-    assert [payload["places"][i] for i in routes_of(payload)[0]["path"]] == ["Fixture Nampo", HOSTILE]
+    assert routes_of(payload)[0]["path"] == ["Fixture Nampo", HOSTILE]
     source = payload["sources"]["fx-news"]
     assert source["url"] is None and source["url_text"] == "javascript:alert(3)"
     assert "7*7" in routes_of(payload)[0]["name"]  # not evaluated as a template

@@ -34,7 +34,8 @@ CORRIDOR_MAX_SPREAD_PX = 36.0  # widest a bundle of routes on one corridor may g
 
 @dataclass
 class Leg:
-    """One drawn leg of a route: its line, evidence status and sideways offset in pixels.
+    """One drawn leg of a route: its line, evidence status, path (how much of the line the sources
+    give, `model.PATHS`) and sideways offset in pixels.
 
     `coords` is the line as text: integers in 1/SCALE degree, delta-encoded ([dlon0, dlat0, dlon1,
     dlat1, ...], each pair the step from the vertex before; the first leg of a route starts from
@@ -42,13 +43,15 @@ class Leg:
     the last one ended starts with 0, 0), written in the "encoded polyline algorithm format" (as
     Google's and OSRM's polylines, a few characters a number instead of seven). See `numbers` and `decode`.
     `pair` is the (from, to) place ids when the line is known to be that leg; a route whose line
-    cannot be cut at its waypoints is drawn as one or more lines with pair None.
+    cannot be cut at its waypoints is drawn as one or more lines with pair None, each with the route's
+    status and the weakest path of its legs (a line that is partly schematic is drawn schematic).
     """
 
     status: str
     pair: tuple[str, str] | None
     coords: str = ""
     offset: float = 0.0
+    path: str = "plausible"
 
 
 def numbers(coords: str | list[int]) -> list[int]:
@@ -185,6 +188,7 @@ class _Plan:
     waypoints: list
     status: str
     leg_statuses: list[str]
+    leg_paths: list[str]  # each leg's `model.leg_path`
     pieces: list  # "drawn": the parts of its geometry (see `_read_parts`); "arcs": the (from, to) positions of each leg
     places: list | None  # the places of its waypoints; None when one is unknown (or there are fewer than two)
 
@@ -258,19 +262,20 @@ def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
     for i, leg in enumerate(p.get("legs") or []):
         if i < len(leg_statuses) and isinstance(leg, dict) and leg.get("status") in rank:
             leg_statuses[i] = leg["status"]
+    leg_paths = [model.leg_path(leg) for leg in model.legs(route)]
 
     if parts is not None:
         if not parts:
             raise RoutesError("cannot draw the route: its geometry has no line", route_id=str(route.get("id")),
                               field="geometry")
-        return _Plan("drawn", waypoints, status, leg_statuses, parts, found if known else None)
+        return _Plan("drawn", waypoints, status, leg_statuses, leg_paths, parts, found if known else None)
 
     if not known:
         missing = [str(w) for w, place in zip(waypoints, found) if place is None]
         raise RoutesError(f"cannot draw the route: no coordinates for waypoint(s) {', '.join(missing) or '(none)'}",
                           route_id=str(route.get("id")), field="properties.waypoints")
     pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(found, found[1:])]
-    return _Plan("arcs", waypoints, status, leg_statuses, pairs, found)
+    return _Plan("arcs", waypoints, status, leg_statuses, leg_paths, pairs, found)
 
 
 def _arcs(pairs: list) -> tuple[object, object]:
@@ -430,16 +435,25 @@ def _legs_of(plans: list[_Plan], split: list[bool], span_count: list[int], coord
     """The legs of every route, from its spans (`span_count` of them, their `coords` one route after the other)."""
     statuses: list[str] = []
     pairs: list[tuple[str, str] | None] = []
+    paths: list[str] = []
     for plan, whole, n in zip(plans, split, span_count):
         waypoints = plan.waypoints
         if whole and n == len(waypoints) - 1:
             statuses += plan.leg_statuses
             pairs += zip(waypoints, waypoints[1:])
+            paths += plan.leg_paths
         else:
             statuses += [plan.status] * n
             pairs += [None] * n
-    legs = iter(map(Leg, statuses, pairs, coords, _corridor_offsets(pairs)))
+            paths += [weakest_path(plan.leg_paths)] * n
+    legs = iter(map(Leg, statuses, pairs, coords, _corridor_offsets(pairs), paths))
     return [list(islice(legs, n)) for n in span_count]
+
+
+def weakest_path(paths: list[str]) -> str:
+    """The weakest of some legs' paths (`model.PATHS` runs from the strongest): what a line that
+    stands for all of them is drawn as. "schematic" for none."""
+    return max(paths, key=model.PATHS.index, default="schematic")
 
 
 def _simplified(points, first, last, route_starts, tolerance: float) -> tuple[list[str], list[list[float]]]:

@@ -4,17 +4,21 @@ The page carries this payload once and our script (static/arms-routes.js) draws 
 folium object per route: 10,000 routes are one JSON block and a few seconds of drawing. It is kept
 small, since a map of a 30,000-route import is sent around as one file:
 
-- routes, their legs and evidence items are rows (lists) in the order of ROUTE_FIELDS, LEG_FIELDS
-  and EVIDENCE_FIELDS, not objects repeating every key; an absent field is null, trailing ones dropped;
-- sources and weapon systems are listed once and referred to by id; place names once (in "places"),
-  weapon categories and evidence statuses once (in "categories" and "statuses", for the legend),
-  and referred to by position; an evidence text (claim, quote, said by) found more than once is
-  kept once in "texts" and referred to by position;
+- routes, their legs, evidence items and waypoint markers are rows (lists) in the order of
+  ROUTE_FIELDS, LEG_FIELDS, EVIDENCE_FIELDS, LEG_INFO_FIELDS and WAYPOINT_FIELDS, not objects
+  repeating every key; an absent field is null, trailing ones dropped;
+- sources and weapon systems are listed once and referred to by id; waypoints once (in "places", as
+  a reader must see them: a label such as "≈ Iran" and, for a place that is not exact, what the
+  sources actually say of it), weapon categories, evidence statuses and leg paths once (in
+  "categories", "statuses" and "paths", for the legend and the category boxes), and referred to by
+  position; an evidence text (claim, quote, said by, dispute, note) found more than once is kept
+  once in "texts" and referred to by position;
 - lines are delta-encoded integers, written as text in the encoded polyline format (see lines.Leg);
-- what only route cards show (evidence items, shared texts) travels in a block of its own that the
-  script parses when a card is first opened (see `split_cards`);
-- a leg status that is the route's, an evidence item's "supports" stance and an Admiralty grade
-  the script can work out (source reliability + credibility) are left out.
+- what only route cards show (evidence items, each leg's mode, path and note, shared texts) travels
+  in a block of its own that the script parses when a card is first opened (see `split_cards`);
+- a leg status that is the route's, a leg path that is "plausible", an evidence item's "supports"
+  stance, an Admiralty grade the script can work out (source reliability + credibility) and a
+  route's category boxes that are just the category it is coloured by are left out.
 
 `routes_of` turns the rows back into one dict per route, as the script does.
 
@@ -25,17 +29,17 @@ Every text in the payload is plain text from the data; the script puts it on the
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import replace
 
 from .. import __version__, model, style
 from ..dataset import Dataset
 from ..errors import UsageError
-from ..select import Filters
+from ..select import Filters, matched_weapons, undated
 from .lines import Leg, numbers, route_legs
 
-# Labels of the categories in the legend and the layer control; colours and patterns come from
-# routes.style, shared with static images and reports.
+# Labels of the categories in the category boxes; colours and patterns come from routes.style,
+# shared with static images and reports.
 CATEGORY_LABELS = {
     "small-arms": "Small arms",
     "anti-tank": "Anti-tank weapons",
@@ -47,23 +51,42 @@ CATEGORY_LABELS = {
     "communications": "Communications",
     "wmd": "WMD-related",
     "tunnels-fortification": "Tunnels and fortification",
-    "other": "Other, or no weapon system listed",
+    "other": "Other weapon systems",
 }
-STATUS_LABELS = {
-    "confirmed": "confirmed: official finding or physical evidence",
-    "corroborated": "corroborated: two or more independent sources",
-    "reported": "reported: one credible underlying source",
-    "alleged": "alleged: a claim by one party or outlet",
+# The box of the routes that list no weapon system (as `--category` finds none of them).
+NO_WEAPON_LABEL = "No weapon system listed"
+# The colour rule (style.COLOUR_RULE) as the map's category boxes apply it: shown beside them, in
+# short, with the rule in full on hover.
+COLOUR_RULE = ("Colour: the category of a route's first weapon system (on a --weapon or --category map, of "
+               "the first that matched; with boxes unticked, of the first in a ticked box). A route shows "
+               "while any of its categories is ticked.")
+# What moved, for the route card: a kind in words.
+KIND_WORDS = {"arms": "Arms: weapon systems moved this way", **style.KIND_LABELS}
+# What happened to the shipment, for the route card and tooltip (a missing outcome is not known).
+OUTCOME_LABELS = {
+    "delivered": "delivered (the sources report a delivery)",
+    "attempted": "attempted: not reported delivered",
+    "interdicted": "interdicted: stopped before delivery",
+    "unknown": "not known",
 }
 
 ROUND = 4  # decimals of a marker coordinate
-# The order of the fields in a route's, a leg's and an evidence item's row (the often empty ones last).
-ROUTE_FIELDS = ("id", "name", "kind", "category", "status", "period", "path", "legs", "evidence", "weapons",
-                "supplier", "intermediaries", "recipient", "independent", "outcome", "disputed", "interdicted",
-                "intended", "notes")
-LEG_FIELDS = ("coords", "offset", "status")
-EVIDENCE_FIELDS = ("source", "claim", "credibility", "stance", "quote", "said_by", "legs", "grade")
-SHARED_TEXTS = ("claim", "quote", "said_by")  # evidence fields whose repeated texts go in "texts" once
+# The order of the fields in a route's, a leg's and an evidence item's row (the often empty ones
+# last; what only cards show, which `split_cards` moves out, at the very end).
+ROUTE_FIELDS = ("id", "name", "kind", "category", "status", "period", "path", "legs", "weapons", "supplier",
+                "intermediaries", "recipient", "independent", "outcome", "filled", "disputed", "boxes",
+                "interdicted", "intended", "notes", "evidence", "leg_info")
+CARD_FIELDS = ("evidence", "leg_info")
+LEG_FIELDS = ("coords", "path", "offset", "status")
+# Each of a route's legs as the card tells it (one per consecutive pair of waypoints, whatever was
+# drawn): its mode (a position in "modes"; left out when unknown), path (in "paths") and note.
+LEG_INFO_FIELDS = ("mode", "path", "note")
+EVIDENCE_FIELDS = ("source", "claim", "credibility", "stance", "quote", "said_by", "legs", "grade", "weapons",
+                   "dispute", "note")
+SHARED_TEXTS = ("claim", "quote", "said_by", "dispute", "note")  # evidence fields whose repeated texts go in "texts" once
+PLACE_FIELDS = ("label", "describe")
+WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "country", "describe")
+DEFAULT_PATH = "plausible"  # a leg's path left out of its row
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -106,78 +129,114 @@ def default_title(count: int, described: str) -> str:
 def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filters | None = None) -> dict:
     """Everything the map script draws for the routes of `dataset`, as plain JSON-ready data.
 
-    The title defaults to one made from the filters (see `default_title`).
+    The title defaults to one made from the filters (see `default_title`). A map made with
+    --weapon or --category colours each arms route by the matched weapon's category
+    (`style.colour_group`).
 
     Raises `RoutesError` for a route that cannot be drawn (a waypoint with no known place).
     """
     routes = dataset.routes
     drawn, bounds = route_legs(dataset)
-    route_categories = [style.route_category(route, dataset.weapons) for route in routes]
-    category_list = _categories(Counter(route_categories))
-    status_list = [{"id": s, "label": STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
+    weapons = dataset.weapons
+    matched = matched_weapons(dataset, filters)
+    route_boxes = [style.route_categories(route, weapons) for route in routes]
+    groups = [style.colour_group(route, weapons, *matched) for route in routes]
+    category_list = _categories(Counter(c for boxes in route_boxes for c in boxes),
+                                sum(1 for boxes in route_boxes if not boxes))
+    status_list = [{"id": s, "label": style.STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
                    for s in reversed(model.STATUSES)]
     rows = _Rows(dataset, category_list, status_list)
-    for route, category, legs in zip(routes, route_categories, drawn):
-        rows.add(route, category, legs)
+    for route, boxes, group, legs in zip(routes, route_boxes, groups, drawn):
+        rows.add(route, boxes, group, legs)
+    path_counts = Counter(path for legs in drawn for path in dict.fromkeys(leg.path for leg in legs))
+    filled = sum(1 for route in routes if style.arrow_filled(route))
+    kinds = Counter(model.kind(route) for route in routes)
 
     described = filter_text(filters, dataset)
     return {
         "title": title or default_title(len(routes), described),
         "filter": described,
+        "undated": undated(dataset, filters),
         "credit": _credit(dataset),
         "bounds": bounds or [[-60.0, -170.0], [75.0, 170.0]],
         "categories": category_list,
+        "colour_rule": COLOUR_RULE,
+        "colour_rule_full": style.COLOUR_RULE,
+        "kinds": [{"id": kind, "label": style.KIND_LABELS[kind], "colour": style.KIND_COLOURS[kind], "count": kinds[kind]}
+                  for kind in style.KIND_COLOURS if kinds[kind]],
+        "kind_labels": KIND_WORDS,
+        "outcomes": OUTCOME_LABELS,
         "statuses": status_list,
+        "modes": list(model.MODES),
+        "paths": [{"id": path, "label": model.PATH_LABELS[path], "opacity": style.PATH_OPACITY[path],
+                   "extra": style.PATH_EXTRA_WIDTH[path], "routes": path_counts[path]} for path in model.PATHS],
+        "arrows": [{"filled": True, "label": style.ARROW_FILLED_LABEL, "routes": filled},
+                   {"filled": False, "label": style.ARROW_HOLLOW_LABEL, "routes": len(routes) - filled}],
+        "waypoint_labels": style.WAYPOINT_LABELS,
         "style": {"weight": style.LINE_WIDTH, "disputed": style.DISPUTED_COLOUR,
-                  "interdiction": style.INTERDICTION_COLOUR},
+                  "interdiction": style.INTERDICTION_COLOUR, "unlisted": style.group_colour("other"),
+                  "ring": style.RING_RADIUS},
         "weapons": {w: _weapon(w, dataset) for w in rows.weapons},
         "sources": {s: _source(s, dataset.sources.get(s)) for s in rows.cited},
         "credibility": {str(k): v for k, v in model.CREDIBILITY.items()},
-        "places": list(rows.places),
+        "place_fields": list(PLACE_FIELDS),
+        "places": [_row(list(key)) for key in rows.places],
         **rows.finish(),
-        "waypoints": _waypoints(routes, dataset),
-        "interdictions": _interdictions(routes, dataset),
+        "waypoint_fields": list(WAYPOINT_FIELDS),
+        "waypoints": rows.markers(),
+        "interdictions": rows.interdictions(),
     }
 
 
 def split_cards(payload: dict) -> tuple[dict, dict]:
-    """The payload without what only route cards show (each route's evidence rows and the shared
+    """The payload without what only route cards show (each route's CARD_FIELDS, and the shared
     "texts"), and that part on its own: the page carries it in a block of its own after the map
     script, which reads it only when a card is opened, so a large map is drawn before it is even parsed.
     `join_cards` puts the two together again.
     """
     main = dict(payload)
-    at = payload["route_fields"].index("evidence")
-    evidence, rows = [], []
+    fields = payload["route_fields"]
+    at = [fields.index(name) for name in CARD_FIELDS]
+    cards: dict = {name: [] for name in CARD_FIELDS}
+    rows = []
     for row in payload["routes"]:
-        evidence.append(row[at] if len(row) > at else None)
-        if len(row) > at and row[at] is not None:
+        for name, i in zip(CARD_FIELDS, at):
+            cards[name].append(row[i] if len(row) > i else None)
+        if any(len(row) > i and row[i] is not None for i in at):
             row = list(row)
-            row[at] = None
+            for i in at:
+                if i < len(row):
+                    row[i] = None
             row = _row(row)
         rows.append(row)
     main["routes"] = rows
     del main["texts"]
-    return main, {"evidence": evidence, "texts": payload["texts"]}
+    return main, {**cards, "texts": payload["texts"]}
 
 
 def join_cards(main: dict, cards: dict) -> dict:
     """The payload that `split_cards` split into `main` and `cards`."""
     payload = dict(main, texts=cards["texts"])
-    at = main["route_fields"].index("evidence")
+    fields = main["route_fields"]
+    at = [fields.index(name) for name in CARD_FIELDS]
     rows = []
-    for row, evidence in zip(main["routes"], cards["evidence"]):
-        if evidence is not None:
-            row = list(row) + [None] * max(0, at + 1 - len(row))
-            row[at] = evidence
+    for n, row in enumerate(main["routes"]):
+        values = [cards[name][n] for name in CARD_FIELDS]
+        if any(v is not None for v in values):
+            row = list(row) + [None] * max(0, max(at) + 1 - len(row))
+            for i, value in zip(at, values):
+                row[i] = value
+            row = _row(row)
         rows.append(row)
     payload["routes"] = rows
     return payload
 
 
 def routes_of(payload: dict) -> list[dict]:
-    """The routes of a payload as dicts (field -> value, absent fields left out), texts filled in and
-    each leg's `coords` as its list of delta-encoded integers."""
+    """The routes of a payload as dicts (field -> value, absent fields left out), texts filled in,
+    each leg's `coords` as its list of delta-encoded integers and its `path` by name, `category` and
+    `boxes` by category id (None for the box of routes without weapon systems), and `path` and
+    `intended` as the waypoints' labels."""
     fields = payload["route_fields"]
     texts = payload.get("texts", [])  # (a payload without its card data has no evidence either)
 
@@ -186,17 +245,30 @@ def routes_of(payload: dict) -> list[dict]:
 
     categories = [c["id"] for c in payload["categories"]]
     statuses = [s["id"] for s in payload["statuses"]]
+    paths = [p["id"] for p in payload["paths"]]
+    labels = [place[0] for place in payload["places"]]
     routes = []
     for row in payload["routes"]:
         route = record(row, fields)
-        route["category"] = categories[route["category"]]
+        if "category" in route:
+            route["category"] = categories[route["category"]]
+        route["boxes"] = [categories[i] for i in route["boxes"]] if "boxes" in route else [route["category"]]
         route["status"] = statuses[route["status"]]
+        for key in ("path", "intended"):
+            if key in route:
+                route[key] = [labels[i] for i in route[key]]
         if "legs" in route:
             route["legs"] = [record(leg, payload["leg_fields"]) for leg in route["legs"]]
             for leg in route["legs"]:
                 leg["coords"] = numbers(leg["coords"])
+                leg["path"] = paths[leg["path"]] if "path" in leg else DEFAULT_PATH
                 if "status" in leg:
                     leg["status"] = statuses[leg["status"]]
+        if "leg_info" in route:
+            route["leg_info"] = [record(leg, payload["leg_info_fields"]) for leg in route["leg_info"]]
+            for leg in route["leg_info"]:
+                leg["path"] = paths[leg["path"]]
+                leg["mode"] = payload["modes"][leg["mode"]] if "mode" in leg else "unknown"
         if "evidence" in route:
             route["evidence"] = [{k: texts[v] if k in SHARED_TEXTS and isinstance(v, int) else v
                                   for k, v in record(item, payload["evidence_fields"]).items()}
@@ -211,11 +283,17 @@ def _credit(dataset: Dataset) -> str:
     return f"Data: {names} · made with arms-routes {__version__}"
 
 
-def _categories(counts: dict[str, int]) -> list[dict]:
+def _categories(counts: dict[str, int], without_weapons: int) -> list[dict]:
+    """The category boxes: every category of the routes' weapon systems (the known ones in their
+    order, then the others by name), each with the number of routes in it, and last the box of the
+    routes without any weapon system (id None), when there are such routes."""
     known = [c for c in style.CATEGORY_COLOURS if c in counts]
     extra = sorted(c for c in counts if c not in style.CATEGORY_COLOURS)
-    return [{"id": category, "label": CATEGORY_LABELS.get(category) or category.replace("-", " ").capitalize(),
-             "colour": style.category_colour(category), "count": counts[category]} for category in known + extra]
+    boxes = [{"id": category, "label": CATEGORY_LABELS.get(category) or category.replace("-", " ").capitalize(),
+              "colour": style.category_colour(category), "count": counts[category]} for category in known + extra]
+    if without_weapons:
+        boxes.append({"id": None, "label": NO_WEAPON_LABEL, "colour": None, "count": without_weapons})
+    return boxes
 
 
 def _text(value: object) -> str | None:
@@ -248,33 +326,45 @@ def _source(source_id: str, source: dict | None) -> dict:
         "kind": _text(source.get("kind")),
         "reliability": _text(source.get("reliability")) or "F",
         "reliability_meaning": model.RELIABILITY.get(source.get("reliability") or "F", "unknown"),
+        "note": _filled(source.get("note")),
     }
+
+
+ROLES = ("origin", "transit", "destination")
+_PATH_INDEX = {path: i for i, path in enumerate(model.PATHS)}
+_MODE_INDEX = {mode: i for i, mode in enumerate(model.MODES) if mode != "unknown"}  # (unknown: left out)
 
 
 class _Rows:
     """The routes as rows (see the module's docstring), built one route at a time, and what they
-    refer to: place names, cited sources and weapon systems, in the order they first appear."""
+    refer to: waypoints as a reader sees them, cited sources and weapon systems, in the order they
+    first appear; and the markers of the waypoints and interdictions."""
 
     def __init__(self, dataset: Dataset, categories: list[dict], statuses: list[dict]):
         self.dataset = dataset
         self.category_index = {c["id"]: i for i, c in enumerate(categories)}
         self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
-        self.places: dict[str, int] = {}  # place name -> its position in the payload's "places"
-        self.place_names: dict[str, str] = {}  # place id -> its name
-        self.place_refs: dict[str, int] = {}  # place id -> the position of its name in "places"
+        self.places: dict[tuple, int] = {}  # (label, describe or None) -> its position in the payload's "places"
+        self.seen: dict[object, tuple] = {}  # a waypoint (id, or the key of an object) -> (Waypoint or None, position)
         self.cited: dict[str, None] = {}
         self.weapons: dict[str, None] = {}
         self.rows: list[list] = []
         self.evidence_rows: list[list] = []
+        self.waypoint_markers: dict[tuple, list] = {}  # (place id, drawn as, label) -> [Waypoint, roles, routes]
+        self.stops: dict[tuple, dict] = {}
         # Many routes cite the same sources: each source's lineage, and the number of independent
-        # groups of each list of supporting sources, are worked out once (the sources do not change
+        # sources of each list of supporting sources, are worked out once (the sources do not change
         # while the payload is built).
         self.lineages: dict[str, set[str]] = {}
         self.independent: dict[tuple[str, ...], int] = {}
         self.grades: dict[tuple, str | None] = {}  # (source id, credibility) -> grade (see `_grade`)
 
-    def add(self, route: dict, category: str, legs: list[Leg]) -> None:
-        """The row of one route: what its card, tooltip and line need; empty fields (None, "", []) are null."""
+    def add(self, route: dict, boxes: list[str], group: str, legs: list[Leg]) -> None:
+        """The row of one route: what its card, tooltip and line need; empty fields (None, "", []) are null.
+
+        `boxes` are its categories (`style.route_categories`), `group` what it is coloured by
+        (`style.colour_group`), `legs` its drawn legs (`lines.route_legs`).
+        """
         p = model.props(route)
         status = p.get("status")
         if status not in model.STATUS_RANK:
@@ -282,33 +372,43 @@ class _Rows:
         stop = p.get("interdicted")
         if not isinstance(stop, dict):
             stop = None
-        intended = self._refs(p.get("intended_waypoints"))  # (before the path: the places' order as before)
+        route_id = _filled(route.get("id"))
+        path = self._refs(p.get("waypoints"))
+        intended = self._refs(p.get("intended_waypoints"))
+        self._mark(route_id, p.get("waypoints"))
         weapons = [str(w) for w in p.get("weapons") or []]
         self.weapons.update(dict.fromkeys(weapons))
+        index = self.category_index
+        category = index[group] if boxes and group in index else None
+        box_list = [index[c] for c in boxes] if boxes else [index[None]]
         status_index = self.status_index
-        route_id = _filled(route.get("id"))
         self.rows.append(_row([  # in the order of ROUTE_FIELDS
             route_id,
             _filled(p.get("name")) or route_id,
             _empty_to_none(model.kind(route)),
-            self.category_index[category],
+            category,
             status_index[status],
             _empty_to_none(model.period_text(route)),
-            self._refs(p.get("waypoints")) or None,
-            [_row([leg.coords or None, leg.offset or None, status_index[leg.status] if leg.status != status else None])
+            path or None,
+            [_row([leg.coords or None, _PATH_INDEX[leg.path] if leg.path != DEFAULT_PATH else None, leg.offset or None,
+                   status_index[leg.status] if leg.status != status else None])
              for leg in legs] or None,
-            [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
             weapons or None,
             _filled(p.get("supplier")),
             [str(i) for i in p.get("intermediaries") or []] or None,
             _filled(p.get("recipient")),
             self._independent_sources(route),
             _filled(p.get("outcome")),
+            style.arrow_filled(route) or None,
             model.is_disputed(route) or None,
-            _compact({"place": self._place_name(stop.get("place")), "date": _text(stop.get("date")),
-                      "note": _text(stop.get("note"))}) if stop else None,
+            None if category is not None and box_list == [category] else box_list,
+            self._stop(route, stop) if stop else None,
             intended or None,
             _filled(p.get("notes")),
+            [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
+            [_row([_MODE_INDEX.get(leg.get("mode")) if isinstance(leg.get("mode"), str) else None,
+                   _PATH_INDEX[model.leg_path(leg)],
+                   _filled(leg.get("note"))]) for leg in model.legs(route)] or None,
         ]))
 
     def _independent_sources(self, route: dict) -> int:
@@ -331,33 +431,81 @@ class _Rows:
                     if i < len(item) and item[i] in shared:
                         item[i] = shared[item[i]]
         return {"route_fields": list(ROUTE_FIELDS), "leg_fields": list(LEG_FIELDS),
-                "evidence_fields": list(EVIDENCE_FIELDS), "texts": list(shared), "routes": self.rows}
+                "leg_info_fields": list(LEG_INFO_FIELDS), "evidence_fields": list(EVIDENCE_FIELDS),
+                "texts": list(shared), "routes": self.rows}
 
-    def _refs(self, place_ids) -> list[int]:
-        """The positions in "places" of the names of these places (ids)."""
-        if not place_ids:
+    # -- waypoints: each as a reader must see it (model.Waypoint), worked out once ---------------------
+
+    def _waypoint(self, value: object) -> tuple:
+        """(the `model.Waypoint` of a waypoint value, or None for an unknown place; the position of
+        its label and description in "places")."""
+        if isinstance(value, str):
+            key = value
+        elif isinstance(value, dict):
+            fields = tuple(value.get(k) for k in ("place", "stand_in", "stands_for", "precision"))
+            key = tuple(v if isinstance(v, (str, bool, type(None))) else repr(v) for v in fields)
+        else:
+            key = ("", repr(value))
+        found = self.seen.get(key)
+        if found is None:
+            point = model.waypoint(value, self.dataset.places)
+            entry = (point.label, point.describe() or None) if point else (str(model.place_id(value)), None)
+            found = self.seen[key] = (point, self.places.setdefault(entry, len(self.places)))
+        return found
+
+    def _refs(self, waypoints) -> list[int]:
+        """The positions in "places" of these waypoints (ids or objects) as a reader sees them."""
+        if not isinstance(waypoints, list):
             return []
-        known = self.place_refs
-        return [known[w] if isinstance(w, str) and w in known else self._ref(w) for w in place_ids]
+        return [self._waypoint(w)[1] for w in waypoints]
 
-    def _ref(self, place_id: object) -> int:
-        places = self.places
-        position = places.setdefault(self._place_name(place_id), len(places))
-        if isinstance(place_id, str):
-            self.place_refs[place_id] = position
-        return position
+    def _mark(self, route_id: str | None, waypoints) -> None:
+        """Count a route's waypoints towards their markers: one per place, way of drawing and label,
+        with its roles (origin, transit, destination) and the number of routes through it."""
+        if not isinstance(waypoints, list):
+            return
+        last = len(waypoints) - 1
+        counted = set()
+        for i, value in enumerate(waypoints):
+            point = self._waypoint(value)[0]
+            if point is None:
+                continue
+            key = (point.place_id, point.drawn_as, point.label)
+            marker = self.waypoint_markers.get(key)
+            if marker is None:
+                marker = self.waypoint_markers[key] = [point, {}, 0]
+            marker[1]["origin" if i == 0 else "destination" if i == last else "transit"] = None
+            if key not in counted:
+                counted.add(key)
+                marker[2] += 1
 
-    def _place_name(self, place_id: object) -> str:
-        if not isinstance(place_id, str):
-            return str(place_id)
-        name = self.place_names.get(place_id)
-        if name is None:
-            name = self.place_names[place_id] = _place_name(place_id, self.dataset)
-        return name
+    def markers(self) -> list[list]:
+        """The waypoint markers as rows of WAYPOINT_FIELDS: dots (exact), rings (areas) and dashed rings (stand-ins)."""
+        return [_row([round(point.lat, ROUND), round(point.lon, ROUND), point.label, point.drawn_as,
+                      [r for r in ROLES if r in roles], count, point.country or None, point.describe() or None])
+                for point, roles, count in self.waypoint_markers.values()]
+
+    def _stop(self, route: dict, stop: dict) -> dict:
+        """The route's interdiction as its card shows it, counted towards the marker of its place."""
+        point = self._waypoint(stop)[0]
+        label, describe = (point.label, point.describe() or None) if point else (str(stop.get("place")), None)
+        if point is not None:
+            entry = self.stops.setdefault((point.place_id, point.label), {
+                "place": point.label, "country": point.country, "drawn_as": point.drawn_as,
+                "describe": describe, "lat": round(point.lat, ROUND), "lon": round(point.lon, ROUND), "stops": []})
+            entry["stops"].append({"route": _text(route.get("id")), "name": _text(model.props(route).get("name")),
+                                   "date": _text(stop.get("date")), "note": _text(stop.get("note"))})
+        return _compact({"place": label, "describe": describe, "date": _text(stop.get("date")),
+                         "note": _text(stop.get("note"))})
+
+    def interdictions(self) -> list[dict]:
+        """One marker per place (and label) where a selected shipment was stopped, listing each stop there."""
+        return [_compact(entry) for entry in self.stops.values()]
 
     def _evidence(self, item: dict) -> list:
-        """The row of one evidence item; its stance only when it disputes, its grade only when the
-        script cannot work it out (source reliability + credibility)."""
+        """The row of one evidence item; its stance only when it disputes (with who disputes and
+        how, in words), its grade only when the script cannot work it out (source reliability +
+        credibility)."""
         credibility = item.get("credibility")
         if not (isinstance(credibility, int) and credibility in model.CREDIBILITY):
             credibility = None
@@ -366,15 +514,22 @@ class _Rows:
         if source_id is not None:
             self.cited[source_id] = None
         legs = item.get("legs")
+        weapons = [str(w) for w in item.get("weapons") or [] if isinstance(w, str)] \
+            if isinstance(item.get("weapons"), list) else []
+        self.weapons.update(dict.fromkeys(weapons))
+        disputes = item.get("stance") == "disputes"
         row = _row([  # in the order of EVIDENCE_FIELDS
             source_id,
             _filled(item.get("claim")),
             credibility,
-            "disputes" if item.get("stance") == "disputes" else None,
+            "disputes" if disputes else None,
             _filled(item.get("quote")),
             _filled(item.get("said_by")),
             ([leg for leg in legs if isinstance(leg, int)] or None) if legs else None,
             grade,
+            weapons or None,
+            model.dispute_text(item) if disputes else None,
+            _filled(item.get("note")),
         ])
         self.evidence_rows.append(row)
         return row
@@ -418,58 +573,3 @@ def _empty_to_none(value):
 def _compact(entry: dict) -> dict:
     """The entry without empty fields (None, "", [])."""
     return {k: v for k, v in entry.items() if _empty_to_none(v) is not None}
-
-
-def _place_name(place_id: object, dataset: Dataset) -> str:
-    place = dataset.place(place_id) if isinstance(place_id, str) else None
-    return place.name if place else str(place_id)
-
-
-# -- markers: waypoints and interdictions ----------------------------------------------------------
-
-ROLES = ("origin", "transit", "destination")
-
-
-def _waypoints(routes: list[dict], dataset: Dataset) -> list[dict]:
-    """One marker per place the selected routes pass, with its roles (origin, transit, destination)."""
-    roles: dict[str, dict[str, None]] = {}
-    counts: dict[str, int] = defaultdict(int)
-    for route in routes:
-        waypoints = model.props(route).get("waypoints") or []
-        last = len(waypoints) - 1
-        for index, place_id in enumerate(waypoints):
-            found = roles.get(place_id)
-            if found is None:
-                found = roles[place_id] = {}
-            found["origin" if index == 0 else "destination" if index == last else "transit"] = None
-        for place_id in dict.fromkeys(waypoints):
-            counts[place_id] += 1
-    result = []
-    for place_id, found in roles.items():
-        place = dataset.place(place_id) if isinstance(place_id, str) else None
-        if place is None:
-            continue
-        result.append({
-            "id": place.id, "name": place.name, "country": place.country, "kind": place.kind,
-            "roles": [r for r in ROLES if r in found], "routes": counts[place_id],
-            "lat": round(place.lat, ROUND), "lon": round(place.lon, ROUND),
-        })
-    return result
-
-
-def _interdictions(routes: list[dict], dataset: Dataset) -> list[dict]:
-    """One marker per place where a selected shipment was stopped, listing each stop there."""
-    by_place: dict[str, dict] = {}
-    for route in routes:
-        stop = model.props(route).get("interdicted")
-        if not isinstance(stop, dict):
-            continue
-        place = dataset.place(stop.get("place")) if isinstance(stop.get("place"), str) else None
-        if place is None:
-            continue
-        entry = by_place.setdefault(place.id, {
-            "place": place.name, "country": place.country,
-            "lat": round(place.lat, ROUND), "lon": round(place.lon, ROUND), "stops": []})
-        entry["stops"].append({"route": _text(route.get("id")), "name": _text(model.props(route).get("name")),
-                               "date": _text(stop.get("date")), "note": _text(stop.get("note"))})
-    return list(by_place.values())

@@ -4,22 +4,33 @@
  * window.armsRoutes[id of the map's element], an object for tests and other Leaflet plugins:
  *   id             the id of the map's element
  *   map            the L.Map
- *   data           the payload (data.cards: the card data, once a card was opened)
- *   layers         {category: L.GeoJSON}   one overlay per weapon category, holding its routes; it
- *                                          binds the cards (popups), tooltips and hover highlight
+ *   data           the payload, unpacked (data.cards: the card data, once a card was opened)
+ *   routes         L.FeatureGroup of the routes shown; it binds the cards (popups), tooltips and
+ *                  hover highlight for all of them
  *   routeLayers    {routeId: layer}        ONE layer per route: an L.Polyline (a RouteLine) when all
- *                                          its legs share one evidence status, else an L.FeatureGroup
- *                                          with one RouteLine per status. Count routes here, not paths.
- *                                          openPopup() / openTooltip() show its card / tooltip.
+ *                                          its legs share one evidence status and path, else an
+ *                                          L.FeatureGroup with one RouteLine per status and path.
+ *                                          Count routes here, not paths. openPopup() / openTooltip()
+ *                                          show its card / tooltip.
+ *   categories     [{id, label, colour, count, index, input}]  the category boxes, in the layer
+ *                                          control (id null: routes with no weapon system listed);
+ *                                          `input` is the checkbox
+ *   setCategories(ids)  tick exactly these boxes (ids, null for "No weapon system listed") and redraw
+ *   visibleRoutes()     the ids of the routes shown, in the order of the data
  *   renderer       the canvas renderer of the routes; fires "detail" ({detail, lines}) when the
  *                                          routes in view get too many for arrows, halos and patterns
- *   waypoints      L.FeatureGroup of waypoint markers (and place labels on small maps)
+ *   waypoints      L.FeatureGroup of waypoint markers (dots, rings, dashed rings; each has .place)
+ *                  and place labels on small maps
  *   interdictions  L.FeatureGroup of markers where shipments were stopped
- *   control        the L.control.layers that toggles the overlays
+ *   control        the L.control.layers: the category boxes, then the Waypoints and Interdictions overlays
  *   routePoint(id) a container point {x, y} on the drawn line of a route
  *
+ * Changed in 0.2 (honest uncertainty): categories are no longer Leaflet overlays (`layers`, one
+ * L.GeoJSON per category, is gone) but boxes: a route shows while ANY of its categories is ticked,
+ * as `--category` selects it, and takes the colour of the first ticked one (see colourOf).
+ *
  * Every text from the data goes on the page through textContent, never as HTML; only http(s)
- * URLs become links. The one place Leaflet wants HTML (layer control names) gets escaped text.
+ * URLs become links. The one place Leaflet wants HTML (layer control names) gets fixed text.
  */
 (function () {
   "use strict";
@@ -52,7 +63,30 @@
 
   // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker;
   // a canvas renderer that strokes all route lines of one style at once --
-  var RouteLine = null, RouteGroup = null, StopMarker = null, RouteCanvas = null;
+  var RouteLine = null, RouteGroup = null, StopMarker = null, RingMarker = null, RouteCanvas = null;
+
+  var RING_FILL = "rgba(40, 40, 40, 0.12)";  // an area, seen through: not a dot
+
+  function strokeRing(ctx, p, radius, dashed, fill) {
+    // A hollow ring: a white band under a thin dark stroke (dashed for a stand-in), legible on any
+    // map; with `fill`, tinted inside, so it reads as an area rather than a point.
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
+    ctx.globalAlpha = 1;
+    if (fill) {
+      ctx.fillStyle = RING_FILL;
+      ctx.fill();
+    }
+    ctx.setLineDash([]);
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.stroke();
+    ctx.setLineDash(dashed ? [3.5, 2.5] : []);
+    ctx.lineWidth = 1.6;
+    ctx.strokeStyle = "#222222";
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
 
   function shiftRing(ring, distance) {
     var n = ring.length, shifted = new Array(n), i, a, b, dx, dy, len;
@@ -148,8 +182,8 @@
 
   function drawRouteLines(ctx, lines, detail) {
     // What Leaflet's canvas does path by path (begin, trace, set the style, stroke), done once per
-    // style: all disputed halos first, then the lines of each colour, pattern and width, then the
-    // arrowheads of each colour, then the "?" badges. 30,000 routes are a few dozen strokes.
+    // style: all disputed halos first, then the lines of each colour, pattern, width and opacity,
+    // then the arrowheads of each colour (filled or hollow), then the "?" badges. 30,000 routes are a few dozen strokes.
     // Without `detail` (an overview of many routes) lines are thin and have no halo, arrow or badge.
     var halos = new Map(), strokes = new Map(), arrows = new Map(), badges = [], i, line, o, weight, badge;
     for (i = 0; i < lines.length; i++) {
@@ -161,7 +195,7 @@
              (o._dashArray || []).join(","), line).weight = weight;
       if (!detail) { continue; }
       if (o.disputed) { bucket(halos, o.weight, line); }
-      if (line.arrows().length) { bucket(arrows, o.color + "|" + o.opacity + "|" + o.weight, line); }
+      if (line.arrows().length) { bucket(arrows, o.color + "|" + o.opacity + "|" + o.weight + "|" + o.filled, line); }
       badge = line.badge();
       if (badge) { badges.push(badge); }
     }
@@ -190,12 +224,24 @@
     });
     ctx.setLineDash([]);
     arrows.forEach(function (group) {
+      // Filled where the sources report a delivery; else hollow: white inside, outlined in the line's colour.
       var o = group.first.options;
       ctx.beginPath();
       group.layers.forEach(function (layer) { traceArrows(ctx, layer.arrows(), o.weight); });
-      ctx.globalAlpha = o.opacity;
-      ctx.fillStyle = o.color;
-      ctx.fill();
+      if (o.filled) {
+        ctx.globalAlpha = o.opacity;
+        ctx.fillStyle = o.color;
+        ctx.fill();
+      } else {
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = "#ffffff";
+        ctx.fill();
+        ctx.globalAlpha = Math.max(o.opacity, 0.7);
+        ctx.lineWidth = 1.75;
+        ctx.lineJoin = "miter";
+        ctx.strokeStyle = o.color;
+        ctx.stroke();
+      }
     });
     if (badges.length) { drawDisputedBadges(ctx, badges); }
   }
@@ -288,7 +334,8 @@
     });
 
     RouteLine = L.Polyline.extend({
-      options: {offsets: null, disputed: false, arrows: true},
+      // baseWeight: the weight when not hovered; filled: filled arrowheads (delivery reported)
+      options: {offsets: null, disputed: false, arrows: true, filled: false, baseWeight: 3},
 
       _project: function () {
         var bounds = new L.Bounds(), offsets = this.options.offsets || [], i, j;
@@ -348,6 +395,22 @@
         ctx.strokeStyle = "#ffffff";
         ctx.lineCap = "round";
         ctx.stroke();
+        // Where the sources do not name the place of the stop as a site: a ring, dashed for a stand-in.
+        if (this.options.drawnAs && this.options.drawnAs !== "site") {
+          strokeRing(ctx, p, this._radius + 4, this.options.drawnAs === "stand-in", false);
+        }
+      }
+    });
+
+    // A waypoint the sources locate only coarsely (a ring) or do not name at all (a dashed ring).
+    RingMarker = L.CircleMarker.extend({
+      options: {radius: 8, dashed: false, fill: false},
+
+      _updatePath: function () {
+        var renderer = this._renderer;
+        if (!(renderer instanceof L.Canvas)) { return L.CircleMarker.prototype._updatePath.call(this); }
+        if (!renderer._drawing || this._empty()) { return; }
+        strokeRing(renderer._ctx, this._point, this._radius, this.options.dashed, true);
       }
     });
   }
@@ -365,6 +428,8 @@
   }
 
   var SHOWN_ALIASES = 3;
+
+  function weaponName(data, id) { return (data.weapons[id] || {name: id}).name; }
 
   function weaponList(data, ids) {
     // Each weapon system with its category and aliases (the first few; all of them on hover).
@@ -387,10 +452,13 @@
     return list;
   }
 
-  function placeNames(data, refs) {
-    // Place names travel once, in data.places; a route refers to them by position.
+  function places(data, refs) {
+    // Waypoints travel once, in data.places, as a reader must see them: {label: "≈ Iran", describe:
+    // what the sources say of a place that is not exact}; a route refers to them by position.
     return (refs || []).map(function (i) { return data.places[i]; });
   }
+
+  function labels(data, refs) { return places(data, refs).map(function (p) { return p.label; }); }
 
   function decodeLegs(legs) {
     // Each leg's line: integers in 1/10,000 degree, each pair a step from the vertex before (the
@@ -421,7 +489,7 @@
   }
 
   function legText(data, route, legs) {
-    var path = placeNames(data, route.path);
+    var path = labels(data, route.path);
     var names = legs.map(function (i) {
       var a = path[i], b = path[i + 1];
       return "leg " + (i + 1) + (a && b ? " (" + a + " → " + b + ")" : "");
@@ -446,6 +514,7 @@
     var details = [source.author, source.publisher, source.published].filter(function (x) { return x; });
     if (details.length) { block.appendChild(el("span", null, " — " + details.join(", "))); }
     if (source.url_text) { block.appendChild(el("div", "arms-routes-inert-url", "address (not a web link): " + source.url_text)); }
+    if (source.note) { block.appendChild(el("div", "arms-routes-source-note", "Caveat: " + source.note)); }
     return block;
   }
 
@@ -453,7 +522,8 @@
     var disputes = item.stance === "disputes";
     var li = el("li", "arms-routes-evidence " + (disputes ? "arms-routes-disputes" : "arms-routes-supports"));
     var head = el("div", "arms-routes-evidence-head");
-    head.appendChild(el("span", "arms-routes-stance", disputes ? "✗ disputes" : "✓ supports"));
+    // A disputing item says who disputes and how: "✗ denied by North Korea", "✗ not confirmed by John Kirby".
+    head.appendChild(el("span", "arms-routes-stance", disputes ? "✗ " + (item.dispute || "disputed") : "✓ supports"));
     var source = data.sources[item.source] || {};
     // The grade is source reliability + credibility (6, "cannot be judged", when none is given).
     var gradeText = item.grade || (source.reliability || "F") + (item.credibility !== undefined ? item.credibility : 6);
@@ -463,6 +533,9 @@
       (data.credibility[String(item.credibility)] || "unknown") + ")";
     head.appendChild(grade);
     if (item.legs && item.legs.length) { head.appendChild(el("span", "arms-routes-legs", legText(data, route, item.legs))); }
+    if (item.weapons && item.weapons.length) {
+      head.appendChild(el("span", "arms-routes-on", "on: " + item.weapons.map(function (id) { return weaponName(data, id); }).join(", ")));
+    }
     li.appendChild(head);
     if (item.claim) { li.appendChild(el("p", "arms-routes-claim", item.claim)); }
     if (item.quote) {
@@ -472,8 +545,39 @@
     } else if (item.said_by) {
       li.appendChild(el("p", "arms-routes-said-by", "said by " + item.said_by));
     }
+    if (item.note) { li.appendChild(el("p", "arms-routes-item-note", "Note: " + item.note)); }
     li.appendChild(sourceBlock(data, item));
     return li;
+  }
+
+  function pathWords(data, path) {
+    var found = data.paths.filter(function (p) { return p.id === path; })[0];
+    return found ? found.label : path;
+  }
+
+  function legList(data, route, legs) {
+    // Each leg as the sources give it: from → to, mode, how much of its path is reported, note.
+    var list = el("ol", "arms-routes-leg-list"), stops = labels(data, route.path);
+    legs.forEach(function (leg, i) {
+      var item = el("li", "arms-routes-leg arms-routes-leg-" + leg.path);
+      item.appendChild(el("strong", null, (stops[i] || "?") + " → " + (stops[i + 1] || "?")));
+      item.appendChild(el("div", null, (leg.mode === "unknown" ? "mode not reported" : "by " + leg.mode) + " · " +
+                          pathWords(data, leg.path)));
+      if (leg.note) { item.appendChild(el("div", "arms-routes-leg-note", leg.note)); }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function notExact(data, refs) {
+    // The places of a route that are not exact, each with what the sources actually say of it (once).
+    var seen = {}, list = el("ul", "arms-routes-inexact");
+    places(data, refs).forEach(function (p) {
+      if (!p.describe || seen[p.describe]) { return; }
+      seen[p.describe] = true;
+      list.appendChild(el("li", null, p.describe));
+    });
+    return list.childNodes.length ? list : null;
   }
 
   function routeCard(data, route) {
@@ -486,31 +590,37 @@
     badges.appendChild(el("span", "arms-routes-badge", route.kind));
     card.appendChild(badges);
 
+    var details = cardDetails(data, route);
     var dl = el("dl");
     row(dl, "Route id", route.id);
-    row(dl, "Kind", route.kind);
+    row(dl, "Kind", data.kind_labels[route.kind] || route.kind);
     row(dl, "Weapons", weaponList(data, route.weapons || []));
     row(dl, "Supplier", route.supplier);
     row(dl, "Intermediaries", joinNames(route.intermediaries) || "none");
     row(dl, "Recipient", route.recipient);
-    row(dl, "Path", placeNames(data, route.path).join(" → "));
+    row(dl, "Path", labels(data, route.path).join(" → "));
+    row(dl, "Not exact", notExact(data, (route.path || []).concat(route.intended || [])));
     row(dl, "Period", route.period);
     row(dl, "Status", route.status + (route.disputed ? " (disputed)" : ""));
-    row(dl, "Outcome", route.outcome);
+    row(dl, "Outcome", data.outcomes[route.outcome || "unknown"] || route.outcome);
     if (route.interdicted) {
-      row(dl, "Stopped at", [route.interdicted.place, route.interdicted.date, route.interdicted.note]
-        .filter(function (x) { return x; }).join(", "));
+      var stop = route.interdicted;
+      row(dl, "Stopped at", [stop.place, stop.date, stop.note].filter(function (x) { return x; }).join(", ") +
+          (stop.describe ? " (" + stop.describe + ")" : ""));
     }
-    row(dl, "Reportedly headed for", joinNames(placeNames(data, route.intended)));
+    row(dl, "Reportedly headed for", joinNames(labels(data, route.intended)));
     var independent = route.independent || 0;
     row(dl, "Independent sources", independent + " independent supporting source" + (independent === 1 ? "" : "s"));
     card.appendChild(dl);
 
-    var evidence = evidenceItems(data, route);
-    if (evidence) {
-      card.appendChild(el("h4", null, "Evidence (" + evidence.length + ")"));
+    if (details && details.legs.length) {
+      card.appendChild(el("h4", null, details.legs.length === 1 ? "Leg" : "Legs (" + details.legs.length + ")"));
+      card.appendChild(legList(data, route, details.legs));
+    }
+    if (details) {
+      card.appendChild(el("h4", null, "Evidence (" + details.evidence.length + ")"));
       var list = el("ol", "arms-routes-evidence-list");
-      evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
+      details.evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
       card.appendChild(list);
     } else {
       card.appendChild(el("h4", null, "Evidence"));
@@ -520,10 +630,11 @@
     return card;
   }
 
-  function routeTooltip(route) {
+  function routeTooltip(data, route) {
     var box = el("div", "arms-routes-tip");
     box.appendChild(el("strong", null, route.name));
-    box.appendChild(el("div", null, route.status + " · " + route.period));
+    box.appendChild(el("div", null, route.kind + " · " + route.status + " · " + route.period));
+    if (route.outcome) { box.appendChild(el("div", null, "outcome: " + (data.outcomes[route.outcome] || route.outcome))); }
     if (route.disputed) { box.appendChild(el("div", "arms-routes-disputed-text", "⚠ disputed")); }
     box.appendChild(el("div", "arms-routes-hint", "click for the evidence"));
     return box;
@@ -531,7 +642,8 @@
 
   function waypointTooltip(place) {
     var box = el("div", "arms-routes-tip");
-    box.appendChild(el("strong", null, place.name));
+    box.appendChild(el("strong", null, place.label));
+    if (place.describe) { box.appendChild(el("div", "arms-routes-describe", place.describe)); }
     box.appendChild(el("div", null, (place.country ? place.country + " · " : "") + place.roles.join(", ")));
     box.appendChild(el("div", null, place.routes + " route" + (place.routes === 1 ? "" : "s")));
     return box;
@@ -540,58 +652,59 @@
   function stopTooltip(stop) {
     var box = el("div", "arms-routes-tip");
     box.appendChild(el("strong", null, "Shipment stopped: " + stop.place + (stop.country ? " (" + stop.country + ")" : "")));
+    if (stop.describe) { box.appendChild(el("div", "arms-routes-describe", stop.describe)); }
     stop.stops.forEach(function (s) {
       box.appendChild(el("div", null, [s.name, s.date, s.note].filter(function (x) { return x; }).join(" · ")));
     });
     return box;
   }
 
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function svgNode(tag, attributes) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
+    return node;
+  }
+
   function svgSample(kind, options) {
-    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg"), shape;
-    svg.setAttribute("width", "36");
-    svg.setAttribute("height", "14");
-    svg.setAttribute("class", "arms-routes-sample");
+    var svg = svgNode("svg", {width: 36, height: 14, "class": "arms-routes-sample"});
     if (kind === "line") {
       if (options.halo) {
-        var halo = document.createElementNS(ns, "line");
-        halo.setAttribute("x1", "4"); halo.setAttribute("y1", "7"); halo.setAttribute("x2", "32"); halo.setAttribute("y2", "7");
-        halo.setAttribute("stroke", DISPUTED_COLOUR); halo.setAttribute("stroke-opacity", "0.3");
-        halo.setAttribute("stroke-width", String(ROUTE_WEIGHT + 8)); halo.setAttribute("stroke-linecap", "round");
-        svg.appendChild(halo);
+        svg.appendChild(svgNode("line", {x1: 4, y1: 7, x2: 32, y2: 7, stroke: DISPUTED_COLOUR, "stroke-opacity": 0.3,
+                                         "stroke-width": ROUTE_WEIGHT + 8, "stroke-linecap": "round"}));
       }
-      shape = document.createElementNS(ns, "line");
-      shape.setAttribute("x1", "2"); shape.setAttribute("y1", "7"); shape.setAttribute("x2", "34"); shape.setAttribute("y2", "7");
-      shape.setAttribute("stroke", options.colour || "#333333");
-      shape.setAttribute("stroke-width", String(ROUTE_WEIGHT));
-      shape.setAttribute("stroke-linecap", "round");
-      if (options.dash) { shape.setAttribute("stroke-dasharray", options.dash); }
+      var line = svgNode("line", {x1: 2, y1: 7, x2: 34, y2: 7, stroke: options.colour || "#333333",
+                                  "stroke-width": ROUTE_WEIGHT + (options.extra || 0), "stroke-linecap": "round"});
+      if (options.opacity !== undefined) { line.setAttribute("stroke-opacity", String(options.opacity)); }
+      if (options.dash) { line.setAttribute("stroke-dasharray", options.dash); }
+      svg.appendChild(line);
     } else if (kind === "arrow") {
-      shape = document.createElementNS(ns, "path");
-      shape.setAttribute("d", "M2 7 H26 M24 2 L34 7 L24 12 Z");
-      shape.setAttribute("stroke", "#333333"); shape.setAttribute("stroke-width", "2"); shape.setAttribute("fill", "#333333");
+      svg.appendChild(svgNode("line", {x1: 2, y1: 7, x2: 26, y2: 7, stroke: "#333333", "stroke-width": ROUTE_WEIGHT}));
+      svg.appendChild(svgNode("path", {d: "M22 2 L33 7 L22 12 Z", stroke: "#333333", "stroke-width": 1.75,
+                                       "stroke-linejoin": "miter", fill: options.filled ? "#333333" : "#ffffff"}));
     } else if (kind === "stop") {
-      shape = document.createElementNS(ns, "g");
-      var c = document.createElementNS(ns, "circle");
-      c.setAttribute("cx", "18"); c.setAttribute("cy", "7"); c.setAttribute("r", "6.5");
-      c.setAttribute("fill", STOP_COLOUR); c.setAttribute("stroke", "#ffffff");
-      var x = document.createElementNS(ns, "path");
-      x.setAttribute("d", "M15 4 L21 10 M21 4 L15 10"); x.setAttribute("stroke", "#ffffff"); x.setAttribute("stroke-width", "2");
-      shape.appendChild(c); shape.appendChild(x);
+      var g = svgNode("g", {});
+      g.appendChild(svgNode("circle", {cx: 18, cy: 7, r: 6.5, fill: STOP_COLOUR, stroke: "#ffffff"}));
+      g.appendChild(svgNode("path", {d: "M15 4 L21 10 M21 4 L15 10", stroke: "#ffffff", "stroke-width": 2}));
+      svg.appendChild(g);
+    } else if (kind === "ring") {
+      var ring = svgNode("circle", {cx: 18, cy: 7, r: 6.2, fill: RING_FILL, stroke: "#222222", "stroke-width": 1.4});
+      if (options.dashed) { ring.setAttribute("stroke-dasharray", "3.5 2.5"); }
+      svg.appendChild(ring);
     } else {
-      shape = document.createElementNS(ns, "circle");
-      shape.setAttribute("cx", "18"); shape.setAttribute("cy", "7"); shape.setAttribute("r", String(options.radius));
-      shape.setAttribute("fill", options.fill); shape.setAttribute("stroke", "#222222"); shape.setAttribute("stroke-width", "1.5");
+      svg.appendChild(svgNode("circle", {cx: 18, cy: 7, r: options.radius, fill: options.fill, stroke: "#222222",
+                                         "stroke-width": 1.5}));
     }
-    svg.appendChild(shape);
     return svg;
   }
 
   function declutter(group) {
     // Place names that would overlap a more important one (more routes) are hidden until zoomed in.
-    var labels = [], kept = [];
-    group.eachLayer(function (layer) { if (layer instanceof L.Tooltip && layer.getElement()) { labels.push(layer); } });
-    labels.sort(function (a, b) { return b.options.priority - a.options.priority; });
-    labels.forEach(function (label) {
+    var found = [], kept = [];
+    group.eachLayer(function (layer) { if (layer instanceof L.Tooltip && layer.getElement()) { found.push(layer); } });
+    found.sort(function (a, b) { return b.options.priority - a.options.priority; });
+    found.forEach(function (label) {
       var node = label.getElement();
       node.style.visibility = "";
       var r = node.getBoundingClientRect();
@@ -605,6 +718,7 @@
     item.appendChild(sample);
     item.appendChild(el("span", null, label));
     list.appendChild(item);
+    return item;
   }
 
   var WAYPOINT_STYLE = {
@@ -619,17 +733,46 @@
   }
 
   function legend(data) {
-    // Colours (weapon categories) are explained by the layer control, which also toggles them.
+    // Category colours, and how a route's colour is chosen, are explained (and toggled) by the category
+    // boxes in the layer control; the legend explains patterns, line strength, the colours of routes
+    // that carry no weapons, and symbols.
     var box = el("div", "arms-routes-legend");
     box.appendChild(el("div", "arms-routes-legend-title", "Evidence status (line pattern)"));
     data.statuses.forEach(function (s) { legendRow(box, svgSample("line", {dash: s.dash}), s.label); });
     legendRow(box, svgSample("line", {halo: true}), "disputed (halo and ?): some evidence disputes the route");
-    box.appendChild(el("div", "arms-routes-legend-title", "Symbols"));
-    legendRow(box, svgSample("arrow", {}), "direction of transfer");
-    legendRow(box, svgSample("circle", WAYPOINT_STYLE.origin), "origin");
-    legendRow(box, svgSample("circle", WAYPOINT_STYLE.transit), "transit");
-    legendRow(box, svgSample("circle", WAYPOINT_STYLE.destination), "destination");
+
+    var paths = data.paths.filter(function (p) { return p.routes > 0; });
+    if (paths.length) {
+      box.appendChild(el("div", "arms-routes-legend-title", "Path (line strength)"));
+      paths.forEach(function (p) {
+        legendRow(box, svgSample("line", {opacity: p.opacity, extra: p.extra}), p.label).setAttribute("data-path", p.id);
+      });
+    }
+    if (data.kinds.length) {
+      box.appendChild(el("div", "arms-routes-legend-title", "Not weapons (colour: what moved)"));
+      data.kinds.forEach(function (k) {
+        legendRow(box, svgSample("line", {colour: k.colour}), k.label).setAttribute("data-kind", k.id);
+      });
+    }
+
+    box.appendChild(el("div", "arms-routes-legend-title", "Direction and outcome"));
+    data.arrows.forEach(function (a) {
+      if (a.routes) { legendRow(box, svgSample("arrow", {filled: a.filled}), a.label).setAttribute("data-arrow", a.filled ? "filled" : "hollow"); }
+    });
     legendRow(box, svgSample("stop", {}), "shipment stopped (interdiction)");
+    var drawn = {};
+    data.waypoints.forEach(function (w) { drawn[w.drawn_as] = true; });
+    box.appendChild(el("div", "arms-routes-legend-title", "Waypoints"));
+    if (drawn.site || !data.waypoints.length) {
+      legendRow(box, svgSample("circle", WAYPOINT_STYLE.origin), "origin");
+      legendRow(box, svgSample("circle", WAYPOINT_STYLE.transit), "transit");
+      legendRow(box, svgSample("circle", WAYPOINT_STYLE.destination), "destination");
+      box.appendChild(el("div", "arms-routes-legend-note", "dots: " + data.waypoint_labels.site));
+    }
+    if (drawn.area) { legendRow(box, svgSample("ring", {}), data.waypoint_labels.area).setAttribute("data-waypoint", "area"); }
+    if (drawn["stand-in"]) {
+      legendRow(box, svgSample("ring", {dashed: true}), data.waypoint_labels["stand-in"]).setAttribute("data-waypoint", "stand-in");
+    }
     var overview = el("div", "arms-routes-overview-note",
                       "More than " + DETAIL_MAX_LINES.toLocaleString("en") + " route lines in view: drawn thin, " +
                       "without arrows, halos or ?; zoom in (or untick categories) for the full detail.");
@@ -638,11 +781,22 @@
     return box;
   }
 
+  function shownText(data, shown) {
+    // "21 routes shown, 4 of unknown date (kept: their period is open)"; "2 of 3 routes shown" while boxes hide some.
+    var total = data.routes.length, text;
+    text = (shown === total ? "" : shown + " of ") + total + " route" + (total === 1 ? "" : "s") + " shown";
+    if (data.undated) {
+      text += ", " + data.undated + " of unknown date (kept: their period is open)";
+    }
+    return text;
+  }
+
   function titleBox(data) {
     var box = el("div", "arms-routes-title");
     box.appendChild(el("div", "arms-routes-title-text", data.title));
-    box.appendChild(el("div", "arms-routes-filter",
-      "Filter: " + data.filter + " · " + data.routes.length + " route" + (data.routes.length === 1 ? "" : "s") + " shown"));
+    var filter = el("div", "arms-routes-filter", "Filter: " + data.filter + " · ");
+    filter.appendChild(el("span", "arms-routes-shown", shownText(data, data.routes.length)));
+    box.appendChild(filter);
     box.appendChild(el("div", "arms-routes-credit", data.credit));
     return box;
   }
@@ -660,58 +814,109 @@
     return new Ctl({position: position});
   }
 
+  function categoryBoxes(data, onChange) {
+    // One checkbox per category (and one for routes without weapon systems), with its colour and
+    // the number of routes in it; a route shows while any of its boxes is ticked (as --category).
+    var panel = el("div", "arms-routes-categories");
+    panel.setAttribute("role", "group");
+    var heading = el("div", "arms-routes-legend-title", "Weapon category (colour): tick to show");
+    heading.id = "arms-routes-categories-" + L.Util.stamp(panel);
+    panel.setAttribute("aria-labelledby", heading.id);
+    panel.appendChild(heading);
+    var boxes = data.categories.map(function (c, i) {
+      var label = el("label", "arms-routes-category"), input = el("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.setAttribute("data-category", c.id === null ? "" : c.id);
+      input.addEventListener("change", onChange);
+      label.appendChild(input);
+      var swatch = el("span", "arms-routes-swatch" + (c.colour ? "" : " arms-routes-swatch-none"));
+      if (c.colour) { swatch.style.background = c.colour; }
+      label.appendChild(swatch);
+      label.appendChild(el("span", null, c.label + " (" + c.count + ")"));
+      panel.appendChild(label);
+      return {id: c.id, label: c.label, colour: c.colour, count: c.count, index: i, input: input};
+    });
+    var buttons = el("div", "arms-routes-category-buttons");
+    [["all", true], ["none", false]].forEach(function (b) {
+      var button = el("button", "arms-routes-category-button", b[0]);
+      button.type = "button";
+      button.setAttribute("aria-label", (b[1] ? "tick" : "untick") + " every category");
+      button.addEventListener("click", function () {
+        boxes.forEach(function (box) { box.input.checked = b[1]; });
+        onChange();
+      });
+      buttons.appendChild(button);
+    });
+    panel.appendChild(buttons);
+    var rule = el("div", "arms-routes-legend-note arms-routes-colour-rule", data.colour_rule);
+    rule.title = data.colour_rule_full;
+    panel.appendChild(rule);
+    return {element: panel, boxes: boxes};
+  }
+
   // -- drawing ------------------------------------------------------------------------------------------
 
-  function routeLayer(route, colour, renderer, dashes) {
-    // One RouteLine per evidence status of the route's legs (one in all for most routes). Cards,
-    // tooltips and the hover highlight are bound once per category (see categoryLayer), not per route.
-    var byStatus = {}, order = [], lines = decodeLegs(route.legs), i, status;
+  function routeLayer(route, colour, renderer, dashes, paths) {
+    // One RouteLine per evidence status and path of the route's legs (one in all for most routes).
+    // Cards, tooltips and the hover highlight are bound once, on the group of all routes (routesGroup).
+    var byStyle = {}, order = [], lines = decodeLegs(route.legs), i, leg, key;
     for (i = 0; i < route.legs.length; i++) {
-      status = route.legs[i].status || route.status;  // a leg without its own status has the route's
-      if (!byStatus[status]) { byStatus[status] = {lines: [], offsets: []}; order.push(status); }
-      byStatus[status].lines.push(lines[i]);
-      byStatus[status].offsets.push(route.legs[i].offset || 0);
+      leg = route.legs[i];
+      key = (leg.status || route.status) + "|" + leg.path;  // a leg without its own status has the route's
+      if (!byStyle[key]) { byStyle[key] = {status: leg.status || route.status, path: leg.path, lines: [], offsets: []}; order.push(key); }
+      byStyle[key].lines.push(lines[i]);
+      byStyle[key].offsets.push(leg.offset || 0);
     }
-    var properties = {id: route.id, name: route.name, status: route.status, category: route.category,
-                      disputed: !!route.disputed};
-    var paths = order.map(function (status) {
-      var line = new RouteLine(byStatus[status].lines, {
-        renderer: renderer, color: colour, weight: ROUTE_WEIGHT, opacity: 0.9, lineCap: status === "alleged" || status === "confirmed" ? "round" : "butt",
-        dashArray: dashes[status] || null, offsets: byStatus[status].offsets, disputed: route.disputed, smoothFactor: 1
+    var properties = {id: route.id, name: route.name, status: route.status, category: route.colourCategory,
+                      kind: route.kind, disputed: !!route.disputed};
+    var parts = order.map(function (key) {
+      var s = byStyle[key], look = paths[s.path] || paths.plausible, weight = ROUTE_WEIGHT + look.extra;
+      var line = new RouteLine(s.lines, {
+        renderer: renderer, color: colour, weight: weight, baseWeight: weight, opacity: look.opacity,
+        lineCap: s.status === "alleged" || s.status === "confirmed" ? "round" : "butt",
+        dashArray: dashes[s.status] || null, offsets: s.offsets, disputed: route.disputed, filled: !!route.filled,
+        smoothFactor: 1
       });
-      line.feature = {type: "Feature", id: route.id, geometry: null, properties: L.extend({legStatus: status}, properties)};
+      line.feature = {type: "Feature", id: route.id, geometry: null,
+                      properties: L.extend({legStatus: s.status, legPath: s.path}, properties)};
       return line;
     });
-    var layer = paths.length === 1 ? paths[0] : new RouteGroup(paths);
+    var layer = parts.length === 1 ? parts[0] : new RouteGroup(parts);
     layer.feature = {type: "Feature", id: route.id, geometry: null, properties: properties};
     layer.route = route;
-    paths.forEach(function (path) { path.routeLayer = layer; });
+    parts.forEach(function (part) { part.routeLayer = layer; });
     return layer;
   }
 
-  function categoryLayer(data, renderer) {
-    // The overlay of one weapon category: its routes' cards (popups), tooltips and hover highlight
-    // are bound here once, for whichever route an event comes from (e.layer, the path under the mouse).
-    var group = L.geoJSON(null, {renderer: renderer});
+  function linesOf(layer) { return layer.getLayers ? layer.getLayers() : [layer]; }
+
+  function routesGroup(data, renderer) {
+    // The group of the routes shown: their cards (popups), tooltips and hover highlight are bound
+    // here once, for whichever route an event comes from (e.layer, the path under the mouse).
+    var group = L.featureGroup();
     function routeOf(path) { return path.routeLayer || path; }
+    function highlight(layer, on) {
+      linesOf(routeOf(layer)).forEach(function (line) { line.setStyle({weight: line.options.baseWeight + (on ? 2 : 0)}); });
+    }
     group.bindPopup(function (path) { return routeCard(data, routeOf(path).route); },
                     {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
-    group.bindTooltip(function (path) { return routeTooltip(routeOf(path).route); }, {sticky: true, opacity: 0.95});
+    group.bindTooltip(function (path) { return routeTooltip(data, routeOf(path).route); }, {sticky: true, opacity: 0.95});
     group.on("popupopen", function (e) {
       // As tall as the map allows, then the card scrolls.
       e.popup.options.maxHeight = Math.max(200, Math.round(group._map.getSize().y * 0.7));
       e.popup.update();
     });
-    group.on("mouseover", function (e) { routeOf(e.layer).setStyle({weight: ROUTE_WEIGHT + 2}); });
-    group.on("mouseout", function (e) { routeOf(e.layer).setStyle({weight: ROUTE_WEIGHT}); });
+    group.on("mouseover", function (e) { highlight(e.layer, true); });
+    group.on("mouseout", function (e) { highlight(e.layer, false); });
     return group;
   }
 
-  // A route's own popup and tooltip methods open its category's card and tooltip for it (so
+  // A route's own popup and tooltip methods open the shared card and tooltip for it (so
   // routeLayers[id].openPopup() works as for any Leaflet layer), unless it was given its own.
   function overlayOf(layer, kind) {
     if (layer["_" + kind]) { return null; }  // one of its own, bound by someone else
-    var group = (layer.routeLayer || layer).categoryLayer;
+    var group = (layer.routeLayer || layer).routesGroup;
     return (group && group["_" + kind]) || null;
   }
 
@@ -749,18 +954,26 @@
   }
 
   function unpack(data) {
-    // Routes and legs travel as rows in the order of data.*_fields (see payload.py). A route's
-    // category and status, and a leg's status, are positions in data.categories and data.statuses.
-    // Evidence items come with the card data, by the route's index (evidenceItems).
+    // Routes, legs, places and waypoint markers travel as rows in the order of data.*_fields (see
+    // payload.py). A route's category (the one it is coloured by) and boxes (every category it shows
+    // under; just its category when left out) are positions in data.categories, its status and a
+    // leg's status positions in data.statuses, a leg's path a position in data.paths ("plausible"
+    // when left out). Evidence items and each leg's mode and note come with the card data
+    // (cardDetails).
     var routes = data.routes, fields = data.route_fields, legFields = data.leg_fields, i, j, route, legs;
+    var plausible = data.paths.map(function (p) { return p.id; }).indexOf("plausible");
+    data.places = data.places.map(function (p) { return record(p, data.place_fields); });
+    data.waypoints = data.waypoints.map(function (w) { return record(w, data.waypoint_fields); });
     for (i = 0; i < routes.length; i++) {
       route = record(routes[i], fields);
       route.index = i;
-      route.category = data.categories[route.category].id;
+      if (!route.boxes) { route.boxes = [route.category]; }
+      route.colourCategory = route.category === undefined ? null : data.categories[route.category].id;
       route.status = data.statuses[route.status].id;
       legs = route.legs || [];
       for (j = 0; j < legs.length; j++) {
         legs[j] = record(legs[j], legFields);
+        legs[j].path = data.paths[legs[j].path === undefined ? plausible : legs[j].path].id;
         if (legs[j].status !== undefined) { legs[j].status = data.statuses[legs[j].status].id; }
       }
       route.legs = legs;
@@ -769,21 +982,28 @@
     return data;
   }
 
-  function evidenceItems(data, route) {
-    // A route's evidence items as objects, from the block of card data (parsed the first time a
-    // card needs it: see split_cards in payload.py); a text given as a number is that entry of its
-    // "texts". Null while that block has not arrived (the page is still loading).
+  function cardDetails(data, route) {
+    // A route's evidence items and legs (mode, path, note) as objects, from the block of card data
+    // (parsed the first time a card needs it: see split_cards in payload.py); a text given as a
+    // number is that entry of its "texts". Null while that block has not arrived (the page is still loading).
     if (!data.cards) {
       var block = document.getElementById(data.cardsElementId);
       if (!block) { return null; }
       data.cards = JSON.parse(block.textContent);
     }
-    var shared = ["claim", "quote", "said_by"], texts = data.cards.texts;
-    return (data.cards.evidence[route.index] || []).map(function (values) {
+    var shared = ["claim", "quote", "said_by", "dispute", "note"], texts = data.cards.texts;
+    var evidence = (data.cards.evidence[route.index] || []).map(function (values) {
       var item = record(values, data.evidence_fields);
       shared.forEach(function (key) { if (typeof item[key] === "number") { item[key] = texts[item[key]]; } });
       return item;
     });
+    var legs = (data.cards.leg_info[route.index] || []).map(function (values) {
+      var leg = record(values, data.leg_info_fields);
+      leg.mode = leg.mode === undefined ? "unknown" : data.modes[leg.mode];
+      leg.path = data.paths[leg.path].id;
+      return leg;
+    });
+    return {evidence: evidence, legs: legs};
   }
 
   function drawMap(map, dataElementId, cardsElementId) {
@@ -803,32 +1023,45 @@
       }).addTo(map);
     }
     var renderer = new RouteCanvas({padding: 0.5, tolerance: 1.5});
-    var colours = {}, layers = {}, routeLayers = {}, overlays = {};
+    var routeLayers = {}, overlays = {}, kindColours = {}, paths = {};
+    data.kinds.forEach(function (k) { kindColours[k.id] = k.colour; });
+    data.paths.forEach(function (p) { paths[p.id] = p; });
 
-    // The overlays go on the map empty; their routes come once the view is fitted (below), so each
+    // The group goes on the map empty; its routes come once the view is fitted (below), so each
     // route is projected once and the canvas draws them all in one frame.
-    data.categories.forEach(function (c) {
-      colours[c.id] = c.colour;
-      layers[c.id] = categoryLayer(data, renderer).addTo(map);
-      overlays['<span class="arms-routes-swatch" style="background:' + c.colour + '"></span>' +
-               escapeHtml(c.label) + " (" + c.count + ")"] = layers[c.id];
-    });
+    var shown = routesGroup(data, renderer).addTo(map);
 
-    var waypoints = L.featureGroup();
-    var labelled = data.waypoints.length <= 40;
-    data.waypoints.forEach(function (place) {
-      var style = waypointStyle(place);
-      var marker = L.circleMarker([place.lat, place.lon], {
-        renderer: renderer, radius: style.radius, color: "#222222", weight: 1.5, fillColor: style.fill, fillOpacity: 1
-      });
-      marker.bindTooltip(function () { return waypointTooltip(place); }, {direction: "top", offset: [0, -4]});
-      waypoints.addLayer(marker);
-      if (labelled) {
-        waypoints.addLayer(L.tooltip({permanent: true, direction: "right", offset: [6, 0], interactive: false,
-                                      className: "arms-routes-label", priority: place.routes})
-          .setLatLng([place.lat, place.lon]).setContent(el("span", null, place.name)));
+    // Waypoints: rings (areas) and dashed rings (stand-ins) under the dots (places named as sites).
+    var waypoints = L.featureGroup(), labelled = data.waypoints.length <= 40, names = {}, nameOrder = [];
+    var markers = data.waypoints.slice().sort(function (a, b) { return (a.drawn_as === "site") - (b.drawn_as === "site"); });
+    markers.forEach(function (place) {
+      var marker;
+      if (place.drawn_as === "site") {
+        var look = waypointStyle(place);
+        marker = L.circleMarker([place.lat, place.lon], {
+          renderer: renderer, radius: look.radius, color: "#222222", weight: 1.5, fillColor: look.fill, fillOpacity: 1
+        });
+      } else {
+        marker = new RingMarker([place.lat, place.lon], {renderer: renderer, radius: data.style.ring,
+                                                          dashed: place.drawn_as === "stand-in"});
       }
+      marker.place = place;
+      marker.bindTooltip(function () { return waypointTooltip(place); }, {direction: "top", offset: [0, -6]});
+      waypoints.addLayer(marker);
+      // One label per point: "Bandar Abbas · ≈ Iran" where a place is exact on one route and a stand-in on another.
+      var at = place.lat + "," + place.lon;
+      if (!names[at]) { names[at] = {lat: place.lat, lon: place.lon, labels: [], routes: 0}; nameOrder.push(at); }
+      if (place.drawn_as === "site") { names[at].labels.unshift(place.label); } else { names[at].labels.push(place.label); }
+      names[at].routes += place.routes;
     });
+    if (labelled) {
+      nameOrder.forEach(function (at) {
+        var n = names[at];
+        waypoints.addLayer(L.tooltip({permanent: true, direction: "right", offset: [data.style.ring, 0], interactive: false,
+                                      className: "arms-routes-label", priority: n.routes})
+          .setLatLng([n.lat, n.lon]).setContent(el("span", null, n.labels.join(" · "))));
+      });
+    }
     waypoints.addTo(map);
     if (labelled) {
       map.on("zoomend moveend overlayadd", function () { declutter(waypoints); });
@@ -837,7 +1070,7 @@
 
     var interdictions = L.featureGroup();
     data.interdictions.forEach(function (stop) {
-      var marker = new StopMarker([stop.lat, stop.lon], {renderer: renderer, fillColor: STOP_COLOUR});
+      var marker = new StopMarker([stop.lat, stop.lon], {renderer: renderer, fillColor: STOP_COLOUR, drawnAs: stop.drawn_as});
       marker.bindTooltip(function () { return stopTooltip(stop); }, {direction: "top", offset: [0, -8]});
       interdictions.addLayer(marker);
     });
@@ -848,9 +1081,12 @@
     // A small map (one embedded in a page) folds the layer control and the legend into buttons.
     var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
     var layerControl = L.control.layers(null, overlays, {collapsed: small, position: "topright"}).addTo(map);
-    var overlayList = layerControl.getContainer().querySelector(".leaflet-control-layers-overlays");
-    overlayList.insertBefore(el("div", "arms-routes-legend-title", "Weapon category (colour): tick to show"),
-                             overlayList.firstChild);
+    // The category boxes sit in the layer control, above its overlays (which Leaflet redraws on its own).
+    var categories = categoryBoxes(data, applyCategories);
+    var section = layerControl.getContainer().querySelector(".leaflet-control-layers-list");
+    section.insertBefore(el("div", "leaflet-control-layers-separator"), section.firstChild);
+    section.insertBefore(categories.element, section.firstChild);
+
     var legendBox = legend(data), legendPanel = el("div", "arms-routes-legend-panel");
     var overviewNote = legendBox.querySelector(".arms-routes-overview-note");
     renderer.on("detail", function (e) { overviewNote.hidden = e.detail; });
@@ -866,18 +1102,21 @@
       legendPanel.appendChild(toggle);
     }
     legendPanel.appendChild(legendBox);
-    control("bottomright", legendPanel, "arms-routes-legend-control").addTo(map);
+    // Bottom left, on a large map: the whole height below the zoom buttons is free for it (the layer
+    // control, with the category boxes, takes the top right).
+    control(small ? "bottomright" : "bottomleft", legendPanel, "arms-routes-legend-control").addTo(map);
 
-    var title = titleBox(data);
+    var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
     L.DomEvent.disableClickPropagation(title);
     L.DomEvent.disableScrollPropagation(title);
     map.getContainer().appendChild(title);
 
-    // The legend takes at most half the map's height (then it scrolls). The title is centred when
-    // there is room beside the layer control, else it starts right of the zoom buttons.
+    // The legend takes the height below the zoom buttons and above the scale (on a small map half
+    // the map's; then it scrolls). The title is centred when there is room beside the layer control, else it starts
+    // right of the zoom buttons.
     function fitBoxes() {
       var size = map.getSize(), side = layerControl.getContainer().offsetWidth + 24;
-      legendBox.style.maxHeight = Math.max(120, Math.round(size.y * 0.5)) + "px";
+      legendBox.style.maxHeight = Math.max(120, small ? Math.round(size.y * 0.5) : size.y - 150) + "px";
       if (size.x - 2 * side >= 360) {
         title.style.left = "50%";
         title.style.transform = "translateX(-50%)";
@@ -894,35 +1133,80 @@
     // Fit the routes in the part of the map the title, the layer control and the legend leave free.
     function fitView() {
       var size = map.getSize(), top = title.offsetTop + title.offsetHeight + 12;
-      var right = small ? 110 : Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.4));  // room for place names
-      map.fitBounds(data.bounds, {paddingTopLeft: [40, Math.min(top, Math.round(size.y * 0.4))],
+      var left = small ? 40 : Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.35));
+      var right = small ? 110 : Math.max(110, Math.min(layerControl.getContainer().offsetWidth + 20, Math.round(size.x * 0.3)));
+      map.fitBounds(data.bounds, {paddingTopLeft: [left, Math.min(top, Math.round(size.y * 0.4))],
                                   paddingBottomRight: [right, 40], maxZoom: 7, animate: false});
     }
     fitView();
 
+    function colourOf(route, ticked) {
+      // Payment, training and technology routes: the colour of what moved. Arms routes: the category
+      // they are coloured by (the matched weapon's on a filtered map) while it is ticked, else the
+      // first of their categories (in the order of their weapon systems) that is ticked.
+      if (route.category === undefined) { return kindColours[route.kind] || data.style.unlisted; }
+      var at = route.category, i;
+      if (ticked && !ticked[at]) {
+        for (i = 0; i < route.boxes.length; i++) {
+          if (ticked[route.boxes[i]] && data.categories[route.boxes[i]].colour) { at = route.boxes[i]; break; }
+        }
+      }
+      return data.categories[at].colour;
+    }
+
     var dashes = {};
     data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
     data.routes.forEach(function (route) {
-      var layer = routeLayer(route, colours[route.category], renderer, dashes);
+      var layer = routeLayer(route, colourOf(route, null), renderer, dashes, paths);
       routeLayers[route.id] = layer;
-      layer.categoryLayer = layers[route.category];
-      layers[route.category].addLayer(layer);
+      layer.routesGroup = shown;
+      shown.addLayer(layer);
     });
 
+    function applyCategories() {
+      // A route shows while any of its boxes is ticked (as --category selects it); its colour follows.
+      var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0;
+      data.routes.forEach(function (route) {
+        var layer = routeLayers[route.id], show = false, i, colour;
+        for (i = 0; i < route.boxes.length; i++) { if (ticked[route.boxes[i]]) { show = true; break; } }
+        if (show) {
+          count++;
+          colour = colourOf(route, ticked);
+          if (linesOf(layer)[0].options.color !== colour) { layer.setStyle({color: colour}); }
+          if (!shown.hasLayer(layer)) { shown.addLayer(layer); }
+        } else if (shown.hasLayer(layer)) {
+          shown.removeLayer(layer);
+        }
+      });
+      shownCount.textContent = shownText(data, count);
+    }
+
+    function setCategories(ids) {
+      // Tick exactly these categories (ids; null for the box of routes without weapon systems).
+      categories.boxes.forEach(function (box) { box.input.checked = ids.indexOf(box.id) >= 0; });
+      applyCategories();
+    }
+
+    function visibleRoutes() {
+      return data.routes.filter(function (route) { return shown.hasLayer(routeLayers[route.id]); })
+        .map(function (route) { return route.id; });
+    }
+
     function routePoint(routeId) {
-      var layer = routeLayers[routeId], lines = [];
+      var layer = routeLayers[routeId];
       if (!layer) { return null; }
-      if (layer.getLayers) { layer.eachLayer(function (l) { lines.push(l); }); } else { lines.push(layer); }
       var rings = [];
-      lines.forEach(function (line) { rings = rings.concat(line._rings || []); });
+      linesOf(layer).forEach(function (line) { rings = rings.concat(line._rings || []); });
       var best = pointOnLongestSegment(rings, 0.5);
       if (!best) { return null; }
       var p = map.layerPointToContainerPoint(best);
       return {x: p.x, y: p.y};
     }
 
-    var api = {id: map.getContainer().id, map: map, data: data, layers: layers, routeLayers: routeLayers, waypoints: waypoints,
-               interdictions: interdictions, control: layerControl, renderer: renderer, routePoint: routePoint};
+    var api = {id: map.getContainer().id, map: map, data: data, routes: shown, categories: categories.boxes,
+               setCategories: setCategories, visibleRoutes: visibleRoutes, routeLayers: routeLayers,
+               waypoints: waypoints, interdictions: interdictions, control: layerControl, renderer: renderer,
+               routePoint: routePoint};
     window.armsRoutes = window.armsRoutes || {};
     window.armsRoutes[api.id] = api;
     return api;
