@@ -3,6 +3,10 @@
 One self-contained HTML file (the map inline as SVG, no scripts) or Markdown (the map as a PNG beside it),
 plain enough to paste into an analyst's own report. Every claim carries a footnote [n] that points to
 source n of the numbered bibliography; sources are numbered in the order they are first cited.
+A report says no more than the sources do: each place the sources do not name exactly says what it
+stands for, each leg its mode and how much of its path the sources give, each route its kind, outcome,
+period ("c. 1999") and status in words beside its count of independent sources, each disputing item
+who disputes and how, each source its caveats.
 Everything that comes from the data is escaped; only http(s) URLs become links.
 """
 
@@ -15,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from . import __version__, model
+from . import __version__, model, style
 from .dataset import Dataset, write_atomic
 from .errors import UsageError
 
@@ -25,6 +29,20 @@ SOURCE_KINDS = {
     "news": "news report", "analysis": "analysis", "official": "official statement", "court": "court record",
     "un_report": "UN report", "dataset": "dataset", "other": "other",
 }
+# What moved, what became of it, and how, in words (the kinds as docs/data-model.md defines them).
+KIND_TEXT = {
+    "arms": "arms: weapon systems, parts or munitions moved",
+    "technology": "technology: know-how, designs or construction help",
+    "training": "training: people travelled (trainees or instructors)",
+    "payment": "payment: money moved (not weapons)",
+}
+OUTCOME_TEXT = {
+    "delivered": "delivered: the sources report a delivery",
+    "attempted": "attempted: not reported delivered",
+    "interdicted": "interdicted: stopped before delivery",
+    "unknown": "not known: the sources do not say whether it was completed",
+}
+MODE_TEXT = {"sea": "by sea", "land": "by land", "air": "by air", "rail": "by rail", "unknown": "mode not reported"}
 
 
 def report_format(output: Path) -> str:
@@ -89,6 +107,9 @@ class Claim:
     said_by: str | None
     grade: str
     footnote: int | None
+    dispute: str | None = None  # the kind of disagreement (model.DISPUTES), on a disputing item
+    about: list[str] = field(default_factory=list)  # the legs ("A → ≈ Iran") and weapon systems it speaks to
+    note: str | None = None
 
 
 @dataclass
@@ -97,7 +118,7 @@ class RouteEntry:
     name: str
     weapons: list[str]
     actors: list[str]
-    path: list[str]
+    path: list[str]  # the waypoints' labels: a stand-in as "≈ Iran"
     period: str
     status: str
     disputed: bool
@@ -106,6 +127,36 @@ class RouteEntry:
     independent_sources: int
     interdicted: str | None = None
     claims: list[Claim] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # each place not named exactly: "≈ Iran — stand-in for Iran: ..."
+    legs: list[str] = field(default_factory=list)  # each leg: its ends, mode, path in words, note
+    intended: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def kind_text(self) -> str:
+        return KIND_TEXT.get(self.kind, self.kind)
+
+    @property
+    def outcome_text(self) -> str:
+        return OUTCOME_TEXT.get(self.outcome or "unknown", str(self.outcome))
+
+    @property
+    def status_text(self) -> str:
+        """The status and what it means: "reported (by a credible outlet or official, not corroborated)"."""
+        label = style.STATUS_LABELS.get(self.status)
+        meaning = label.split(": ", 1)[1] if label else "not a status this tool knows"
+        return f"{self.status} ({meaning})" + ("; disputed" if self.disputed else "")
+
+    @property
+    def independence_text(self) -> str:
+        """The count of independent supporting sources, and how it stands to the status."""
+        n = self.independent_sources
+        text = f"{n} independent supporting source{'s' if n != 1 else ''}"
+        if not model.status_allows(self.status, n):
+            text += " (corroborated needs two)"
+        elif n >= 2 and model.STATUS_RANK.get(self.status, 0) < model.STATUS_RANK["corroborated"]:
+            text += f" (enough for corroborated; the dataset grades it {self.status})"
+        return text
 
 
 @dataclass
@@ -121,6 +172,7 @@ class SourceEntry:
     reliability: str | None
     repeats: list[str]
     known: bool
+    note: str | None = None  # caveats a reader should see wherever the source is cited
 
 
 @dataclass
@@ -138,21 +190,33 @@ class Content:
 
 def build(dataset: Dataset, *, filters=None, title: str | None = None, today: date | None = None) -> Content:
     """The report's content: routes with their claims, footnotes numbered by first citation, the sources."""
+    from .select import undated
+
     numbers: dict[str, int] = {}
     routes = []
     for route in dataset.routes:
         p = model.props(route)
         name = str(p.get("name") or route.get("id"))
+        stops = model.waypoints(route, dataset.places)
+        labels = [w.label if w else str(model.place_id(v)) for w, v in zip(stops, p.get("waypoints") or [])]
         entry = RouteEntry(
             id=str(route.get("id")), name=name,
-            weapons=[str((dataset.weapons.get(w) or {}).get("name") or w) for w in p.get("weapons") or []],
+            weapons=[_weapon_name(dataset, w) for w in p.get("weapons") or []],
             actors=[str(a) for a in [p.get("supplier") or "?", *(p.get("intermediaries") or []), p.get("recipient") or "?"]],
-            path=[dataset.places.get(w).name if dataset.places.get(w) else str(w) for w in p.get("waypoints") or []],
-            period=model.period_text(route), status=str(p.get("status") or "alleged"),
+            path=labels, period=model.period_text(route), status=str(p.get("status") or "alleged"),
             disputed=model.is_disputed(route), kind=model.kind(route), outcome=p.get("outcome"),
             independent_sources=model.independent_sources(route, dataset.sources),
-            interdicted=_interdiction(dataset, p),
+            interdicted=_interdiction(dataset, p), notes=str(p["notes"]) if p.get("notes") else None,
         )
+        intended = [model.waypoint(w, dataset.places) for w in p.get("intended_waypoints") or []]
+        entry.intended = [w.label if w else str(model.place_id(v)) for w, v in zip(intended, p.get("intended_waypoints") or [])]
+        stopped = p.get("interdicted") if isinstance(p.get("interdicted"), dict) else None
+        for w in [*stops, model.waypoint(stopped, dataset.places) if stopped else None, *intended]:
+            text = None if w is None or w.exact else f"{w.label} — {w.describe()}" if w.stand_in else w.describe()
+            if text and text not in entry.places:
+                entry.places.append(text)
+        for i, leg in enumerate(model.legs(route)):
+            entry.legs.append(_leg_text(leg, labels[i], labels[i + 1]))
         for item in model.evidence(route):
             source_id = item.get("source")
             footnote = numbers.setdefault(source_id, len(numbers) + 1) if isinstance(source_id, str) else None
@@ -160,6 +224,8 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
                 route_id=entry.id, route_name=name, stance=str(item.get("stance") or "supports"),
                 claim=str(item.get("claim") or ""), quote=item.get("quote"), said_by=item.get("said_by"),
                 grade=model.grade(item, dataset.sources), footnote=footnote,
+                dispute=item.get("dispute") if item.get("stance") == "disputes" else None,
+                about=_speaks_to(dataset, item, labels), note=str(item["note"]) if item.get("note") else None,
             ))
         routes.append(entry)
     sources = []
@@ -170,32 +236,61 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
             number=number, id=source_id, author=s.get("author"), title=str(s.get("title") or source_id),
             publisher=s.get("publisher"), published=s.get("published"), url=s.get("url"), kind=s.get("kind"),
             reliability=s.get("reliability"), repeats=[str(x) for x in s.get("derived_from") or []],
-            known=isinstance(source, dict),
+            known=isinstance(source, dict), note=str(s["note"]) if s.get("note") else None,
         ))
     described = filters.describe() if filters is not None else "all routes"
+    selection = f"{described} ({len(routes)} route{'s' if len(routes) != 1 else ''})"
+    unknown = undated(dataset, filters)
+    if unknown:
+        selection += (f"; the time filter let through {unknown} route{'s' if unknown != 1 else ''} of unknown "
+                      "date (a period it cannot test counts as open)")
     files = ", ".join(p.name for p in dataset.files) or "the bundled dataset"
     when = (today or date.today()).isoformat()
     return Content(
-        title=title or DEFAULT_TITLE,
-        selection=f"{described} ({len(routes)} route{'s' if len(routes) != 1 else ''})",
+        title=title or DEFAULT_TITLE, selection=selection,
         generated=f"Generated by arms-routes {__version__} from {files} on {when}.",
         routes=routes, sources=sources,
     )
+
+
+def _weapon_name(dataset: Dataset, weapon_id: object) -> str:
+    return str((dataset.weapons.get(weapon_id) or {}).get("name") or weapon_id)
+
+
+def _leg_text(leg: dict, start: str, end: str) -> str:
+    """A leg in words: "Nampo → ≈ Iran: by sea; path plausible for the reported mode (...); status
+    alleged; through Bab-el-Mandeb. Note: ..."."""
+    parts = [MODE_TEXT.get(leg.get("mode", "unknown"), f"by {leg.get('mode')}"), model.PATH_LABELS[model.leg_path(leg)]]
+    if leg.get("status"):
+        parts.append(f"status {leg['status']}")
+    if isinstance(leg.get("passages"), list) and leg["passages"]:
+        parts.append(f"through {', '.join(map(str, leg['passages']))}")
+    text = f"{start} → {end}: {'; '.join(parts)}."
+    return text + (f" Note: {leg['note']}" if leg.get("note") else "")
+
+
+def _speaks_to(dataset: Dataset, item: dict, labels: list[str]) -> list[str]:
+    """The legs ("the leg Nampo → ≈ Iran") and weapon systems an evidence item speaks to."""
+    about = []
+    for leg in item.get("legs") or []:
+        if isinstance(leg, int) and not isinstance(leg, bool) and 0 <= leg < len(labels) - 1:
+            about.append(f"the leg {labels[leg]} → {labels[leg + 1]}")
+        else:
+            about.append(f"leg {leg}")
+    about += [_weapon_name(dataset, w) for w in item.get("weapons") or []]
+    return about
 
 
 def _interdiction(dataset: Dataset, p: dict) -> str | None:
     stop = p.get("interdicted")
     if not isinstance(stop, dict):
         return None
-    place = dataset.places.get(stop.get("place")) if isinstance(stop.get("place"), str) else None
-    text = f"at {place.name if place else stop.get('place') or 'an unknown place'}"
+    place = model.waypoint(stop, dataset.places)
+    text = f"at {place.label if place else stop.get('place') or 'an unknown place'}"
     if stop.get("date"):
         text += f", {stop['date']}"
     if stop.get("note"):
         text += f" ({stop['note']})"
-    headed = [dataset.places.get(w).name if dataset.places.get(w) else str(w) for w in p.get("intended_waypoints") or []]
-    if headed:
-        text += f"; reportedly headed for {' → '.join(headed)}"
     return text
 
 
@@ -219,8 +314,34 @@ def _who(claim: Claim, sources: dict[int, SourceEntry]) -> str:
     return str(source.author or source.publisher or source.title)
 
 
+def _disputed_by(claim: Claim, sources: dict[int, SourceEntry]) -> str:
+    """Who disputes and how: "denied by North Korea", "not confirmed by John Kirby"; without a
+    speaker, the kind of dispute and the source that reports it ("a denial, reported by A. Analyst");
+    without either, the source ("disputed by A. Analyst")."""
+    if claim.said_by:
+        return model.dispute_text({"dispute": claim.dispute, "said_by": claim.said_by})
+    if claim.dispute in model.DISPUTES:
+        return f"{model.dispute_text({'dispute': claim.dispute})}, reported by {_who(claim, sources)}"
+    return f"disputed by {_who(claim, sources)}"
+
+
 def _status(entry: RouteEntry) -> str:
     return entry.status + (" (disputed)" if entry.disputed else "")
+
+
+def _details(entry: RouteEntry) -> list[tuple[str, str]]:
+    """What a report says of a route before its legs and evidence, as (heading, text) pairs."""
+    details = [("Path", " → ".join(entry.path)), ("Kind", entry.kind_text), ("Outcome", entry.outcome_text),
+               ("Period", entry.period), ("Status", entry.status_text), ("Evidence", entry.independence_text)]
+    if entry.interdicted:
+        details.append(("Interdicted", entry.interdicted))
+    if entry.intended:
+        details.append(("Reportedly headed for", " → ".join(entry.intended)))
+    return details
+
+
+def _about(claim: Claim) -> str:
+    return f" on {'; '.join(claim.about)}" if claim.about else ""
 
 
 def _source_facts(source: SourceEntry) -> list[str]:
@@ -302,18 +423,26 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
     out += ["</tbody>", "</table>", '<h2 id="evidence">Evidence by route</h2>']
     for r in content.routes:
         out.append(f'<h3 id="route-{_e(r.id)}">{_e(r.name)} <code>{_e(r.id)}</code></h3>')
-        details = [f"Path: {' → '.join(r.path)}", f"Kind: {r.kind}" + (f"; outcome: {r.outcome}" if r.outcome else ""),
-                   f"Status: {_status(r)}; {r.independent_sources} independent supporting source(s)"]
-        if r.interdicted:
-            details.append(f"Interdicted: {r.interdicted}")
-        out.append("<p>" + "<br>".join(_e(d) for d in details) + "</p>")
-        out.append("<ol>")
+        out.append("<p>" + "<br>".join(f"{_e(k)}: {_e(v)}" for k, v in _details(r)) + "</p>")
+        if r.places:
+            out += ["<p>Places the sources do not name exactly:</p>", '<ul class="places">',
+                    *(f"<li>{_e(text)}</li>" for text in r.places), "</ul>"]
+        if r.legs:
+            out += ["<p>Legs:</p>", '<ol class="legs">', *(f"<li>{_e(text)}</li>" for text in r.legs), "</ol>"]
+        if r.notes:
+            out.append(f'<p class="notes">Notes: {_e(r.notes)}</p>')
+        out += ["<p>Evidence items:</p>", '<ol class="evidence">']
         for c in r.claims:
-            stance = '<span class="disputes">Disputes</span>' if c.stance == "disputes" else "Supports"
-            said = f" — said by {_e(c.said_by)}" if c.said_by else ""
+            if c.stance == "disputes":
+                stance = f'<span class="disputes">Disputes</span> ({_e(_disputed_by(c, by_number))})'
+                said = ""
+            else:
+                stance = "Supports"
+                said = f" — said by {_e(c.said_by)}" if c.said_by else ""
             quote_html = f"<blockquote>“{_e(c.quote)}”</blockquote>" if c.quote else ""
-            out.append(f'<li>{stance} (grade <span class="grade">{_e(c.grade)}</span>): {_e(c.claim)}{said}'
-                       f"{_html_footnote(c)}{quote_html}</li>")
+            note_html = f'<br><span class="note">Note: {_e(c.note)}</span>' if c.note else ""
+            out.append(f'<li>{stance}, grade <span class="grade">{_e(c.grade)}</span>{_e(_about(c))}: '
+                       f"{_e(c.claim)}{said}{_html_footnote(c)}{quote_html}{note_html}</li>")
         out.append("</ol>")
     out.append('<h2 id="disputes">Disputing statements</h2>')
     if content.disputes:
@@ -321,7 +450,7 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
         for c in content.disputes:
             quote_html = f" “{_e(c.quote)}”" if c.quote else ""
             out.append(f'<li><a href="#route-{_e(c.route_id)}">{_e(c.route_name)}</a>: '
-                       f"<strong>{_e(_who(c, by_number))}</strong> disputes it: {_e(c.claim)}{quote_html}"
+                       f"<strong>{_e(_disputed_by(c, by_number))}</strong>: {_e(c.claim)}{quote_html}"
                        f"{_html_footnote(c)}</li>")
         out.append("</ul>")
     else:
@@ -330,7 +459,8 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
     for s in content.sources:
         parts = [_e(s.author) + "." if s.author else "", f"<cite>{_e(s.title)}</cite>.",
                  (_e(s.publisher) + ", " if s.publisher else "") + (_e(s.published) if s.published else "no date") + ".",
-                 _html_link(s.url) + ".", _e("; ".join(_source_facts(s))) + "."]
+                 _html_link(s.url) + ".", _e("; ".join(_source_facts(s))) + ".",
+                 f'<span class="caveat">Caveat: {_e(s.note)}</span>' if s.note else ""]
         out.append(f'<li id="source-{s.number}" value="{s.number}">[{s.number}] '
                    + " ".join(p for p in parts if p) + f" <code>{_e(s.id)}</code></li>")
     out += ["</ol>", "</body>", "</html>", ""]
@@ -375,27 +505,32 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
                    f"{r.independent_sources} |")
     out += ["", "## Evidence by route", ""]
     for r in content.routes:
-        out += [f"### {md_escape(r.name)} (`{r.id}`)", "",
-                f"Path: {md_escape(' → '.join(r.path))}  ",
-                f"Kind: {md_escape(r.kind)}" + (f"; outcome: {md_escape(r.outcome)}" if r.outcome else "") + "  ",
-                f"Status: {md_escape(_status(r))}; {r.independent_sources} independent supporting source(s)"
-                + ("  " if r.interdicted else "")]
-        if r.interdicted:
-            out.append(f"Interdicted: {md_escape(r.interdicted)}")
-        out.append("")
+        details = [f"{k}: {md_escape(v)}" for k, v in _details(r)]
+        out += [f"### {md_escape(r.name)} (`{r.id}`)", "", "  \n".join(details), ""]
+        if r.places:
+            out += ["Places the sources do not name exactly:", "", *(f"- {md_escape(t)}" for t in r.places), ""]
+        if r.legs:
+            out += ["Legs:", "", *(f"{i}. {md_escape(t)}" for i, t in enumerate(r.legs, start=1)), ""]
+        if r.notes:
+            out += [f"Notes: {md_escape(r.notes)}", ""]
+        out += ["Evidence items:", ""]
         for i, c in enumerate(r.claims, start=1):
-            stance = "**Disputes**" if c.stance == "disputes" else "Supports"
-            said = f" — said by {md_escape(c.said_by)}" if c.said_by else ""
+            if c.stance == "disputes":
+                stance, said = f"**Disputes** ({md_escape(_disputed_by(c, by_number))})", ""
+            else:
+                stance, said = "Supports", f" — said by {md_escape(c.said_by)}" if c.said_by else ""
             quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
-            out.append(f"{i}. {stance} (grade {md_escape(c.grade)}): {md_escape(c.claim)}{said}{quote_text}"
-                       f"{_md_footnote(c)}")
+            note_text = f" Note: {md_escape(c.note)}" if c.note else ""
+            about = f" {md_escape(_about(c))}" if c.about else ""
+            out.append(f"{i}. {stance}, grade {md_escape(c.grade)}{about}: {md_escape(c.claim)}{said}"
+                       f"{quote_text}{_md_footnote(c)}{note_text}")
         out.append("")
     out += ["## Disputing statements", ""]
     if content.disputes:
         for c in content.disputes:
             quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
-            out.append(f"- {md_escape(c.route_name)} (`{c.route_id}`): **{md_escape(_who(c, by_number))}** "
-                       f"disputes it: {md_escape(c.claim)}{quote_text}{_md_footnote(c)}")
+            out.append(f"- {md_escape(c.route_name)} (`{c.route_id}`): **{md_escape(_disputed_by(c, by_number))}**: "
+                       f"{md_escape(c.claim)}{quote_text}{_md_footnote(c)}")
     else:
         out.append("No source in this selection disputes these routes.")
     out += ["", "## Sources", ""]
@@ -403,7 +538,8 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
         parts = [md_escape(s.author) + "." if s.author else "", f"*{md_escape(s.title)}*.",
                  (md_escape(s.publisher) + ", " if s.publisher else "") + (md_escape(s.published) if s.published
                                                                            else "no date") + ".",
-                 _md_link(s.url) + ".", md_escape("; ".join(_source_facts(s))) + ".", f"(`{s.id}`)"]
+                 _md_link(s.url) + ".", md_escape("; ".join(_source_facts(s))) + ".",
+                 f"Caveat: {md_escape(s.note)}" if s.note else "", f"(`{s.id}`)"]
         out.append(f"{s.number}. " + " ".join(p for p in parts if p))
     out.append("")
     return "\n".join(out)

@@ -28,7 +28,7 @@ def test_html_report(runner, data, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<h1>Fixture evidence</h1>" in text
     assert "<svg " in text
-    assert "Ministry</strong> disputes it: Disputed by the ministry." in text
+    assert "<strong>disputed by Ministry</strong>: Disputed by the ministry." in text
     assert '<li id="source-1" value="1">[1] <cite>Fixture News Report</cite>.' in text
     assert '<li id="source-2" value="2">[2] A. Analyst. <cite>Fixture Analysis</cite>.' in text
 
@@ -83,4 +83,23 @@ def test_missing_folder_exits_1(runner, data, tmp_path):
     out = tmp_path / "missing" / "report.html"
     result = runner.invoke(app, ["report", "-d", data, "--no-map", "-o", str(out)])
     assert result.exit_code == 1
-    assert "cannot write" in result.stderr and "Traceback" not in result.output
+    assert "report.html: cannot open the folder to write in" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_report_map_colours_by_the_weapon_asked_for_and_counts_undated_routes(runner, write_dataset, tmp_path):
+    from routes import style
+
+    both = make_route("fx-both", weapons=["fx-rpg", "fx-rocket"], period={"start": None, "end": 2015})
+    data = str(write_dataset(make_collection([both])))
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "-d", data, "--weapon", "FX-122", "--since", "2010", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    figure = text.split("<figure>")[1].split("</figure>")[0]
+    assert f"stroke: {style.CATEGORY_COLOURS['artillery-rockets']}" in figure
+    assert f"stroke: {style.CATEGORY_COLOURS['anti-tank']}" not in figure
+    assert "Selection: weapon FX-122, since 2010 (1 route)" in text
+    result = runner.invoke(app, ["report", "-d", data, "--until", "2012", "--no-map", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the time filter let through 1 route of unknown date" in out.read_text(encoding="utf-8")

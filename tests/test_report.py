@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import make_collection, make_route
-from routes import report
+from conftest import make_collection, make_route, place_feature
+from routes import model, report, style
 from routes.dataset import load_dataset
 from routes.errors import UsageError
 from routes.select import Filters
@@ -143,7 +143,7 @@ def test_html_map_is_inline_svg_without_prolog(dataset, tmp_path):
     html_text = out.read_text(encoding="utf-8")
     assert "<?xml" not in html_text and "<!DOCTYPE svg" not in html_text
     assert re.search(r'<svg [^>]*role="img"', html_text)
-    assert "Weapon category (first weapon)" in html_text
+    assert "Evidence status (line pattern)" in html_text
 
 
 def test_markdown_has_the_same_content_and_a_map_beside_it(dataset, tmp_path):
@@ -158,7 +158,7 @@ def test_markdown_has_the_same_content_and_a_map_beside_it(dataset, tmp_path):
         assert heading in text
     sources = re.findall(r"^(\d+)\. .*\(`([a-z0-9-]+)`\)$", text.split("## Sources")[1], re.M)
     assert sources == [("1", "fx-analysis"), ("2", "fx-news"), ("3", "fx-court")]
-    assert "**Presiding \\*judge\\***" in text
+    assert "**disputed by Presiding \\*judge\\***" in text
 
 
 def test_markdown_without_map(dataset, tmp_path):
@@ -197,3 +197,153 @@ def test_unknown_suffix_is_a_usage_error(dataset, tmp_path):
     with pytest.raises(UsageError, match=r"\.html or \.md"):
         report.write_report(dataset, tmp_path / "report.pdf")
     assert list(tmp_path.iterdir()) == [tmp_path / "routes.geojson"]
+
+
+# -- honest uncertainty: a report says no more than the sources do ----------------------------------------
+
+IRAN = {"place": "fx-bandar-abbas", "stand_in": True, "stands_for": "Iran", "precision": "country"}
+SUDAN = {"place": "fx-port-sudan", "stand_in": True, "stands_for": "Sudan", "precision": "country"}
+CAVEAT = "The printed date is only the page's display date; <b>published</b> is left null."
+LEG_NOTE = "No source names the route | *nor* the <i>ports</i>."
+
+
+def with_waypoints(route, waypoints):
+    route["properties"]["waypoints"] = list(waypoints)
+    route["geometry"] = None
+    return route
+
+
+@pytest.fixture
+def honest(write_dataset):
+    shipment = with_waypoints(make_route(
+        "fx-honest", waypoints=("fx-nampo", "fx-bandar-abbas", "fx-port-sudan"), name="Honest shipment",
+        legs=[{"mode": "unknown", "note": LEG_NOTE}, {"mode": "sea", "path": "documented", "passages": ["Bab-el-Mandeb"]}],
+        period={"start": {"year": 1999, "approximate": True}, "end": {"year": 1999, "approximate": True}},
+        outcome="attempted", notes="Route notes: the 1999 date is approximate.", evidence=[
+            {"source": "fx-news", "claim": "Crates crossed the Red Sea.", "stance": "supports", "credibility": 3,
+             "legs": [1], "weapons": ["fx-rpg"], "note": "Only the sea leg is described."},
+            {"source": "fx-analysis", "claim": "Analysts saw the crates.", "stance": "supports", "credibility": 3},
+            {"source": "fx-news", "claim": "Pyongyang called it a fabrication.", "stance": "disputes",
+             "credibility": 4, "dispute": "denial", "said_by": "North Korea"},
+            {"source": "fx-analysis", "claim": "Could not confirm the shipment.", "stance": "disputes",
+             "credibility": 4, "dispute": "non-confirmation", "said_by": "John Kirby"},
+        ]), ["fx-nampo", IRAN, "fx-port-sudan"])
+    payment = with_waypoints(make_route("fx-payment", waypoints=("fx-gaza", "fx-pyongyang"), kind="payment",
+                                        weapons=[], legs=[{"mode": "unknown"}], outcome="delivered",
+                                        period={"start": None, "end": None}), ["fx-gaza", "fx-pyongyang"])
+    stopped = with_waypoints(make_route("fx-stopped", waypoints=("fx-nampo", "fx-rafah"), legs=[{"mode": "sea"}],
+                                        outcome="interdicted", interdicted={**SUDAN, "date": "2014", "note": "seized"}),
+                             ["fx-nampo", "fx-rafah"])
+    stopped["properties"]["intended_waypoints"] = [IRAN]
+    collection = make_collection([shipment, payment, stopped])
+    collection["sources"]["fx-news"]["note"] = CAVEAT
+    collection["places"].append(place_feature("fx-syr", "Fixture Syria", "SYR", "country", 38.5, 35.0, []))
+    return load_dataset([write_dataset(collection)])
+
+
+STAND_IN_IRAN = "≈ Iran — stand-in for Iran: the sources name only the country (drawn at Fixture Bandar Abbas)"
+
+
+def test_a_route_entry_says_what_the_sources_give(honest):
+    entry = report.build(honest).routes[0]
+    assert entry.path == ["Fixture Nampo", "≈ Iran", "Fixture Port Sudan"]
+    assert entry.places == [STAND_IN_IRAN]
+    assert entry.legs == [
+        f"Fixture Nampo → ≈ Iran: mode not reported; {model.PATH_LABELS['schematic']}. Note: {LEG_NOTE}",
+        f"≈ Iran → Fixture Port Sudan: by sea; {model.PATH_LABELS['documented']}; through Bab-el-Mandeb.",
+    ]
+    assert entry.period == "c. 1999"
+    assert entry.outcome_text == "attempted: not reported delivered"
+    assert entry.status_text == "reported (by a credible outlet or official, not corroborated); disputed"
+    assert entry.independence_text == ("2 independent supporting sources "
+                                       "(enough for corroborated; the dataset grades it reported)")
+    first = entry.claims[0]
+    assert first.about == ["the leg ≈ Iran → Fixture Port Sudan", "Fixture RPG"]
+    assert first.note == "Only the sea leg is described."
+
+
+def test_interdiction_and_intended_places_say_what_they_stand_for(honest):
+    entry = report.build(honest).routes[2]
+    assert entry.interdicted == "at ≈ Sudan, 2014 (seized)"
+    assert entry.intended == ["≈ Iran"]
+    assert entry.places == ["≈ Sudan — stand-in for Sudan: the sources name only the country "
+                            "(drawn at Fixture Port Sudan)", STAND_IN_IRAN]
+
+
+def test_status_words_never_contradict_the_count(honest):
+    entries = report.build(honest).routes
+    assert entries[1].independence_text == "1 independent supporting source"
+    assert entries[1].kind_text == "payment: money moved (not weapons)"
+    assert entries[1].outcome_text == "delivered: the sources report a delivery"
+    entries[1].status = "corroborated"  # (validation refuses this in a file; data built in memory may have it)
+    assert entries[1].independence_text == "1 independent supporting source (corroborated needs two)"
+    for entry in entries:
+        assert "one credible underlying source" not in entry.status_text
+        meaning = style.STATUS_LABELS[entry.status].split(": ", 1)[1]
+        assert meaning in entry.status_text
+
+
+def test_html_report_carries_places_legs_disputes_and_caveats(honest, tmp_path):
+    out = tmp_path / "report.html"
+    report.write_report(honest, out, filters=Filters(since=2010))
+    page = Page(out.read_text(encoding="utf-8"))
+    assert not {"script", "b", "i"} & set(page.tags)
+    text = " ".join("".join(page.text).split())
+    for expected in (
+        "Path: Fixture Nampo → ≈ Iran → Fixture Port Sudan", STAND_IN_IRAN, LEG_NOTE, "mode not reported",
+        model.PATH_LABELS["schematic"], model.PATH_LABELS["documented"], "through Bab-el-Mandeb",
+        "Period: c. 1999", "Kind: arms: weapon systems, parts or munitions moved",
+        "Outcome: attempted: not reported delivered", "Kind: payment: money moved (not weapons)",
+        "Status: reported (by a credible outlet or official, not corroborated); disputed",
+        "Evidence: 2 independent supporting sources", "Notes: Route notes: the 1999 date is approximate.",
+        "on the leg ≈ Iran → Fixture Port Sudan; Fixture RPG", "Note: Only the sea leg is described.",
+        "Disputes (denied by North Korea)", "Disputes (not confirmed by John Kirby)",
+        "denied by North Korea: Pyongyang called it a fabrication.",
+        "Interdicted: at ≈ Sudan, 2014 (seized)", "Reportedly headed for: ≈ Iran",
+        f"Caveat: {CAVEAT}", "the time filter let through 1 route of unknown date",
+    ):
+        assert expected in text, expected
+    # the map inline draws the stand-in as the report names it
+    assert "≈ Iran" in out.read_text(encoding="utf-8").split("<figure>")[1].split("</figure>")[0]
+
+
+def test_markdown_report_carries_the_same_and_stays_escaped(honest, tmp_path):
+    markdown_it = pytest.importorskip("markdown_it")
+    out = tmp_path / "report.md"
+    report.write_report(honest, out, include_map=False)
+    rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(out.read_text(encoding="utf-8"))
+    page = Page(rendered)
+    assert not {"script", "b", "i"} & set(page.tags)
+    assert page.tags.count("em") == 2, "only the two source titles are in italics"
+    text = " ".join("".join(page.text).split())
+    for expected in (
+        "Path: Fixture Nampo → ≈ Iran → Fixture Port Sudan", STAND_IN_IRAN, LEG_NOTE, "Period: c. 1999",
+        "grade B3 on the leg ≈ Iran → Fixture Port Sudan; Fixture RPG: Crates crossed the Red Sea.",
+        "Outcome: attempted: not reported delivered", "Notes: Route notes: the 1999 date is approximate.",
+        "Disputes (denied by North Korea)", "not confirmed by John Kirby", "Note: Only the sea leg is described.",
+        f"Caveat: {CAVEAT}", "Interdicted: at ≈ Sudan, 2014 (seized)",
+    ):
+        assert expected in text, expected
+    legs = rendered.split("<p>Legs:</p>")[1].split("</ol>")[0]
+    assert legs.count("<li>") == 2
+
+
+def test_a_dispute_without_a_speaker_names_its_source(write_dataset):
+    route = make_route("fx-quiet", evidence=[
+        {"source": "fx-news", "claim": "Seen.", "stance": "supports", "credibility": 3},
+        {"source": "fx-analysis", "claim": "Denied.", "stance": "disputes", "credibility": 4, "dispute": "denial"},
+        {"source": "fx-analysis", "claim": "Doubted.", "stance": "disputes", "credibility": 4}])
+    content = report.build(load_dataset([write_dataset(make_collection([route]))]))
+    by_number = {s.number: s for s in content.sources}
+    assert [report._disputed_by(c, by_number) for c in content.disputes] == [
+        "a denial, reported by A. Analyst", "disputed by A. Analyst"]
+
+
+def test_a_country_the_sources_name_is_described_as_coarse(write_dataset):
+    route = make_route("fx-country", waypoints=("fx-nampo", "fx-damascus"), legs=[{"mode": "air"}])
+    route["properties"]["waypoints"], route["geometry"] = ["fx-nampo", "fx-syr"], None
+    collection = make_collection([route])
+    collection["places"].append(place_feature("fx-syr", "Fixture Syria", "SYR", "country", 38.5, 35.0, []))
+    entry = report.build(load_dataset([write_dataset(collection)])).routes[0]
+    assert entry.path == ["Fixture Nampo", "Fixture Syria"]
+    assert entry.places == ["Fixture Syria: the sources name only the country; drawn at a representative point"]
