@@ -356,3 +356,14 @@ def test_the_legend_fits_under_the_map(write_dataset, tmp_path):
         for text in legend.texts:
             box = text.get_window_extent(renderer)
             assert box.x1 <= frame.x1 + 1 and box.y0 >= credit.y1, text.get_text()
+
+
+def test_one_name_for_stand_ins_side_by_side_but_each_far_one_named(write_dataset):
+    def korea(place):
+        return {"place": place, "stand_in": True, "stands_for": "North Korea", "precision": "country"}
+
+    dataset = honest_dataset(write_dataset, honest_route("fx-a", [korea("fx-nampo"), IRAN]),
+                             honest_route("fx-b", [korea("fx-pyongyang"), "fx-damascus"]),
+                             honest_route("fx-c", ["fx-beirut", {**korea("fx-rafah")}]))
+    texts = svg_texts(image_bytes(dataset, "svg", width=1000, dpi=100))
+    assert texts.count("≈ North Korea") == 2, "Nampo and Pyongyang share one name; Rafah, far off, has its own"

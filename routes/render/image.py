@@ -32,6 +32,7 @@ DPI_RANGE = (50, 1200)
 DEFAULT_TITLE = "Arms-transfer routes"
 # Above this many distinct waypoints, places are dotted but not named (names would pile up).
 MAX_PLACE_LABELS = 30
+_SAME_LABEL_PT = 40.0  # a label already written this close (points on a 10-inch-wide image) is not repeated
 
 _BASE_LINE_PT = 1.6  # line width in points on a 10-inch-wide image
 _RC = {
@@ -279,7 +280,7 @@ def _fit(extent, low=0.5, high=0.85):
 # -- drawing -------------------------------------------------------------------------------------------
 _INK = "#444444"  # the neutral colour of legend samples (patterns, paths, arrows)
 _PLACE_INK = "#333333"
-_FONT = {"title": 15, "selection": 10, "legend": 9.5, "legend_title": 10, "place": 7.5, "credit": 7}
+_FONT = {"title": 15, "selection": 10, "legend": 9.5, "legend_title": 10, "place": 8, "credit": 7}
 
 
 def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: Path):
@@ -538,7 +539,7 @@ def _place_symbols(ax, xs, ys, drawn_as: str, s: float, line_pt: float, gid: str
 
 def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: float) -> None:
     """Each waypoint (and interdiction place) as what the sources make of it; a place drawn two ways
-    (a stand-in on one route, named on another) gets both symbols and both labels."""
+    (a stand-in on one route, named on another) gets both symbols and both names."""
     seen: dict[tuple[str, str, str], tuple[float, float, str, str]] = {}
     for route, drawn in zip(dataset.routes, routes):
         marks = [*model.waypoints(route, dataset.places), drawn.stopped_at]
@@ -556,19 +557,40 @@ def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: 
                            gid=f"places-{drawn_as}")
     if len(points) > MAX_PLACE_LABELS:
         return
-    # a pale box rather than a path-effect halo: path effects would turn SVG text into outlines
-    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+    _label_places(ax, points, s, line_pt)
+
+
+def _label_places(ax, points: list[tuple[float, float, str, str]], s: float, line_pt: float) -> None:
+    """Name each place beside its symbol, the names of one point stacked in one block (a stand-in's in
+    italics), each block where it covers no other name or symbol and stays on the map if it can."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     box = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     to_pt = (box.width * fig_w * 72 / (x1 - x0), box.height * fig_h * 72 / (y1 - y0))
     width, height = box.width * fig_w * 72, box.height * fig_h * 72
     font = _FONT["place"] * s
-    placed: list[tuple[float, float, float, float]] = []
+    line_h = 1.3 * font
+    ring = math.sqrt(_ring_size(line_pt)) / 2
+    blocks: dict[tuple[float, float], list[tuple[str, str]]] = {}
+    named: dict[str, list[tuple[float, float]]] = {}
     for x, y, drawn_as, label in points:
         px, py = (x - x0) * to_pt[0], (y - y0) * to_pt[1]
-        gap = (3.5 * s) if drawn_as == "site" else math.sqrt(_ring_size(line_pt)) / 2 * 0.8
-        w, h = _text_width(label, font, italic=drawn_as == "stand-in") + 2 * 0.12 * font, 1.25 * font
+        # two stand-ins for one country side by side (Nampo and Pyongyang, "≈ North Korea") say it once
+        if any(math.hypot(px - qx, py - qy) < _SAME_LABEL_PT * s for qx, qy in named.get(label, ())):
+            continue
+        named.setdefault(label, []).append((px, py))
+        blocks.setdefault((x, y), []).append((label, drawn_as))
+    # the symbols are there before any name: a name does not cover another place
+    placed = [((x - x0) * to_pt[0] - ring, (y - y0) * to_pt[1] - ring,
+               (x - x0) * to_pt[0] + ring, (y - y0) * to_pt[1] + ring) for x, y, _, _ in points]
+    # a pale box rather than a path-effect halo: path effects would turn SVG text into outlines
+    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+    for (x, y), lines in blocks.items():
+        px, py = (x - x0) * to_pt[0], (y - y0) * to_pt[1]
+        gap = 3.5 * s if all(d == "site" for _, d in lines) else ring * 0.8
+        w = max(_text_width(label, font, italic=d == "stand-in") for label, d in lines) + 2 * 0.12 * font
+        h = line_h * len(lines)
+        mine = (px - ring, py - ring, px + ring, py + ring)
         best = None
         for dx, dy, ha, va in ((gap, gap, "left", "bottom"), (gap, -gap, "left", "top"),
                                (-gap, gap, "right", "bottom"), (-gap, -gap, "right", "top"),
@@ -576,16 +598,20 @@ def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: 
             left = px + dx - {"left": 0, "center": w / 2, "right": w}[ha]
             bottom = py + dy if va == "bottom" else py + dy - h
             rect = (left, bottom, left + w, bottom + h)
-            overlaps = any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3] and r[1] < rect[3] for r in placed)
+            covered = sum(max(0.0, min(rect[2], r[2]) - max(rect[0], r[0])) *
+                          max(0.0, min(rect[3], r[3]) - max(rect[1], r[1])) for r in placed if r != mine)
             outside = not (0 <= left and left + w <= width and 0 <= bottom and bottom + h <= height)
-            # the first place beside it that covers no other label and stays on the map
-            if best is None or (overlaps, outside) < best[0]:
-                best = ((overlaps, outside), (dx, dy, ha, va), rect)
-        _, (dx, dy, ha, va), rect = best
+            # the first place that covers nothing and stays on the map; else the one covering least
+            score = (covered > 0, outside, covered)
+            if best is None or score < best[0]:
+                best = (score, (dx, dy, ha), rect)
+        _, (dx, dy, ha), rect = best
         placed.append(rect)
-        ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=font, ha=ha, va=va,
-                    color="#222222", fontstyle="italic" if drawn_as == "stand-in" else "normal", bbox=halo,
-                    zorder=10, annotation_clip=True)
+        for i, (label, drawn_as) in enumerate(lines):
+            top = rect[3] - py - i * line_h  # this line's top, in points above the place
+            ax.annotate(label, (x, y), xytext=(dx, top), textcoords="offset points", fontsize=font, ha=ha, va="top",
+                        color="#222222", fontstyle="italic" if drawn_as == "stand-in" else "normal", bbox=halo,
+                        zorder=10, annotation_clip=True)
 
 
 # -- the legend: rows (a sample and its words) in sections, laid out in bands of columns under the map ----
