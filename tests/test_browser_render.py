@@ -95,13 +95,15 @@ def test_every_selected_route_is_drawn_once(page, map_file):
     counts = page.evaluate("""() => {
         const api = Object.values(window.armsRoutes)[0];
         return {routes: Object.keys(api.routeLayers).length, categories: api.categories.map(c => c.id),
-                mixed: api.routeLayers['fx-gaza'] instanceof L.FeatureGroup,
+                mixed: api.routeLayers['fx-gaza'].options.looks.map(l => l.status),
                 plain: api.routeLayers['fx-twin'] instanceof L.Polyline,
                 canvas: api.routeLayers['fx-twin'].options.renderer instanceof L.Canvas,
                 grouped: Object.values(api.routeLayers).every(l => api.routes.hasLayer(l)),
                 visible: api.visibleRoutes()};
     }""")
-    assert counts == {"routes": 3, "categories": ["anti-tank", "artillery-rockets"], "mixed": True, "plain": True,
+    # one line per route, each leg in its own look (here the first leg has a status of its own)
+    assert counts == {"routes": 3, "categories": ["anti-tank", "artillery-rockets"], "mixed": ["confirmed", "reported"],
+                      "plain": True,
                       "canvas": True, "grouped": True, "visible": ["fx-gaza", "fx-twin", "fx-lebanon"]}
     assert page.errors == [] and page.blocked == [] and page.dialogs == []
 

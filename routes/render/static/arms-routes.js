@@ -7,11 +7,10 @@
  *   data           the payload, unpacked (data.cards: the card data, once a card was opened)
  *   routes         L.FeatureGroup of the routes shown; it binds the cards (popups), tooltips and
  *                  hover highlight for all of them
- *   routeLayers    {routeId: layer}        ONE layer per route: an L.Polyline (a RouteLine) when all
- *                                          its legs share one evidence status and path, else an
- *                                          L.FeatureGroup with one RouteLine per status and path.
- *                                          Count routes here, not paths. openPopup() / openTooltip()
- *                                          show its card / tooltip.
+ *   routeLayers    {routeId: layer}        ONE L.Polyline (a RouteLine) per route, each of its legs
+ *                                          (rings) drawn in its own look: options.looks[i] =
+ *                                          {status, path, dash, opacity, extra}. openPopup() /
+ *                                          openTooltip() show its card / tooltip.
  *   categories     [{id, label, colour, count, index, input}]  the category boxes, in the layer
  *                                          control (id null: routes with no weapon system listed);
  *                                          `input` is the checkbox
@@ -25,9 +24,11 @@
  *   control        the L.control.layers: the category boxes, then the Waypoints and Interdictions overlays
  *   routePoint(id) a container point {x, y} on the drawn line of a route
  *
- * Changed in 0.2 (honest uncertainty): categories are no longer Leaflet overlays (`layers`, one
- * L.GeoJSON per category, is gone) but boxes: a route shows while ANY of its categories is ticked,
- * as `--category` selects it, and takes the colour of the first ticked one (see colourOf).
+ * Changed with honest uncertainty (issue 12): categories are no longer Leaflet overlays (`layers`,
+ * one L.GeoJSON per category, is gone) but boxes: a route shows while ANY of its categories is
+ * ticked, as `--category` selects it, and takes the colour of the first ticked one (see colourOf);
+ * `routes` is the one group of the routes shown; a route is always one RouteLine (never an
+ * L.FeatureGroup of lines by status).
  *
  * Every text from the data goes on the page through textContent, never as HTML; only http(s)
  * URLs become links. The one place Leaflet wants HTML (layer control names) gets fixed text.
@@ -63,7 +64,7 @@
 
   // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker;
   // a canvas renderer that strokes all route lines of one style at once --
-  var RouteLine = null, RouteGroup = null, StopMarker = null, RingMarker = null, RouteCanvas = null;
+  var RouteLine = null, StopMarker = null, RingMarker = null, RouteCanvas = null;
 
   var RING_FILL = "rgba(40, 40, 40, 0.12)";  // an area, seen through: not a dot
 
@@ -101,7 +102,7 @@
   }
 
   function arrowsFor(rings) {
-    // One arrowhead at the middle of each leg (a ring is a leg) long enough to carry one.
+    // One arrowhead at the middle of each leg (a ring is a leg) long enough to carry one: [x, y, angle, ring].
     var arrows = [], r, ring, i, total, seg, target, walked, lengths;
     for (r = 0; r < rings.length; r++) {
       ring = rings[r];
@@ -118,7 +119,7 @@
       for (i = 0; i < lengths.length; i++) {
         if (walked + lengths[i] >= target && lengths[i] > 0) {
           var f = (target - walked) / lengths[i], a = ring[i], b = ring[i + 1];
-          arrows.push([a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, Math.atan2(b.y - a.y, b.x - a.x)]);
+          arrows.push([a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, Math.atan2(b.y - a.y, b.x - a.x), r]);
           break;
         }
         walked += lengths[i];
@@ -173,36 +174,61 @@
     }
   }
 
-  function bucket(buckets, key, first) {
+  function bucket(buckets, key, first, items) {
     var found = buckets.get(key);
-    if (!found) { found = {first: first, layers: []}; buckets.set(key, found); }
-    found.layers.push(first);
+    if (!found) { found = {first: first, items: []}; buckets.set(key, found); }
+    found.items.push(items);
     return found;
+  }
+
+  function byLook(line, list, ringOf) {
+    // The items of `list` (parts of the line, or arrows) grouped by the look of their ring: [[look, items], ...].
+    var looks = line.options.looks, groups = [], at = {}, i, look, g;
+    if (line.options.uniform) { return [[looks[0], list]]; }
+    for (i = 0; i < list.length; i++) {
+      look = looks[ringOf(i)] || looks[0];
+      g = at[look.key];
+      if (!g) { g = at[look.key] = [look, []]; groups.push(g); }
+      g[1].push(list[i]);
+    }
+    return groups;
   }
 
   function drawRouteLines(ctx, lines, detail) {
     // What Leaflet's canvas does path by path (begin, trace, set the style, stroke), done once per
-    // style: all disputed halos first, then the lines of each colour, pattern, width and opacity,
-    // then the arrowheads of each colour (filled or hollow), then the "?" badges. 30,000 routes are a few dozen strokes.
+    // style: all disputed halos first, then the legs of each colour, pattern, width and opacity,
+    // then the arrowheads of each colour (filled or hollow), then the "?" badges. 30,000 routes are
+    // a few dozen strokes. Each leg (ring) of a route has its look (status pattern, path strength).
     // Without `detail` (an overview of many routes) lines are thin and have no halo, arrow or badge.
-    var halos = new Map(), strokes = new Map(), arrows = new Map(), badges = [], i, line, o, weight, badge;
+    var halos = new Map(), strokes = new Map(), arrows = new Map(), badges = [], i, j, line, o, weight, badge, groups, g, found;
     for (i = 0; i < lines.length; i++) {
       line = lines[i];
       if (!line._parts.length) { continue; }
       o = line.options;
       weight = detail ? o.weight : Math.min(o.weight, OVERVIEW_WEIGHT + o.weight - ROUTE_WEIGHT);
-      bucket(strokes, o.color + "|" + weight + "|" + o.opacity + "|" + o.lineCap + "|" + o.lineJoin + "|" +
-             (o._dashArray || []).join(","), line).weight = weight;
+      groups = byLook(line, line._parts, function (k) { return line._partRings[k]; });
+      for (j = 0; j < groups.length; j++) {
+        g = groups[j];
+        found = bucket(strokes, o.color + "|" + (weight + g[0].extra) + "|" + g[0].key, line, g[1]);
+        found.weight = weight + g[0].extra;
+        found.look = g[0];
+      }
       if (!detail) { continue; }
-      if (o.disputed) { bucket(halos, o.weight, line); }
-      if (line.arrows().length) { bucket(arrows, o.color + "|" + o.opacity + "|" + o.weight + "|" + o.filled, line); }
+      if (o.disputed) { bucket(halos, o.weight, line, line._parts); }
+      if (line.arrows().length) {
+        groups = byLook(line, line.arrows(), function (k) { return line.arrows()[k][3]; });
+        for (j = 0; j < groups.length; j++) {
+          g = groups[j];
+          bucket(arrows, o.color + "|" + g[0].opacity + "|" + (o.weight + g[0].extra) + "|" + o.filled, line, g[1]).look = g[0];
+        }
+      }
       badge = line.badge();
       if (badge) { badges.push(badge); }
     }
     ctx.setLineDash([]);
     halos.forEach(function (group) {
       ctx.beginPath();
-      group.layers.forEach(function (layer) { tracePath(ctx, layer._parts); });
+      group.items.forEach(function (parts) { tracePath(ctx, parts); });
       ctx.globalAlpha = 0.3;
       ctx.lineWidth = group.first.options.weight + 8;
       ctx.strokeStyle = DISPUTED_COLOUR;
@@ -211,32 +237,32 @@
       ctx.stroke();
     });
     strokes.forEach(function (group) {
-      var o = group.first.options;
+      var o = group.first.options, look = group.look;
       ctx.beginPath();
-      group.layers.forEach(function (layer) { tracePath(ctx, layer._parts); });
-      ctx.setLineDash(o._dashArray || []);
-      ctx.globalAlpha = o.opacity;
+      group.items.forEach(function (parts) { tracePath(ctx, parts); });
+      ctx.setLineDash(look.dash);
+      ctx.globalAlpha = look.opacity;
       ctx.lineWidth = group.weight;
       ctx.strokeStyle = o.color;
-      ctx.lineCap = o.lineCap;
+      ctx.lineCap = look.cap;
       ctx.lineJoin = o.lineJoin;
       ctx.stroke();
     });
     ctx.setLineDash([]);
     arrows.forEach(function (group) {
       // Filled where the sources report a delivery; else hollow: white inside, outlined in the line's colour.
-      var o = group.first.options;
+      var o = group.first.options, look = group.look;
       ctx.beginPath();
-      group.layers.forEach(function (layer) { traceArrows(ctx, layer.arrows(), o.weight); });
+      group.items.forEach(function (list) { traceArrows(ctx, list, o.weight + look.extra); });
       if (o.filled) {
-        ctx.globalAlpha = o.opacity;
+        ctx.globalAlpha = look.opacity;
         ctx.fillStyle = o.color;
         ctx.fill();
       } else {
         ctx.globalAlpha = 1;
         ctx.fillStyle = "#ffffff";
         ctx.fill();
-        ctx.globalAlpha = Math.max(o.opacity, 0.7);
+        ctx.globalAlpha = Math.max(look.opacity, 0.7);
         ctx.lineWidth = 1.75;
         ctx.lineJoin = "miter";
         ctx.strokeStyle = o.color;
@@ -334,8 +360,29 @@
     });
 
     RouteLine = L.Polyline.extend({
-      // baseWeight: the weight when not hovered; filled: filled arrowheads (delivery reported)
-      options: {offsets: null, disputed: false, arrows: true, filled: false, baseWeight: 3},
+      // One route: each of its rings is a leg, with its sideways offset (`offsets`) and look (`looks`:
+      // status pattern and path strength; `uniform` when all legs share one). baseWeight: the
+      // weight when not hovered; filled: filled arrowheads (delivery reported).
+      options: {offsets: null, looks: null, uniform: true, disputed: false, arrows: true, filled: false, baseWeight: 3},
+
+      // Leaflet's own clipping of the rings to the view, also keeping which ring each part is of.
+      _clipPoints: function () {
+        var bounds = this._renderer._bounds, parts = this._parts = [], rings = this._partRings = [], i, j, k, n, segment, points;
+        if (!this._pxBounds || !this._pxBounds.intersects(bounds)) { return; }
+        for (i = 0, k = 0; i < this._rings.length; i++) {
+          points = this._rings[i];
+          for (j = 0, n = points.length; j < n - 1; j++) {
+            segment = L.LineUtil.clipSegment(points[j], points[j + 1], bounds, j, true);
+            if (!segment) { continue; }
+            if (!parts[k]) { parts[k] = []; rings[k] = i; }
+            parts[k].push(segment[0]);
+            if ((segment[1] !== points[j + 1]) || (j === n - 2)) {
+              parts[k].push(segment[1]);
+              k++;
+            }
+          }
+        }
+      },
 
       _project: function () {
         var bounds = new L.Bounds(), offsets = this.options.offsets || [], i, j;
@@ -375,7 +422,6 @@
 
     // Routes carry no attribution, so the attribution control needs no listener on each of them.
     RouteLine.include(L.extend({getAttribution: null}, RouteOverlays));
-    RouteGroup = L.FeatureGroup.extend(L.extend({getAttribution: null}, RouteOverlays));
 
     StopMarker = L.CircleMarker.extend({
       options: {radius: 8, color: "#ffffff", weight: 2, fillOpacity: 1, opacity: 1},
@@ -857,48 +903,46 @@
 
   // -- drawing ------------------------------------------------------------------------------------------
 
-  function routeLayer(route, colour, renderer, dashes, paths) {
-    // One RouteLine per evidence status and path of the route's legs (one in all for most routes).
-    // Cards, tooltips and the hover highlight are bound once, on the group of all routes (routesGroup).
-    var byStyle = {}, order = [], lines = decodeLegs(route.legs), i, leg, key;
-    for (i = 0; i < route.legs.length; i++) {
-      leg = route.legs[i];
-      key = (leg.status || route.status) + "|" + leg.path;  // a leg without its own status has the route's
-      if (!byStyle[key]) { byStyle[key] = {status: leg.status || route.status, path: leg.path, lines: [], offsets: []}; order.push(key); }
-      byStyle[key].lines.push(lines[i]);
-      byStyle[key].offsets.push(leg.offset || 0);
-    }
-    var properties = {id: route.id, name: route.name, status: route.status, category: route.colourCategory,
-                      kind: route.kind, disputed: !!route.disputed};
-    var parts = order.map(function (key) {
-      var s = byStyle[key], look = paths[s.path] || paths.plausible, weight = ROUTE_WEIGHT + look.extra;
-      var line = new RouteLine(s.lines, {
-        renderer: renderer, color: colour, weight: weight, baseWeight: weight, opacity: look.opacity,
-        lineCap: s.status === "alleged" || s.status === "confirmed" ? "round" : "butt",
-        dashArray: dashes[s.status] || null, offsets: s.offsets, disputed: route.disputed, filled: !!route.filled,
-        smoothFactor: 1
+  function makeLooks(data) {
+    // The look of a leg by "status|path": its status pattern (canvas dash list, line cap) and its
+    // path strength (opacity, extra width), shared by every leg that has it.
+    var looks = {};
+    data.statuses.forEach(function (s) {
+      var dash = s.dash ? s.dash.split(/[ ,]+/).map(Number) : [];
+      data.paths.forEach(function (p) {
+        var key = s.id + "|" + p.id;
+        looks[key] = {key: key, status: s.id, path: p.id, dash: dash, opacity: p.opacity, extra: p.extra,
+                      cap: s.id === "alleged" || s.id === "confirmed" ? "round" : "butt"};
       });
-      line.feature = {type: "Feature", id: route.id, geometry: null,
-                      properties: L.extend({legStatus: s.status, legPath: s.path}, properties)};
-      return line;
     });
-    var layer = parts.length === 1 ? parts[0] : new RouteGroup(parts);
-    layer.feature = {type: "Feature", id: route.id, geometry: null, properties: properties};
-    layer.route = route;
-    parts.forEach(function (part) { part.routeLayer = layer; });
-    return layer;
+    return looks;
   }
 
-  function linesOf(layer) { return layer.getLayers ? layer.getLayers() : [layer]; }
+  function routeLayer(route, colour, renderer, looks) {
+    // ONE RouteLine per route, its legs (rings) each drawn in its own look (a leg without its own
+    // status has the route's). Cards, tooltips and the hover highlight are bound once, on the group
+    // of all routes (routesGroup).
+    var legLooks = route.legs.map(function (leg) { return looks[(leg.status || route.status) + "|" + leg.path]; });
+    var uniform = legLooks.every(function (look) { return look === legLooks[0]; });
+    var line = new RouteLine(decodeLegs(route.legs), {
+      renderer: renderer, color: colour, weight: ROUTE_WEIGHT, baseWeight: ROUTE_WEIGHT, lineCap: "round",
+      looks: legLooks, uniform: uniform, offsets: route.legs.map(function (leg) { return leg.offset || 0; }),
+      disputed: route.disputed, filled: !!route.filled, smoothFactor: 1
+    });
+    line.feature = {type: "Feature", id: route.id, geometry: null,
+                    properties: {id: route.id, name: route.name, status: route.status, category: route.colourCategory,
+                                 kind: route.kind, disputed: !!route.disputed,
+                                 legs: legLooks.map(function (look) { return look.key; })}};
+    line.route = route;
+    return line;
+  }
 
   function routesGroup(data, renderer) {
     // The group of the routes shown: their cards (popups), tooltips and hover highlight are bound
     // here once, for whichever route an event comes from (e.layer, the path under the mouse).
     var group = L.featureGroup();
     function routeOf(path) { return path.routeLayer || path; }
-    function highlight(layer, on) {
-      linesOf(routeOf(layer)).forEach(function (line) { line.setStyle({weight: line.options.baseWeight + (on ? 2 : 0)}); });
-    }
+    function highlight(layer, on) { layer.setStyle({weight: layer.options.baseWeight + (on ? 2 : 0)}); }
     group.bindPopup(function (path) { return routeCard(data, routeOf(path).route); },
                     {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
     group.bindTooltip(function (path) { return routeTooltip(data, routeOf(path).route); }, {sticky: true, opacity: 0.95});
@@ -1023,9 +1067,8 @@
       }).addTo(map);
     }
     var renderer = new RouteCanvas({padding: 0.5, tolerance: 1.5});
-    var routeLayers = {}, overlays = {}, kindColours = {}, paths = {};
+    var routeLayers = {}, overlays = {}, kindColours = {};
     data.kinds.forEach(function (k) { kindColours[k.id] = k.colour; });
-    data.paths.forEach(function (p) { paths[p.id] = p; });
 
     // The group goes on the map empty; its routes come once the view is fitted (below), so each
     // route is projected once and the canvas draws them all in one frame.
@@ -1154,10 +1197,9 @@
       return data.categories[at].colour;
     }
 
-    var dashes = {};
-    data.statuses.forEach(function (s) { dashes[s.id] = s.dash; });
+    var looks = makeLooks(data);
     data.routes.forEach(function (route) {
-      var layer = routeLayer(route, colourOf(route, null), renderer, dashes, paths);
+      var layer = routeLayer(route, colourOf(route, null), renderer, looks);
       routeLayers[route.id] = layer;
       layer.routesGroup = shown;
       shown.addLayer(layer);
@@ -1172,7 +1214,7 @@
         if (show) {
           count++;
           colour = colourOf(route, ticked);
-          if (linesOf(layer)[0].options.color !== colour) { layer.setStyle({color: colour}); }
+          if (layer.options.color !== colour) { layer.setStyle({color: colour}); }
           if (!shown.hasLayer(layer)) { shown.addLayer(layer); }
         } else if (shown.hasLayer(layer)) {
           shown.removeLayer(layer);
@@ -1195,9 +1237,7 @@
     function routePoint(routeId) {
       var layer = routeLayers[routeId];
       if (!layer) { return null; }
-      var rings = [];
-      linesOf(layer).forEach(function (line) { rings = rings.concat(line._rings || []); });
-      var best = pointOnLongestSegment(rings, 0.5);
+      var best = pointOnLongestSegment(layer._rings || [], 0.5);
       if (!best) { return null; }
       var p = map.layerPointToContainerPoint(best);
       return {x: p.x, y: p.y};
