@@ -46,10 +46,13 @@ ActorOpt = Annotated[Optional[list[str]], typer.Option(
 PlaceOpt = Annotated[Optional[list[str]], typer.Option(
     "--place", help="A place id, name or country the route passes through (repeatable).", show_default=False)]
 SinceOpt = Annotated[Optional[int], typer.Option(
-    "--since", help="Routes whose period reaches this year or later (unknown years count as open).",
+    "--since", help="Routes whose period ends in this year or later. A route whose end year is unknown is kept "
+                    "(its period is open); an approximate year (c. 1999, SIPRI's 1999?) counts as the year it gives.",
     min=1800, max=2100, show_default=False)]
 UntilOpt = Annotated[Optional[int], typer.Option(
-    "--until", help="Routes whose period starts this year or earlier.", min=1800, max=2100, show_default=False)]
+    "--until", help="Routes whose period starts in this year or earlier. A route whose start year is unknown is "
+                    "kept (its period is open); an approximate year counts as the year it gives.",
+    min=1800, max=2100, show_default=False)]
 MinStatusOpt = Annotated[Optional[Status], typer.Option(
     "--min-status", help="Weakest evidence status to include: alleged < reported < corroborated < confirmed.",
     show_default=False)]
@@ -299,7 +302,15 @@ EditDataOpt = Annotated[Optional[Path], typer.Option(
     "--data", "-d", help="Dataset file to add to (created when missing). Default: the bundled dataset.",
     dir_okay=False, show_default=False)]
 TextOpt = Annotated[Optional[str], typer.Option(show_default=False)]
-YearOpt = Annotated[Optional[int], typer.Option(min=1800, max=2100, show_default=False)]
+
+
+class Precision(str, Enum):
+    site = "site"
+    area = "area"
+    admin1 = "admin1"
+    country = "country"
+    region = "region"
+    water = "water"
 
 
 def _edit(edit, *args, **kwargs) -> None:
@@ -323,27 +334,44 @@ def _edit(edit, *args, **kwargs) -> None:
 def add(
     route_id: Annotated[str, typer.Argument(help="Id of the new route: lower-case letters, digits and hyphens.")],
     via: Annotated[str, typer.Option(help='Places in order, separated by ">": ids, names or aliases (any case), '
-                                          'or "lat,lon".', show_default=False)],
+                                          'or "lat,lon". Mark a place that only stands in for what the sources name '
+                                          'with ~: "Bandar Abbas~Iran" (or "Bandar Abbas~": the country it lies in).',
+                                     show_default=False)],
     supplier: Annotated[str, typer.Option(help="Who supplied, e.g. Iran.", show_default=False)],
     recipient: Annotated[str, typer.Option(help="Who received, e.g. Houthis.", show_default=False)],
     source: Annotated[str, typer.Option(help="Id of the source of the claim; --source-title registers a new one.",
                                         show_default=False)],
     claim: Annotated[str, typer.Option(help="What the source says, in your own words.", show_default=False)],
-    name: Annotated[Optional[str], typer.Option(help="Title. Default: the place names joined by →.",
-                                                show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option(
+        help="Title. Default: the --via places joined by → (a stand-in by what it stands for).",
+        show_default=False)] = None,
     mode: Annotated[Optional[str], typer.Option(help="Leg modes, one per leg or one for all: sea, land, air, rail, "
                                                      "unknown. Sea legs follow sea lanes. Default: unknown.",
                                                 show_default=False)] = None,
+    path: Annotated[Optional[str], typer.Option(
+        "--path", help="How much of each leg's path the sources give, one per leg or one for all: documented (the "
+                       "claim describes it; needs --evidence-legs), plausible (a known mode), schematic (the line "
+                       "only joins the places). Default: from the mode (unknown: schematic).",
+        show_default=False)] = None,
     weapon: Annotated[Optional[list[str]], typer.Option(help="Weapon system id, name or alias (repeatable).",
                                                         show_default=False)] = None,
     intermediary: Annotated[Optional[list[str]], typer.Option(help="An actor in between (repeatable).",
                                                               show_default=False)] = None,
-    since: YearOpt = None, until: YearOpt = None,
+    since: Annotated[Optional[str], typer.Option(
+        help="First year of the period: 2014, or 2014? (also c2014) when approximate. Default: unknown.",
+        show_default=False)] = None,
+    until: Annotated[Optional[str], typer.Option(
+        help="Last year of the period, written as --since. Default: unknown.", show_default=False)] = None,
     status: Annotated[Status, typer.Option(help="Evidence status of the route.")] = Status.alleged,
     kind: Annotated[RouteKind, typer.Option(help="What moved.")] = RouteKind.arms,
     stance: Annotated[Stance, typer.Option(help="Whether the source supports or disputes the route.")] = Stance.supports,
     credibility: Annotated[int, typer.Option(min=1, max=6, help="Admiralty credibility 1-6 (6: cannot be judged).")] = 6,
     quote: TextOpt = None, said_by: TextOpt = None, notes: TextOpt = None,
+    evidence_legs: Annotated[Optional[str], typer.Option(
+        help='The legs the claim speaks to, counted from 0 as add prints them: "0,2".', show_default=False)] = None,
+    evidence_weapon: Annotated[Optional[list[str]], typer.Option(
+        help="A weapon system the claim speaks to, when not all of the route's (repeatable).",
+        show_default=False)] = None,
     source_title: Annotated[Optional[str], typer.Option(help="Register --source as a new source with this title.",
                                                         show_default=False)] = None,
     source_kind: Annotated[SourceKind, typer.Option(help="Kind of the new source.")] = SourceKind.other,
@@ -354,7 +382,7 @@ def add(
 ) -> None:
     """Add a route: places by name, sea legs along sea lanes, validated before the file is written.
 
-    Example: arms-routes add iran-yemen-dhow --via "Bandar Abbas > Hodeidah > Sanaa" --mode sea,land --supplier Iran --recipient Houthis --source my-source --claim "..." --data my-routes.geojson
+    Example: arms-routes add iran-yemen-dhow --via "Bandar Abbas~Iran > Hodeidah > Sanaa" --mode sea,land --supplier Iran --recipient Houthis --source my-source --claim "..." --data my-routes.geojson
     """
     from routes import edit
 
@@ -364,7 +392,8 @@ def add(
     ) if source_title else None
     _edit(edit.add_route, data or edit.default_dataset(), edit.NewRoute(
         id=route_id, via=via, supplier=supplier, recipient=recipient, source=source, claim=claim, name=name,
-        modes=mode, weapons=weapon or [], intermediaries=intermediary or [], since=since, until=until,
+        modes=mode, paths=path, weapons=weapon or [], intermediaries=intermediary or [], since=since, until=until,
+        evidence_legs=evidence_legs, evidence_weapons=evidence_weapon or [],
         status=status.value, kind=kind.value, stance=stance.value, credibility=credibility, quote=quote,
         said_by=said_by, notes=notes, new_source=new_source))
 
@@ -401,6 +430,9 @@ def add_place(
     lat: Annotated[float, typer.Option(min=-90, max=90, help="Latitude, decimal degrees.", show_default=False)],
     lon: Annotated[float, typer.Option(min=-180, max=180, help="Longitude, decimal degrees.", show_default=False)],
     kind: Annotated[PlaceKind, typer.Option(help="What the place is.")] = PlaceKind.city,
+    precision: Annotated[Optional[Precision], typer.Option(
+        help="How precisely the point locates the place: site, area, admin1, country, region, water. "
+             "Default: by its kind (country: country; region: area; others: site).", show_default=False)] = None,
     alias: Annotated[Optional[list[str]], typer.Option(help="Another spelling (repeatable).", show_default=False)] = None,
     data: EditDataOpt = None,
     gazetteer: Annotated[Optional[Path], typer.Option(
@@ -416,7 +448,8 @@ def add_place(
 
     if data and gazetteer:
         raise UsageError("give --data or --gazetteer, not both")
-    place = Place(place_id, name, country, kind.value, lon, lat, tuple(alias or ()))
+    place = Place(place_id, name, country, kind.value, lon, lat, tuple(alias or ()),
+                  precision.value if precision else None)
     _edit(edit.add_place, gazetteer or data or edit.default_dataset(), place, gazetteer=gazetteer is not None)
 
 

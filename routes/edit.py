@@ -28,6 +28,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 _VIA_SEPARATOR = re.compile(r"\s*(?:>|→|->)\s*")
+STAND_IN_MARK = "~"
+_APPROXIMATE_YEAR = re.compile(r"^\s*(?:(?:c\.?|ca\.?|~)\s*(\d{4})|(\d{4})\s*\?)\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
 
 
 @dataclass
@@ -57,10 +60,13 @@ class NewRoute:
     claim: str
     name: str | None = None
     modes: str | None = None
+    paths: str | None = None
     weapons: list[str] = field(default_factory=list)
     intermediaries: list[str] = field(default_factory=list)
-    since: int | None = None
-    until: int | None = None
+    since: int | str | None = None  # a year, or an approximate one: "1999?", "c1999" (see `parse_year`)
+    until: int | str | None = None
+    evidence_legs: str | None = None  # the legs the claim speaks to: "0,2"
+    evidence_weapons: list[str] = field(default_factory=list)  # the weapon systems the claim speaks to
     status: str = "alleged"
     kind: str = "arms"
     stance: str = "supports"
@@ -145,20 +151,62 @@ def parse_via(via: str) -> list[str]:
     return parts
 
 
-def parse_modes(modes: str | None, legs: int) -> list[str]:
-    """One mode per leg from "sea,land"; a single mode applies to every leg; none is `unknown`."""
-    if not modes:
-        return ["unknown"] * legs
-    items = [m.strip().lower() for m in modes.split(",")]
+def _per_leg(text: str | None, legs: int, choices, option: str, what: str) -> list[str] | None:
+    """One value per leg from "a,b"; a single value applies to every leg; None when none is given."""
+    if not text:
+        return None
+    items = [m.strip().lower() for m in text.split(",")]
     for item in items:
-        if item not in model.MODES:
-            raise UsageError(f"--mode {item!r} is not a mode; use one of: {', '.join(model.MODES)}", field="--mode")
+        if item not in choices:
+            raise UsageError(f"{option} {item!r} is not a {what}; use one of: {', '.join(choices)}", field=option)
     if len(items) == 1:
         return items * legs
     if len(items) != legs:
-        raise UsageError(f"--mode gives {len(items)} modes for {legs} legs; give one per leg (between consecutive "
-                         "--via places) or a single mode for all", field="--mode")
+        raise UsageError(f"{option} gives {len(items)} {what}s for {legs} legs; give one per leg (between consecutive "
+                         f"--via places) or a single {what} for all", field=option)
     return items
+
+
+def parse_modes(modes: str | None, legs: int) -> list[str]:
+    """One mode per leg from "sea,land"; a single mode applies to every leg; none is `unknown`."""
+    return _per_leg(modes, legs, model.MODES, "--mode", "mode") or ["unknown"] * legs
+
+
+def parse_paths(paths: str | None, legs: int) -> list[str | None]:
+    """One leg path (model.PATHS) per leg from "plausible,schematic", like `parse_modes`; without
+    --path, None for every leg (its path then follows from its mode)."""
+    return _per_leg(paths, legs, model.PATHS, "--path", "path") or [None] * legs
+
+
+def parse_year(value: int | str | None, option: str) -> int | dict | None:
+    """A period bound from an option: "2014" is a year; "2014?", "c2014", "c. 2014" are the approximate
+    year {"year": 2014, "approximate": true}; nothing is unknown (None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value)
+    exact, approximate = _YEAR.match(text), _APPROXIMATE_YEAR.match(text)
+    if not exact and not approximate:
+        raise UsageError(f"{text!r} is not a year; write 2014, or 2014? (also c2014) for an approximate year",
+                         field=option)
+    year = int(exact.group(1) if exact else approximate.group(1) or approximate.group(2))
+    if not 1800 <= year <= 2100:
+        raise UsageError(f"{year} is out of range; give a year from 1800 to 2100", field=option)
+    return year if exact else {"year": year, "approximate": True}
+
+
+def parse_legs(text: str | None, legs: int) -> list[int]:
+    """The leg numbers of --evidence-legs, "0,2" (legs count from 0, as `add` prints them)."""
+    if not text:
+        return []
+    numbers = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item.isdigit() or int(item) >= legs:
+            raise UsageError(f"{item!r} is not a leg of this route; its legs are 0 to {legs - 1} "
+                             "(leg 0 runs from the first --via place to the second)", field="--evidence-legs")
+        if int(item) not in numbers:
+            numbers.append(int(item))
+    return numbers
 
 
 def _check_source_fields(source: NewSource, known: dict) -> None:
@@ -210,10 +258,35 @@ def add_source(path: Path, source: NewSource) -> EditResult:
 
 
 # -- add (a route) -----------------------------------------------------------------------------------------
-def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: Path) -> list[Place]:
-    """Each --via place by id, name or alias (any case), or a raw "lat,lon" added to the dataset's places."""
-    found: list[Place] = []
+@dataclass(frozen=True)
+class _Via:
+    """One --via place: the place, and what it stands in for when marked with ~."""
+
+    place: Place
+    stands_for: str | None = None
+    precision: str | None = None
+
+    @property
+    def waypoint(self) -> str | dict:
+        """The waypoint as the data model writes it: the place id, or an object for a stand-in."""
+        if self.stands_for is None:
+            return self.place.id
+        return {"place": self.place.id, "stand_in": True, "stands_for": self.stands_for,
+                **({"precision": self.precision} if self.precision else {})}
+
+    @property
+    def title(self) -> str:
+        """The waypoint in a route's default name: what the sources name."""
+        return self.stands_for or self.place.name
+
+
+def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: Path) -> list[_Via]:
+    """Each --via place by id, name or alias (any case), or a raw "lat,lon" added to the dataset's places;
+    "PLACE~WHAT" marks it as a stand-in for WHAT, "PLACE~" for the country PLACE lies in."""
+    found: list[_Via] = []
     for query in queries:
+        query, marked, what = query.partition(STAND_IN_MARK)
+        query, what = query.strip(), what.strip()
         try:
             place = places.resolve(query, allow_coordinates=True)
         except UnknownPlace as exc:
@@ -224,8 +297,36 @@ def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: P
             place = Place(place.id, place.name, country, "region", round(place.lon, 4), round(place.lat, 4))
             doc.setdefault("places", []).append(place.to_feature())
             places.extend([place])
-        found.append(place)
+        found.append(_stand_in(place, what, places, f"{query}{STAND_IN_MARK}{what}", path) if marked else _Via(place))
     return found
+
+
+def _country_place(code: str, places: Gazetteer) -> Place | None:
+    """The country-level place of an ISO 3166-1 alpha-3 code, if the gazetteer has one."""
+    return next((p for p in places if p.kind == "country" and p.country == code), None)
+
+
+def _stand_in(place: Place, what: str, places: Gazetteer, written: str, path: Path) -> _Via:
+    """A --via place marked with ~: a stand-in for WHAT (precision `country` when WHAT names a country),
+    or with nothing after the ~, for the country the place lies in."""
+    if what:
+        code = places.country_of(what)
+        country = _country_place(code, places) if code else None
+        if country is not None and what.strip().upper() == code:
+            what = country.name  # "Nampo~PRK" stands for "North Korea", in words
+    else:
+        country = _country_place(place.country, places)
+        if country is None:
+            code = place.country or "its country"
+            raise UsageError(f"{written!r}: the gazetteer has no country-level place of {code}"
+                             f", so '~' alone cannot say what {place.name} stands for; write what the sources name "
+                             f"after the '~', e.g. {written + 'Houthis'!r}", path=path, field="--via")
+        what = country.name
+    if country is not None and country.id == place.id:
+        raise UsageError(f"{written!r}: {place.name} is the country-level place of {place.country} itself; drop the "
+                         "'~' (a country the sources name is drawn as the country, not as a stand-in)",
+                         path=path, field="--via")
+    return _Via(place, what, "country" if country is not None else None)
 
 
 def _resolve_weapons(names: list[str], doc: dict, path: Path) -> list[str]:
@@ -244,19 +345,21 @@ def _resolve_weapons(names: list[str], doc: dict, path: Path) -> list[str]:
     return ids
 
 
-def _route_feature(new: NewRoute, places: list[Place], modes: list[str], weapons: list[str]) -> dict:
+def _route_feature(new: NewRoute, via: list[_Via], modes: list[str], paths: list[str | None],
+                   weapons: list[str], evidence_legs: list[int], evidence_weapons: list[str]) -> dict:
     evidence = {"source": new.source, "claim": new.claim.strip(), "quote": new.quote, "stance": new.stance,
-                "credibility": new.credibility, "said_by": new.said_by}
+                "credibility": new.credibility, "legs": evidence_legs or None, "weapons": evidence_weapons or None,
+                "said_by": new.said_by}
     properties = {
-        "name": new.name or " → ".join(p.name for p in places),
+        "name": new.name or " → ".join(v.title for v in via),
         "kind": new.kind,
-        "waypoints": [p.id for p in places],
-        "legs": [{"mode": m} for m in modes],
+        "waypoints": [v.waypoint for v in via],
+        "legs": [{"mode": m, **({"path": p} if p else {})} for m, p in zip(modes, paths)],
         "weapons": weapons,
         "supplier": new.supplier,
         "recipient": new.recipient,
         "intermediaries": list(new.intermediaries),
-        "period": {"start": new.since, "end": new.until},
+        "period": {"start": parse_year(new.since, "--since"), "end": parse_year(new.until, "--until")},
         "status": new.status,
         "evidence": [{k: v for k, v in evidence.items() if v is not None}],
         "notes": new.notes,
@@ -265,10 +368,31 @@ def _route_feature(new: NewRoute, places: list[Place], modes: list[str], weapons
             "properties": {k: v for k, v in properties.items() if v is not None}, "geometry": None}
 
 
+def _check_paths(paths: list[str | None], modes: list[str], evidence_legs: list[int], stance: str) -> None:
+    """A leg path the data model would refuse, as a usage error naming the option to change."""
+    for i, (path, mode) in enumerate(zip(paths, modes)):
+        if path == "plausible" and mode == "unknown":
+            raise UsageError(f"leg {i} is 'plausible' but its --mode is unknown; a line is plausible only "
+                             "for a mode: give the mode the sources report, or use schematic", field="--path")
+        if path == "documented" and (i not in evidence_legs or stance != "supports"):
+            raise UsageError(f"leg {i} is 'documented', so the supporting claim must speak to it: add "
+                             f"--evidence-legs {','.join(map(str, sorted({*evidence_legs, i})))} when the source "
+                             "describes that path, or use plausible or schematic", field="--path")
+
+
+def _resolve_evidence_weapons(names: list[str], weapons: list[str], doc: dict, path: Path) -> list[str]:
+    ids = _resolve_weapons(names, doc, path) if names else []
+    for weapon_id in ids:
+        if weapon_id not in weapons:
+            raise UsageError(f"{weapon_id!r} is not one of the route's weapon systems "
+                             f"({', '.join(weapons) or 'none'}); give it with --weapon too", field="--evidence-weapon")
+    return ids
+
+
 def _leg_line(index: int, a: Place, b: Place, leg: dict) -> str:
     how = leg.get("geometry", "")
     through = f" through {', '.join(leg['passages'])}" if leg.get("passages") else ""
-    return f"leg {index}: {a.name} → {b.name}, {leg.get('mode')}: {how}{through}"
+    return f"leg {index}: {a.name} → {b.name}, {leg.get('mode')} ({model.leg_path(leg)}): {how}{through}"
 
 
 def add_route(path: Path, new: NewRoute) -> EditResult:
@@ -289,9 +413,13 @@ def add_route(path: Path, new: NewRoute) -> EditResult:
         if not (text or "").strip():
             raise UsageError("must not be empty", field=option)
     places = document_places(doc)
-    waypoints = _resolve_waypoints(parse_via(new.via), doc, places, opened.path)
-    modes = parse_modes(new.modes, len(waypoints) - 1)
+    via = _resolve_waypoints(parse_via(new.via), doc, places, opened.path)
+    legs = len(via) - 1
+    modes, paths = parse_modes(new.modes, legs), parse_paths(new.paths, legs)
+    evidence_legs = parse_legs(new.evidence_legs, legs)
+    _check_paths(paths, modes, evidence_legs, new.stance)
     weapons = _resolve_weapons(new.weapons, doc, opened.path)
+    evidence_weapons = _resolve_evidence_weapons(new.evidence_weapons, weapons, doc, opened.path)
     if new.new_source is not None:
         _register_source(doc, new.new_source, opened.path)
     elif new.source not in (doc.get("sources") or {}):
@@ -300,13 +428,15 @@ def add_route(path: Path, new: NewRoute) -> EditResult:
                          "--source-kind, --source-reliability) or first with `arms-routes add-source`",
                          path=opened.path, field="--source",
                          suggestions=closest(new.source, {normalise(k): k for k in known}))
-    feature = _route_feature(new, waypoints, modes, weapons)
+    feature = _route_feature(new, via, modes, paths, weapons, evidence_legs, evidence_weapons)
     built = geometry.build_route(feature, places)
     feature["properties"]["legs"] = built.legs
     feature["geometry"] = built.geometry
     features.append(feature)
     _save(opened)
-    details = [_leg_line(i, a, b, leg) for i, (a, b, leg) in enumerate(zip(waypoints, waypoints[1:], built.legs))]
+    points = [v.place for v in via]
+    details = [_leg_line(i, a, b, leg) for i, (a, b, leg) in enumerate(zip(points, points[1:], built.legs))]
+    details += [model.waypoint(v.waypoint, places).describe() for v in via if v.stands_for is not None]
     return EditResult(opened.path, f"added route {new.id} to {opened.path}", details, built.notes)
 
 
@@ -323,8 +453,11 @@ def _check_place(place: Place) -> Place:
     if not (-90 <= place.lat <= 90 and -180 <= place.lon <= 180):
         raise UsageError(f"{place.lat}, {place.lon} is not a position; --lat is -90..90 and --lon -180..180",
                          field="--lat")
+    if place.precision is not None and place.precision not in model.PRECISIONS:
+        raise UsageError(f"precision {place.precision!r} is not allowed; use one of: {', '.join(model.PRECISIONS)}",
+                         field="--precision")
     return Place(place.id, place.name.strip(), country, place.kind, round(place.lon, 4), round(place.lat, 4),
-                 tuple(a.strip() for a in place.aliases if a.strip()))
+                 tuple(a.strip() for a in place.aliases if a.strip()), place.precision)
 
 
 def _place_notes(place: Place, places: Gazetteer) -> list[str]:

@@ -35,9 +35,10 @@ def test_add_a_route_with_sea_and_land_legs(runner, write_dataset):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == f"added route fx-new to {path}"
-    assert lines[1].startswith("  leg 0: Fixture Nampo → Fixture Bandar Abbas, sea: sea-lane through ")
-    assert lines[2] == "  leg 1: Fixture Bandar Abbas → Fixture Port Sudan, sea: sea-lane through Strait of Hormuz, Bab-el-Mandeb"
-    assert lines[3] == "  leg 2: Fixture Port Sudan → Fixture Gaza, land: great-circle"
+    assert lines[1].startswith("  leg 0: Fixture Nampo → Fixture Bandar Abbas, sea (plausible): sea-lane through ")
+    assert lines[2] == ("  leg 1: Fixture Bandar Abbas → Fixture Port Sudan, sea (plausible): sea-lane through "
+                        "Strait of Hormuz, Bab-el-Mandeb")
+    assert lines[3] == "  leg 2: Fixture Port Sudan → Fixture Gaza, land (plausible): great-circle"
     route = read(path)["features"][-1]
     assert route["properties"]["status"] == "reported" and route["properties"]["weapons"] == ["fx-rpg"]
 
@@ -121,6 +122,65 @@ def test_add_to_an_invalid_file_is_refused(runner, write_dataset):
     assert f"error: {path}: has 1 error already, so nothing was written" in result.stderr
 
 
+# -- stand-ins, leg paths, approximate years ---------------------------------------------------------------
+def test_add_marks_stand_ins_paths_and_approximate_years_and_says_so(runner, write_dataset):
+    path = write_dataset()
+    args = [*ADD, "--data", str(path), "--path", "plausible,schematic,documented", "--evidence-legs", "2",
+            "--since", "2014?", "--until", "c. 2016"]
+    args[args.index("--via") + 1] = ("Fixture Nampo > Fixture Bandar Abbas~the Fixture Navy > Fixture Port Sudan "
+                                     "> Fixture Gaza")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("  leg 1: Fixture Bandar Abbas → Fixture Port Sudan, sea (schematic): sea-lane")
+    assert lines[3] == "  leg 2: Fixture Port Sudan → Fixture Gaza, land (documented): great-circle"
+    assert lines[4:] == ["  stand-in for the Fixture Navy: the sources do not name this place "
+                         "(drawn at Fixture Bandar Abbas)"]
+    props = read(path)["features"][-1]["properties"]
+    assert props["waypoints"][1] == {"place": "fx-bandar-abbas", "stand_in": True, "stands_for": "the Fixture Navy"}
+    assert props["period"] == {"start": {"year": 2014, "approximate": True}, "end": {"year": 2016, "approximate": True}}
+    assert props["evidence"][0]["legs"] == [2]
+    shown = runner.invoke(app, ["show", "fx-new", "--data", str(path)])
+    assert "    2. ≈ the Fixture Navy — stand-in for the Fixture Navy" in shown.stdout
+    assert "  period:         c. 2014–c. 2016" in shown.stdout
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--path", "certain"], "error: --path: --path 'certain' is not a path; use one of: documented, plausible, "
+                            "schematic"),
+    (["--path", "documented"], "error: --path: leg 0 is 'documented', so the supporting claim must speak to it: add "
+                               "--evidence-legs 0 when the source describes that path, or use plausible or schematic"),
+    (["--evidence-legs", "7"], "error: --evidence-legs: '7' is not a leg of this route; its legs are 0 to 2"),
+    (["--since", "soon"], "error: --since: 'soon' is not a year; write 2014, or 2014? (also c2014) for an "
+                          "approximate year"),
+    (["--evidence-weapon", "FX-122"], "error: --evidence-weapon: 'fx-rocket' is not one of the route's weapon "
+                                      "systems (fx-rpg); give it with --weapon too"),
+])
+def test_bad_paths_legs_and_years_exit_2_with_one_line(runner, write_dataset, extra, message):
+    path = write_dataset()
+    before = path.read_bytes()
+    result = runner.invoke(app, [*ADD, "--data", str(path), *extra])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert path.read_bytes() == before
+
+
+def test_a_tilde_without_a_country_to_stand_for_exits_2_with_one_line(runner, write_dataset):
+    collection = make_collection()
+    collection["places"].append({"type": "Feature", "id": "fx-outpost", "properties": {
+        "name": "Fixture Outpost", "aliases": [], "country": "XFB", "kind": "city"},
+        "geometry": {"type": "Point", "coordinates": [52.0, 22.0]}})
+    path = write_dataset(collection)
+    args = [*ADD, "--data", str(path)]
+    args[args.index("--via") + 1] = "Fixture Outpost~ > Fixture Gaza"
+    args[args.index("--mode") + 1] = "land"
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}: --via: 'Fixture Outpost~': the gazetteer has no country-level place of "
+                             "XFB, so '~' alone cannot say what Fixture Outpost stands for; write what the sources "
+                             "name after the '~', e.g. 'Fixture Outpost~Houthis'\n")
+
+
 # -- add-source ---------------------------------------------------------------------------------------
 def test_add_source(runner, write_dataset):
     path = write_dataset()
@@ -165,6 +225,18 @@ def test_add_place_warns_when_lat_and_lon_look_swapped(runner, write_dataset):
                                  "--lat", "56.28", "--lon", "27.18", "--data", str(path)])
     assert result.exit_code == 0
     assert "note: 56.28, 27.18 lies" in result.stderr and "(are --lat and --lon swapped?)" in result.stderr
+
+
+def test_add_place_with_a_precision(runner, write_dataset):
+    path = write_dataset()
+    result = runner.invoke(app, ["add-place", "fx-litani", "--name", "Fixture Litani", "--country", "LBN",
+                                 "--kind", "region", "--precision", "area", "--lat", "33.3", "--lon", "35.4",
+                                 "--data", str(path)])
+    assert result.exit_code == 0, result.output
+    assert read(path)["places"][-1]["properties"]["precision"] == "area"
+    bad = runner.invoke(app, ["add-place", "fx-x", "--name", "X", "--country", "LBN", "--precision", "exact",
+                              "--lat", "33.3", "--lon", "35.4", "--data", str(path)])
+    assert bad.exit_code == 2 and "Invalid value for '--precision'" in bad.stderr
 
 
 def test_add_place_to_a_gazetteer_file(runner, write_dataset):

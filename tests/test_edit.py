@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -35,8 +36,8 @@ def data(write_dataset):
 def test_add_a_multi_leg_route_from_names(data):
     result = edit.add_route(data, new_route())
     assert result.summary == f"added route fx-new to {data}"
-    assert result.details[0].startswith("leg 0: Fixture Nampo → Fixture Bandar Abbas, sea: sea-lane through")
-    assert result.details[2] == "leg 2: Fixture Port Sudan → Fixture Pyongyang, air: great-circle"
+    assert result.details[0].startswith("leg 0: Fixture Nampo → Fixture Bandar Abbas, sea (plausible): sea-lane through")
+    assert result.details[2] == "leg 2: Fixture Port Sudan → Fixture Pyongyang, air (plausible): great-circle"
 
     route = load_dataset([data]).route("fx-new")  # it loads, so it validates
     props = route["properties"]
@@ -231,9 +232,126 @@ def test_add_place_notes_swapped_coordinates_and_shared_names(data):
     (Place("fx-new", "New", "Iran", "port", 56.0, 27.0), "not an ISO 3166-1 alpha-3 code"),
     (Place("fx-new", "New", "IRN", "harbour", 56.0, 27.0), "kind 'harbour' is not allowed"),
     (Place("fx-new", "New", "IRN", "port", 56.0, 127.0), "not a position"),
+    (Place("fx-new", "New", "IRN", "port", 56.0, 27.0, precision="exact"), "precision 'exact' is not allowed"),
 ])
 def test_add_place_refuses_bad_values(data, place, message):
     before = data.read_bytes()
     with pytest.raises(RoutesError, match=message):
         edit.add_place(data, place)
     assert data.read_bytes() == before
+
+
+def test_add_place_with_a_precision(data):
+    edit.add_place(data, Place("fx-litani", "Fixture Litani", "LBN", "region", 35.4, 33.3, precision="area"))
+    assert read(data)["places"][-1]["properties"]["precision"] == "area"
+    assert load_dataset([data]).places.get("fx-litani").precision == "area"
+
+
+# -- stand-ins, leg paths, approximate years ---------------------------------------------------------------
+# Fixture places in fictional countries, so these tests do not depend on the bundled gazetteer's countries.
+FICTION = [("fx-harbour", "Fixture Harbour", "XFA", "port", 50.0, 20.0, []),
+           ("fx-fixland", "Fixland", "XFA", "country", 51.0, 21.0, ["Fixture Land"]),
+           ("fx-outpost", "Fixture Outpost", "XFB", "city", 52.0, 22.0, [])]
+
+
+@pytest.fixture
+def fiction(write_dataset):
+    collection = make_collection()
+    collection["places"] += [place_feature(*p) for p in FICTION]
+    return write_dataset(collection)
+
+
+@pytest.mark.parametrize(("via", "waypoint", "title"), [
+    ("Fixture Harbour~Fixture Land", {"place": "fx-harbour", "stand_in": True, "stands_for": "Fixture Land",
+                                      "precision": "country"}, "Fixture Land"),
+    ("fixture harbour ~ XFA", {"place": "fx-harbour", "stand_in": True, "stands_for": "Fixland",
+                               "precision": "country"}, "Fixland"),
+    ("Fixture Harbour~", {"place": "fx-harbour", "stand_in": True, "stands_for": "Fixland", "precision": "country"},
+     "Fixland"),
+    ("Fixture Harbour~the Fixture Militia", {"place": "fx-harbour", "stand_in": True,
+                                             "stands_for": "the Fixture Militia"}, "the Fixture Militia"),
+    ("fx-harbour", "fx-harbour", "Fixture Harbour"),
+])
+def test_via_marks_a_stand_in_with_a_tilde(fiction, via, waypoint, title):
+    result = edit.add_route(fiction, new_route(via=f"{via} > Fixture Outpost", modes="land"))
+    props = load_dataset([fiction]).route("fx-new")["properties"]
+    assert props["waypoints"] == [waypoint, "fx-outpost"]
+    assert props["name"] == f"{title} → Fixture Outpost"
+    described = [line for line in result.details if line.startswith("stand-in for ")]
+    if isinstance(waypoint, dict):
+        assert described == [f"stand-in for {waypoint['stands_for']}: "
+                             + ("the sources name only the country" if "precision" in waypoint
+                                else "the sources do not name this place") + " (drawn at Fixture Harbour)"]
+    else:
+        assert described == []
+
+
+@pytest.mark.parametrize(("via", "message"), [
+    ("Fixture Outpost~ > Fixture Harbour", "'Fixture Outpost~': the gazetteer has no country-level place of XFB, so "
+                                           "'~' alone cannot say what Fixture Outpost stands for"),
+    ("Fixland~ > Fixture Harbour", "'Fixland~': Fixland is the country-level place of XFA itself; drop the '~'"),
+    ("Fixland~Fixture Land > Fixture Harbour", "Fixland is the country-level place of XFA itself"),
+])
+def test_a_tilde_that_cannot_say_what_a_place_stands_for_is_refused(fiction, via, message):
+    before = fiction.read_bytes()
+    with pytest.raises(UsageError, match=re.escape(message)) as info:
+        edit.add_route(fiction, new_route(via=via, modes="land"))
+    assert info.value.field == "--via"
+    assert fiction.read_bytes() == before
+
+
+def test_paths_per_leg_and_the_legs_a_claim_speaks_to(data):
+    edit.add_route(data, new_route(paths="schematic,plausible,documented", evidence_legs="2,0", modes="unknown,sea,air",
+                                   evidence_weapons=["Fixture RPG"]))
+    props = load_dataset([data]).route("fx-new")["properties"]
+    assert [(leg["mode"], leg.get("path")) for leg in props["legs"]] == [
+        ("unknown", "schematic"), ("sea", "plausible"), ("air", "documented")]
+    assert props["evidence"][0]["legs"] == [2, 0] and props["evidence"][0]["weapons"] == ["fx-rpg"]
+
+
+def test_one_path_for_all_legs_and_none_by_default(data):
+    edit.add_route(data, new_route(paths="schematic"))
+    assert [leg["path"] for leg in read(data)["features"][-1]["properties"]["legs"]] == ["schematic"] * 3
+    edit.add_route(data, new_route(id="fx-newer"))
+    assert all("path" not in leg for leg in read(data)["features"][-1]["properties"]["legs"])
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"paths": "certain"}, "--path", "--path 'certain' is not a path; use one of: documented, plausible, schematic"),
+    ({"paths": "plausible,schematic"}, "--path", "--path gives 2 paths for 3 legs"),
+    ({"paths": "documented"}, "--path", "leg 0 is 'documented', so the supporting claim must speak to it: add "
+                                        "--evidence-legs 0 when"),
+    ({"paths": "schematic,documented,schematic", "evidence_legs": "0"}, "--path", "add --evidence-legs 0,1 when"),
+    ({"paths": "documented", "evidence_legs": "0,1,2", "stance": "disputes"}, "--path",
+     "leg 0 is 'documented', so the supporting claim"),
+    ({"paths": "plausible", "modes": "unknown"}, "--path", "leg 0 is 'plausible' but its --mode is unknown"),
+    ({"evidence_legs": "3"}, "--evidence-legs", "'3' is not a leg of this route; its legs are 0 to 2"),
+    ({"evidence_legs": "first"}, "--evidence-legs", "'first' is not a leg"),
+    ({"evidence_weapons": ["FX-122"]}, "--evidence-weapon", "'fx-rocket' is not one of the route's weapon systems "
+                                                            "(fx-rpg); give it with --weapon too"),
+    ({"since": "soon"}, "--since", "'soon' is not a year; write 2014, or 2014? (also c2014) for an approximate year"),
+    ({"until": "1700?"}, "--until", "1700 is out of range"),
+])
+def test_bad_paths_legs_and_years_are_usage_errors_and_nothing_is_written(data, changes, field, message):
+    before = data.read_bytes()
+    with pytest.raises(UsageError, match=re.escape(message)) as info:
+        edit.add_route(data, new_route(**changes))
+    assert info.value.field == field
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize(("text", "bound"), [
+    ("2014", 2014), (2014, 2014), (" 2014 ", 2014), ("2014?", {"year": 2014, "approximate": True}),
+    ("c2014", {"year": 2014, "approximate": True}), ("c. 2014", {"year": 2014, "approximate": True}),
+    ("C.2014", {"year": 2014, "approximate": True}), ("ca. 2014", {"year": 2014, "approximate": True}),
+    ("~2014", {"year": 2014, "approximate": True}), (None, None), ("", None),
+])
+def test_parse_year_takes_exact_and_approximate_years(text, bound):
+    assert edit.parse_year(text, "--since") == bound
+
+
+def test_approximate_years_are_written_as_approximate_bounds(data):
+    edit.add_route(data, new_route(since="c2014", until="2016?"))
+    props = load_dataset([data]).route("fx-new")["properties"]
+    assert props["period"] == {"start": {"year": 2014, "approximate": True}, "end": {"year": 2016, "approximate": True}}
+    assert fmt.format_file(data, check=True).changed is False
