@@ -108,7 +108,7 @@ class Claim:
     grade: str
     footnote: int | None
     dispute: str | None = None  # the kind of disagreement (model.DISPUTES), on a disputing item
-    about: list[str] = field(default_factory=list)  # the legs ("A → ≈ Iran") and weapon systems it speaks to
+    about: str | None = None  # the legs and weapon systems it speaks to: "the leg A → ≈ Iran; Kornet"
     note: str | None = None
 
 
@@ -269,16 +269,22 @@ def _leg_text(leg: dict, start: str, end: str) -> str:
     return text + (f" Note: {leg['note']}" if leg.get("note") else "")
 
 
-def _speaks_to(dataset: Dataset, item: dict, labels: list[str]) -> list[str]:
-    """The legs ("the leg Nampo → ≈ Iran") and weapon systems an evidence item speaks to."""
-    about = []
-    for leg in item.get("legs") or []:
-        if isinstance(leg, int) and not isinstance(leg, bool) and 0 <= leg < len(labels) - 1:
-            about.append(f"the leg {labels[leg]} → {labels[leg + 1]}")
-        else:
-            about.append(f"leg {leg}")
-    about += [_weapon_name(dataset, w) for w in item.get("weapons") or []]
-    return about
+def _speaks_to(dataset: Dataset, item: dict, labels: list[str]) -> str | None:
+    """The legs and weapon systems an evidence item speaks to, in words: "the leg Nampo → ≈ Iran;
+    Kornet", "the legs A → B, B → C", "every leg; Katyusha, Grad"; None when it names neither."""
+    legs = [leg for leg in item.get("legs") or []]
+    count = len(labels) - 1
+    named = [f"{labels[leg]} → {labels[leg + 1]}" if isinstance(leg, int) and not isinstance(leg, bool)
+             and 0 <= leg < count else f"leg {leg}" for leg in legs]
+    parts = []
+    if count > 1 and sorted(set(legs)) == list(range(count)):
+        parts.append("every leg")
+    elif named:
+        parts.append(f"the leg{'s' if len(named) > 1 else ''} {', '.join(named)}")
+    weapons = [_weapon_name(dataset, w) for w in item.get("weapons") or []]
+    if weapons:
+        parts.append(", ".join(weapons))
+    return "; ".join(parts) or None
 
 
 def _interdiction(dataset: Dataset, p: dict) -> str | None:
@@ -340,10 +346,6 @@ def _details(entry: RouteEntry) -> list[tuple[str, str]]:
     return details
 
 
-def _about(claim: Claim) -> str:
-    return f" on {'; '.join(claim.about)}" if claim.about else ""
-
-
 def _source_facts(source: SourceEntry) -> list[str]:
     facts = []
     if source.kind:
@@ -366,6 +368,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px sol
 .meta{color:#555;margin:.1rem 0}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left;vertical-align:top}th{background:#f3f3f3}
 figure{margin:1rem 0}figure svg{width:100%;height:auto}.disputes{color:#9c1060;font-weight:600}
+.about,.note,.caveat{color:#444}.about,.note{font-size:.92rem}
 .grade{font-family:monospace}ol.sources{list-style:none;padding-left:0}blockquote{margin:.2rem 0 .2rem 1rem;color:#444}
 """.strip()
 
@@ -440,9 +443,10 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
                 stance = "Supports"
                 said = f" — said by {_e(c.said_by)}" if c.said_by else ""
             quote_html = f"<blockquote>“{_e(c.quote)}”</blockquote>" if c.quote else ""
-            note_html = f'<br><span class="note">Note: {_e(c.note)}</span>' if c.note else ""
-            out.append(f'<li>{stance}, grade <span class="grade">{_e(c.grade)}</span>{_e(_about(c))}: '
-                       f"{_e(c.claim)}{said}{_html_footnote(c)}{quote_html}{note_html}</li>")
+            about_html = f'<div class="about">Speaks to: {_e(c.about)}</div>' if c.about else ""
+            note_html = f'<div class="note">Note: {_e(c.note)}</div>' if c.note else ""
+            out.append(f'<li>{stance}, grade <span class="grade">{_e(c.grade)}</span>: '
+                       f"{_e(c.claim)}{said}{_html_footnote(c)}{quote_html}{about_html}{note_html}</li>")
         out.append("</ol>")
     out.append('<h2 id="disputes">Disputing statements</h2>')
     if content.disputes:
@@ -520,10 +524,10 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
             else:
                 stance, said = "Supports", f" — said by {md_escape(c.said_by)}" if c.said_by else ""
             quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
+            about = f" Speaks to: {md_escape(c.about)}." if c.about else ""
             note_text = f" Note: {md_escape(c.note)}" if c.note else ""
-            about = f" {md_escape(_about(c))}" if c.about else ""
-            out.append(f"{i}. {stance}, grade {md_escape(c.grade)}{about}: {md_escape(c.claim)}{said}"
-                       f"{quote_text}{_md_footnote(c)}{note_text}")
+            out.append(f"{i}. {stance}, grade {md_escape(c.grade)}: {md_escape(c.claim)}{said}"
+                       f"{quote_text}{_md_footnote(c)}{about}{note_text}")
         out.append("")
     out += ["## Disputing statements", ""]
     if content.disputes:

@@ -258,7 +258,8 @@ def test_a_route_entry_says_what_the_sources_give(honest):
     assert entry.independence_text == ("2 independent supporting sources "
                                        "(enough for corroborated; the dataset grades it reported)")
     first = entry.claims[0]
-    assert first.about == ["the leg ≈ Iran → Fixture Port Sudan", "Fixture RPG"]
+    assert first.about == "the leg ≈ Iran → Fixture Port Sudan; Fixture RPG"
+    assert entry.claims[1].about is None
     assert first.note == "Only the sea leg is described."
 
 
@@ -296,7 +297,7 @@ def test_html_report_carries_places_legs_disputes_and_caveats(honest, tmp_path):
         "Outcome: attempted: not reported delivered", "Kind: payment: money moved (not weapons)",
         "Status: reported (by a credible outlet or official, not corroborated); disputed",
         "Evidence: 2 independent supporting sources", "Notes: Route notes: the 1999 date is approximate.",
-        "on the leg ≈ Iran → Fixture Port Sudan; Fixture RPG", "Note: Only the sea leg is described.",
+        "Speaks to: the leg ≈ Iran → Fixture Port Sudan; Fixture RPG", "Note: Only the sea leg is described.",
         "Disputes (denied by North Korea)", "Disputes (not confirmed by John Kirby)",
         "denied by North Korea: Pyongyang called it a fabrication.",
         "Interdicted: at ≈ Sudan, 2014 (seized)", "Reportedly headed for: ≈ Iran",
@@ -318,7 +319,7 @@ def test_markdown_report_carries_the_same_and_stays_escaped(honest, tmp_path):
     text = " ".join("".join(page.text).split())
     for expected in (
         "Path: Fixture Nampo → ≈ Iran → Fixture Port Sudan", STAND_IN_IRAN, LEG_NOTE, "Period: c. 1999",
-        "grade B3 on the leg ≈ Iran → Fixture Port Sudan; Fixture RPG: Crates crossed the Red Sea.",
+        "grade B3: Crates crossed the Red Sea. [1] Speaks to: the leg ≈ Iran → Fixture Port Sudan; Fixture RPG.",
         "Outcome: attempted: not reported delivered", "Notes: Route notes: the 1999 date is approximate.",
         "Disputes (denied by North Korea)", "not confirmed by John Kirby", "Note: Only the sea leg is described.",
         f"Caveat: {CAVEAT}", "Interdicted: at ≈ Sudan, 2014 (seized)",
@@ -347,3 +348,16 @@ def test_a_country_the_sources_name_is_described_as_coarse(write_dataset):
     entry = report.build(load_dataset([write_dataset(collection)])).routes[0]
     assert entry.path == ["Fixture Nampo", "Fixture Syria"]
     assert entry.places == ["Fixture Syria: the sources name only the country; drawn at a representative point"]
+
+
+@pytest.mark.parametrize("legs, weapons, expected", [
+    ([0], [], "the leg Fixture Nampo → Fixture Bandar Abbas"),
+    ([0, 1], ["fx-rpg"], "every leg; Fixture RPG"),
+    ([1, 7], [], "the legs Fixture Bandar Abbas → Fixture Port Sudan, leg 7"),
+    ([], [], None),
+])
+def test_what_an_evidence_item_speaks_to(write_dataset, legs, weapons, expected):
+    dataset = load_dataset([write_dataset(make_collection([make_route("fx-about")]))])
+    # (set in memory: validation refuses a leg that is not there, data built in memory may have one)
+    dataset.routes[0]["properties"]["evidence"][0].update(legs=legs, weapons=weapons)
+    assert report.build(dataset).routes[0].claims[0].about == expected
