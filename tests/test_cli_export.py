@@ -55,13 +55,14 @@ def test_round_trip_export_validate_list(runner, data, tmp_path):
 def test_round_trip_renders_the_same_routes(runner, data, tmp_path):
     from routes.dataset import load_dataset
     from routes.render.image import image_bytes
+    from routes.style import category_colour
 
     out = tmp_path / "round.geojson"
     assert runner.invoke(app, ["export", "-d", data, "--route", "fx-lebanon", "-o", str(out)]).exit_code == 0
     again = load_dataset([out])
     assert [r["id"] for r in again.routes] == ["fx-lebanon"]
     svg = image_bytes(again, "svg", width=800, dpi=100).decode("utf-8")
-    assert "1 route" in svg and "artillery-rockets" in svg
+    assert "1 route" in svg and category_colour("artillery-rockets") in svg  # drawn in its category's colour
 
 
 def test_evidence_csv(runner, data, tmp_path):
