@@ -1,7 +1,9 @@
 """Facts a reader would check in the bundled data (data/transfers.geojson, weapons.json, geo/places.geojson).
 
-These tests read the JSON files directly with the standard library, so they pin the data itself,
-not the behaviour of the `routes` package.
+Most tests read the JSON files directly with the standard library, so they pin the data itself. Where
+a fact is defined by the data model (how a waypoint is drawn, how many independent sources a route
+has), the test asks `routes.model`, the one place that rule lives. None of them reads the articles
+(they are not part of the project): what was checked against them by hand or by script is pinned here.
 """
 
 from __future__ import annotations
@@ -13,10 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from routes import model
+from routes.gazetteer import Gazetteer
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-GAZA_ROUTE = "prk-irn-sdn-egy-gaza"
-HEZBOLLAH_ROUTE = "prk-irn-syr-lbn-hezbollah"
+GAZA_PATH_ROUTE = "prk-irn-sdn-egy-gaza"  # the "possible" transit path
+GAZA_FOUND_ROUTE = "prk-gaza-weapons-found"  # the weapons found with Gaza groups
+HEZBOLLAH_ROUTE = "prk-irn-syr-lbn-hezbollah"  # the court-confirmed rockets
+PAYMENT_ROUTE = "gaza-lbn-prk-2014-payment"
+HOUTHI_ATTEMPT = "prk-yem-houthis-2016-attempt"
 
 # The five articles the dataset is built from (see data/README.md), as their own text shows them.
 ARTICLES = {
@@ -26,7 +34,8 @@ ARTICLES = {
     },
     "minhas-think-tank-journal": {
         "title": "Analysis: Hamas, Hezbollah, and North Korea: A Lethal Connection",
-        "author": "Saeed Minhas", "publisher": "The Think Tank Journal", "published": "2024-06-24",
+        # the page prints "Monday, June 24, 2024", which may be only its display date: kept in the note
+        "author": "Saeed Minhas", "publisher": "The Think Tank Journal", "published": None,
     },
     "anon-nk-radical-middle-east-actors": {
         "title": "North Korea's connection with radical Middle Eastern actors",
@@ -41,11 +50,71 @@ ARTICLES = {
         "author": None, "publisher": None, "published": None,
     },
 }
+# Sources that are not articles: what the articles repeat, registered for derived_from only.
+UNDERLYING = {"bechtol-as-cited", "hamas-dprk-deal-report-2014", "south-korean-military-as-cited",
+              "us-court-ruling-2014-as-cited"}
+
+# Every quote in the dataset, checked by script (outside the project) to occur verbatim, as one
+# sentence at most, in the article it cites (non-breaking spaces written as spaces). A new or changed
+# quote must be checked against its article the same way and added here.
+VERIFIED_QUOTES = {
+    ("ramani-38north", "A possible transit route for North Korean equipment was from Iran to Sudan to Egypt, where "
+                       "arms are trafficked to Hamas through the Gaza Strip’s vast underground tunnel network."),
+    ("ramani-38north", "It could be that these North Korean weapons have been in Iran for quite a long time."),
+    ("ramani-38north", "a groundless and false rumor"),
+    ("ramani-38north", "Hamas is believed to be directly or indirectly linked to North Korea in various areas, such "
+                       "as the weapons trade, tactical guidance and training."),
+    ("ramani-38north", "utterly baseless sophism and sheer fiction let loose by the US to isolate the DPRK "
+                       "internationally"),
+    ("ramani-38north", "These arms transfers were confirmed by a US District Court for the District of Columbia in "
+                       "July 2014."),
+    ("marsden-the-week", "a fact later confirmed by the Israeli military"),
+    ("marsden-the-week", "Pyongyang denies the allegations."),
+    ("marsden-the-week", "already dispatched military advisers and more than a million artillery shells to Russia"),
+    ("marsden-the-week", "North Korea and Russia have denied any arms deals"),
+    ("anon-alleged-nk-arms-hamas-attack", "In 2009, Thai authorities captured 35 tonnes of North Korea's arms, "
+                                          "including rockets and rocket-propelled grenades, which were exported to "
+                                          "Iran via Thailand."),
+    ("anon-nk-radical-middle-east-actors", "The Assad regime’s scud missile program relies on North Korea."),
+    ("anon-nk-radical-middle-east-actors", "North Korea has played a major role in every stage of Iran’s missile "
+                                           "program."),
+    ("anon-nk-radical-middle-east-actors", "North Korea exported chemical weapons to Iran."),
+    ("anon-nk-radical-middle-east-actors", "North Korean engineers helped Hezbollah build many underground bunkers in "
+                                           "Lebanon."),
+    ("anon-nk-radical-middle-east-actors", "Hamas tunnels are based on North Korean designs."),
+}
+# Runs of the articles' words that claims once copied (the review's #5, #35, #52, #68): claims are
+# summaries in our own words, so none may repeat them.
+COPIED_RUNS = [
+    "North Korean Bang-122 artillery shells were found on the Israel",
+    "modified North Korean Hwasong-6 Scuds for longer-range strikes",
+    "courted Kim Il Sung and received a steady stream",
+    "counter-espionage units and elite forces agreed to host a hundred",
+]
+
+# The only places the articles name as where goods or people were: drawn as named areas, never as sites.
+NAMED_AREAS = {"gaza-strip", "south-lebanon"}
+# Routes that two independent sources support but that are held below 'corroborated', each with its reason
+# in the route's notes (the reason quoted here must be in them).
+HELD_BELOW = {"prk-rus-artillery-shells": "reports only an accusation"}
+# Independent supporting sources per route where the judgements on common sources decide it.
+INDEPENDENT = {
+    GAZA_FOUND_ROUTE: 3,  # Bechtol, the South Korean military (Marsden), the anonymous page
+    GAZA_PATH_ROUTE: 1,  # Ramani and the anonymous page share the 2014 deal report
+    "prk-gaza-hamas-tunnels": 1,  # Minhas repeats Bechtol
+    "prk-lbn-hezbollah-tunnels": 2,  # Ramani and Bechtol: Minhas repeating both does not merge them
+    "prk-irn-missile-programme": 2,
+    "prk-syr-arms": 1,
+    "prk-tha-2009-seizure": 1,
+    PAYMENT_ROUTE: 1,
+    "prk-rus-artillery-shells": 2,
+}
 
 STATUSES = ["alleged", "reported", "corroborated", "confirmed"]
 MODES = {"sea", "land", "air", "rail", "unknown"}
 KINDS = {"arms", "technology", "training", "payment"}
 OUTCOMES = {"delivered", "attempted", "interdicted", "unknown"}
+DISPUTES = {"denial", "non-confirmation", "counter-evidence"}
 CATEGORIES = {"small-arms", "anti-tank", "artillery-rockets", "ballistic-missiles", "air-defence", "armour-vehicles",
               "munitions", "communications", "wmd", "tunnels-fortification", "other"}
 PLACE_KINDS = {"city", "port", "airport", "border crossing", "region", "country"}
@@ -92,8 +161,26 @@ def places() -> dict[str, dict]:
     return {f["id"]: f for f in load("geo/places.geojson")["features"]}
 
 
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load(DATA / "geo" / "places.geojson")
+
+
+def place_ids(route: dict) -> list[str]:
+    return model.place_ids(route["properties"]["waypoints"])
+
+
 def countries(route: dict, places: dict) -> list[str]:
-    return [places[p]["properties"]["country"] for p in route["properties"]["waypoints"]]
+    return [places[p]["properties"]["country"] for p in place_ids(route)]
+
+
+def every_waypoint(route: dict) -> list:
+    """Waypoints, intended waypoints and the interdiction place, as written."""
+    props = route["properties"]
+    named = [*props["waypoints"], *props.get("intended_waypoints", [])]
+    if props.get("interdicted"):
+        named.append(props["interdicted"])
+    return named
 
 
 def weapon_id(name: str, weapons: dict) -> str:
@@ -118,6 +205,11 @@ def lineage(source_id: str, sources: dict) -> set[str]:
     return seen
 
 
+def named_weapons(route: dict) -> set[str]:
+    """The weapon systems that the route's supporting items name (in their `weapons`)."""
+    return {w for item in evidence(route, "supports") for w in item.get("weapons", [])}
+
+
 # -- files ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("relative", ["transfers.geojson", "geo/places.geojson"])
 def test_geojson_files_are_formatted_as_arms_routes_fmt_writes_them(relative):
@@ -140,54 +232,250 @@ def test_features_keep_the_documented_key_order(dataset, places):
         assert keys == sorted(keys, key=PROPERTY_ORDER.index), route["id"]
 
 
-# -- the two named routes -------------------------------------------------------------------------------
-def test_gaza_route_runs_north_korea_iran_sudan_egypt_gaza(routes, places):
-    route = routes[GAZA_ROUTE]
+# -- places: nothing drawn more precisely than the articles give it ------------------------------------------
+def test_no_waypoint_is_drawn_as_an_exact_place(routes, gazetteer):
+    for route in routes.values():
+        for value in every_waypoint(route):
+            waypoint = model.waypoint(value, gazetteer)
+            assert waypoint is not None, (route["id"], value)
+            # only the two areas the articles name could ever be exact, and they are areas, not sites
+            assert not waypoint.exact, (route["id"], waypoint.place_id)
+            assert waypoint.drawn_as in {"area", "stand-in"}
+
+
+def test_waypoints_are_country_points_or_the_named_areas(routes, places):
+    """No port, capital or crossing: the articles name none as a place where goods or people moved."""
+    for route in routes.values():
+        for value in every_waypoint(route):
+            pid = model.place_id(value)
+            kind = places[pid]["properties"]["kind"]
+            assert kind == "country" or pid in NAMED_AREAS, (route["id"], pid)
+
+
+def test_stand_ins_say_what_they_stand_for(routes):
+    stood_for = set()
+    for route in routes.values():
+        for value in every_waypoint(route):
+            if isinstance(value, dict) and value.get("stand_in"):
+                assert value["stands_for"], route["id"]
+                assert value.get("precision") != "site"
+                stood_for.add(value["stands_for"])
+    # the actors the articles name without saying where the goods, money or people went or came from
+    assert stood_for == {"Hezbollah", "Hamas", "the Houthis", "the PLO", "the PFLP"}
+
+
+def test_the_named_areas_are_areas_in_the_gazetteer(gazetteer):
+    for pid in NAMED_AREAS:
+        assert gazetteer.get(pid).precision in (None, "area") and gazetteer.get(pid).kind == "region"
+
+
+def test_legs_are_schematic_except_the_tunnels_into_gaza(routes):
+    known = [(rid, i) for rid, r in routes.items() for i, leg in enumerate(r["properties"]["legs"])
+             if leg["mode"] != "unknown"]
+    assert known == [(GAZA_PATH_ROUTE, 3)]  # "through the Gaza Strip's vast underground tunnel network"
+    for rid, route in routes.items():
+        for i, leg in enumerate(route["properties"]["legs"]):
+            assert leg.get("note"), (rid, i)
+            expected = "documented" if (rid, i) == (GAZA_PATH_ROUTE, 3) else "schematic"
+            assert model.leg_path(leg) == expected, (rid, i)
+    on_tunnels = [e for e in evidence(routes[GAZA_PATH_ROUTE], "supports") if 3 in e.get("legs", [])]
+    assert [e["source"] for e in on_tunnels] == ["ramani-38north"]
+
+
+# -- the two split routes ---------------------------------------------------------------------------------
+def test_the_possible_gaza_path_is_alleged_with_no_known_outcome(routes, places):
+    route = routes[GAZA_PATH_ROUTE]
+    props = route["properties"]
     assert countries(route, places) == ["PRK", "IRN", "SDN", "EGY", "PSE"]
-    assert route["properties"]["name"] == "North Korea → Iran → Sudan → Egypt → Gaza"
-    assert "rafah-crossing-egypt" in route["properties"]["waypoints"]
-    assert route["properties"]["recipient"].startswith("Hamas")
+    assert props["status"] == "alleged" and props["outcome"] == "unknown"
+    assert props["period"] == {"start": None, "end": None}
+    transit = [e for e in evidence(route, "supports") if 1 in e.get("legs", [])]
+    assert {e["source"] for e in transit} == {"ramani-38north", "anon-alleged-nk-arms-hamas-attack"}
+    # the anonymous page names no Egypt leg
+    anon = [e for e in evidence(route, "supports") if e["source"] == "anon-alleged-nk-arms-hamas-attack"]
+    assert [e["legs"] for e in anon] == [[1]]
+    assert "communications-equipment" not in props["weapons"]
 
 
-def test_gaza_route_carries_the_weapons_found_in_gaza(routes, weapons):
-    carried = set(routes[GAZA_ROUTE]["properties"]["weapons"])
+def test_the_weapons_found_with_gaza_groups_are_a_route_of_their_own(routes, places, weapons):
+    route = routes[GAZA_FOUND_ROUTE]
+    props = route["properties"]
+    assert countries(route, places) == ["PRK", "PSE"]
+    assert props["recipient"].startswith("Hamas")
+    carried = set(props["weapons"])
     for name in ["F-7", "RPG-7", "Bulsae-2", "Bulsae", "122 mm", "122-mm", "Bang-122"]:
         assert weapon_id(name, weapons) in carried, name
+    # each system is named by the items that report it; nothing is carried that nothing reports
+    assert named_weapons(route) == carried
+    # the F-7 rests on one article: the card and report show it item by item
+    f7 = [e for e in evidence(route, "supports") if "f-7" in e.get("weapons", [])]
+    assert {e["source"] for e in f7} == {"ramani-38north"}
 
 
-def test_gaza_route_is_not_stronger_than_its_possible_transit_path(routes):
-    route = routes[GAZA_ROUTE]["properties"]
-    assert route["status"] == "reported"
-    transit = [e for e in evidence(routes[GAZA_ROUTE], "supports") if e.get("legs") and 1 in e["legs"]]
-    assert {e["source"] for e in transit} >= {"ramani-38north", "anon-alleged-nk-arms-hamas-attack"}
-    assert route["legs"][-1]["mode"] == "land"  # through the tunnels, as the article says
+def test_communications_equipment_was_paid_for_not_delivered(routes):
+    carrying = [rid for rid, r in routes.items() if "communications-equipment" in r["properties"]["weapons"]]
+    assert carrying == [PAYMENT_ROUTE]
+    assert routes[PAYMENT_ROUTE]["properties"]["kind"] == "payment"
 
 
-def test_hezbollah_route_runs_through_iran_syria_lebanon(routes, places):
-    seq = countries(routes[HEZBOLLAH_ROUTE], places)
-    assert seq[0] == "PRK"
-    positions = [seq.index(c) for c in ("IRN", "SYR", "LBN")]
-    assert positions == sorted(positions)
-    assert routes[HEZBOLLAH_ROUTE]["properties"]["recipient"] == "Hezbollah"
+def test_the_bulsae_at_the_nasser_brigades_is_drawn_once(routes):
+    nasser = routes["prk-gaza-bulsae-2-nasser-brigades"]["properties"]
+    assert "al-Nasser Salah al-Deen" in nasser["recipient"] and nasser["weapons"] == ["bulsae-2"]
+    found_claims = " ".join(e["claim"] for e in evidence(routes[GAZA_FOUND_ROUTE]))
+    assert "al-Nasser" not in found_claims
 
 
-def test_hezbollah_route_carries_rockets_m600_and_kornet(routes, weapons):
-    carried = set(routes[HEZBOLLAH_ROUTE]["properties"]["weapons"])
-    for name in ["Katyusha", "Grad", "M600", "Kornet"]:
-        assert weapon_id(name, weapons) in carried, name
-
-
-def test_hezbollah_route_is_confirmed_by_the_2014_court_ruling(routes):
+# -- the court-confirmed route and what was split off it -------------------------------------------------------
+def test_the_confirmed_route_carries_only_what_the_court_ruling_covers(routes, places, weapons):
     route = routes[HEZBOLLAH_ROUTE]
-    assert route["properties"]["status"] == "confirmed"
-    assert route["properties"]["period"]["end"] == 2008  # the 2008 missile-component transfers
-    court = [e for e in evidence(route, "supports") if "Court" in (e.get("said_by") or "")]
-    assert court and court[0]["credibility"] == 1 and "July 2014" in court[0]["claim"]
+    props = route["properties"]
+    assert countries(route, places) == ["PRK", "IRN", "SYR", "LBN"]
+    assert props["recipient"] == "Hezbollah"
+    assert props["status"] == "confirmed"
+    # the Katyusha and Grad rockets and their spare parts, assembled in Iran and shipped through Syria
+    assert set(props["weapons"]) == {weapon_id("Katyusha", weapons), weapon_id("Grad", weapons),
+                                     weapon_id("spare parts", weapons)}
+    assert props["period"] == {"start": None, "end": 2006}  # up to the 2006 war the ruling speaks of
+    assert {e["source"] for e in evidence(route)} == {"ramani-38north"}
 
 
-def test_only_a_court_finding_makes_a_route_confirmed(routes):
-    confirmed = [rid for rid, r in routes.items() if r["properties"]["status"] == "confirmed"]
-    assert confirmed == [HEZBOLLAH_ROUTE]
+def test_the_court_item_is_graded_c2(routes, dataset):
+    court = [e for e in evidence(routes[HEZBOLLAH_ROUTE], "supports") if "Court" in (e.get("said_by") or "")]
+    assert len(court) == 1
+    assert model.grade(court[0], dataset["sources"]) == "C2"  # one article reports the ruling; not "confirmed by others"
+    assert "July 2014" in court[0]["claim"]
+    ruling = dataset["sources"]["us-court-ruling-2014-as-cited"]
+    assert ruling["kind"] == "court" and ruling["published"] == "2014-07"
+    assert "us-court-ruling-2014-as-cited" in dataset["sources"]["ramani-38north"]["derived_from"]
+
+
+def test_only_the_court_ruling_makes_a_route_confirmed(routes):
+    assert [rid for rid, r in routes.items() if r["properties"]["status"] == "confirmed"] == [HEZBOLLAH_ROUTE]
+
+
+def test_kornet_help_is_a_technology_link_from_north_korea_to_syria(routes, places):
+    kornet = [r for r in routes.values() if "kornet" in r["properties"]["weapons"]]
+    assert [r["id"] for r in kornet] == ["prk-syr-kornet"]
+    assert countries(kornet[0], places) == ["PRK", "SYR"]
+    assert kornet[0]["properties"]["kind"] == "technology" and kornet[0]["properties"]["status"] == "reported"
+
+
+def test_the_m600_help_is_on_the_iran_missile_route_only(routes):
+    assert [rid for rid, r in routes.items() if "m600" in r["properties"]["weapons"]] == ["prk-irn-missile-programme"]
+
+
+def test_the_scud_connection_and_the_2008_components_have_their_own_status(routes):
+    scud = routes["prk-lbn-hezbollah-imports"]["properties"]
+    assert "scud-missile" in scud["weapons"] and scud["status"] == "alleged"
+    assert {e["said_by"] for e in scud["evidence"]} == {"Bruce Bechtol"}
+    components = routes["prk-irn-lbn-hezbollah-2008"]["properties"]
+    assert components["period"] == {"start": 2008, "end": 2008} and components["status"] == "reported"
+    assert any("likely" in e["claim"] for e in components["evidence"])
+    assert not any("scud" in w for w in routes[HEZBOLLAH_ROUTE]["properties"]["weapons"])
+
+
+# -- status follows from the evidence ----------------------------------------------------------------------------
+def test_every_status_agrees_with_its_independent_source_count(routes, dataset):
+    sources = dataset["sources"]
+    lineages: dict = {}
+    for rid, route in routes.items():
+        count = model.independent_sources(route, sources, lineages)
+        status = route["properties"]["status"]
+        assert model.status_allows(status, count), (rid, status, count)
+        if count >= 2 and model.STATUS_RANK[status] < model.STATUS_RANK["corroborated"]:
+            assert rid in HELD_BELOW, f"{rid}: {count} independent sources but {status!r}, with no reason recorded"
+            assert HELD_BELOW[rid] in route["properties"]["notes"]
+    for rid, count in INDEPENDENT.items():
+        assert model.independent_sources(routes[rid], sources) == count, rid
+
+
+def test_reported_needs_a_credible_source_and_unjudged_sources_alone_give_alleged(routes, dataset):
+    sources = dataset["sources"]
+    for rid, route in routes.items():
+        grades = {sources[e["source"]]["reliability"] for e in evidence(route, "supports")}
+        if route["properties"]["status"] == "reported":
+            assert grades & set("ABC"), rid
+        if not grades & set("ABC"):  # only D-F pages: one analyst, unattributed claims
+            assert route["properties"]["status"] == "alleged", rid
+
+
+def test_hedged_single_source_claims_stay_below_reported(routes):
+    for rid in (GAZA_PATH_ROUTE, "prk-gaza-hamas-training"):  # 'possible'; 'believed ... directly or indirectly'
+        assert routes[rid]["properties"]["status"] == "alleged", rid
+    assert routes["prk-syr-arms"]["properties"]["status"] == "alleged"  # every weapon rests on Bechtol alone
+    assert routes["prk-gaza-hamas-tunnels"]["properties"]["status"] == "alleged"
+
+
+# -- common sources (derived_from) ---------------------------------------------------------------------------------
+def test_articles_repeating_the_same_reporting_are_not_independent(dataset):
+    sources = dataset["sources"]
+    assert "bechtol-as-cited" in lineage("anon-nk-radical-middle-east-actors", sources)
+    assert "bechtol-as-cited" in lineage("minhas-think-tank-journal", sources)  # the judgement on Minhas
+    repeating_2014 = ["ramani-38north", "minhas-think-tank-journal", "anon-alleged-nk-arms-hamas-attack"]
+    assert "hamas-dprk-deal-report-2014" in set.intersection(*(lineage(s, sources) for s in repeating_2014))
+    # Ramani and Marsden both relay South Korea's military on North Korean weapons with Hamas
+    assert "south-korean-military-as-cited" in lineage("ramani-38north", sources) & lineage("marsden-the-week", sources)
+    # Ramani and Bechtol share nothing, so a page repeating both does not make them one
+    assert not lineage("ramani-38north", sources) & lineage("anon-nk-radical-middle-east-actors", sources)
+
+
+def test_underlying_sources_are_registered_but_never_cited(dataset, routes):
+    assert set(dataset["sources"]) == set(ARTICLES) | UNDERLYING
+    cited = {e["source"] for r in routes.values() for e in evidence(r)}
+    assert cited == set(ARTICLES)
+    repeated = {p for s in dataset["sources"].values() for p in s.get("derived_from", [])}
+    assert repeated == UNDERLYING
+
+
+# -- disputes ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("route_id, source, said_by, kind, words", [
+    (GAZA_FOUND_ROUTE, "ramani-38north", "KCNA (North Korea's state news agency)", "denial", "groundless and false rumor"),
+    (GAZA_PATH_ROUTE, "ramani-38north", "KCNA (North Korea's state news agency)", "denial", "groundless and false rumor"),
+    (GAZA_FOUND_ROUTE, "ramani-38north", "North Korea", "denial", "utterly baseless sophism"),
+    (PAYMENT_ROUTE, "ramani-38north", "North Korea", "denial", "utterly baseless sophism"),
+    (GAZA_FOUND_ROUTE, "ramani-38north", "John Kirby, US National Security Council spokesperson", "non-confirmation",
+     "could not confirm"),
+    (GAZA_PATH_ROUTE, "ramani-38north", "John Kirby, US National Security Council spokesperson", "non-confirmation",
+     "could not confirm"),
+    (GAZA_FOUND_ROUTE, "marsden-the-week", "North Korea (Pyongyang)", "denial", "denies the allegations"),
+    ("prk-rus-artillery-shells", "marsden-the-week", "North Korea and Russia", "denial", "denied any arms deals"),
+    (HOUTHI_ATTEMPT, "ramani-38north", "UN Panel of Experts", "non-confirmation", "confirming"),
+])
+def test_every_denial_in_the_articles_disputes_its_route(routes, route_id, source, said_by, kind, words):
+    items = [e for e in evidence(routes[route_id], "disputes") if e["source"] == source and e.get("said_by") == said_by
+             and words in (e.get("quote") or "") + " " + e["claim"]]
+    assert len(items) == 1, f"{route_id}: no disputing item from {said_by} ({words!r})"
+    assert items[0]["dispute"] == kind
+
+
+def test_the_2014_denial_is_north_koreas_not_kcnas(routes):
+    """The article credits the 2014 denial to "North Korea"; KCNA is named only for the 2023 one."""
+    for route in routes.values():
+        for item in evidence(route, "disputes"):
+            if "utterly baseless sophism" in (item.get("quote") or ""):
+                assert item["said_by"] == "North Korea", route["id"]
+            if "KCNA" in (item.get("said_by") or ""):
+                assert item.get("quote") == "a groundless and false rumor", route["id"]
+
+
+def test_every_disputing_item_says_how_it_disputes(routes):
+    for route in routes.values():
+        for item in evidence(route, "disputes"):
+            assert item.get("dispute") in DISPUTES and item.get("said_by"), route["id"]
+            assert item["credibility"] in ({2} if item["dispute"] == "non-confirmation" else {6}), route["id"]
+    assert model.dispute_text(next(e for e in evidence(routes[HOUTHI_ATTEMPT], "disputes"))) == \
+        "not confirmed by UN Panel of Experts"
+
+
+def test_the_un_caveat_disputes_the_wartime_houthi_route_only(routes):
+    disputed_by_un = [rid for rid, r in routes.items() if any(e.get("said_by") == "UN Panel of Experts"
+                                                              for e in evidence(r, "disputes"))]
+    assert disputed_by_un == [HOUTHI_ATTEMPT]  # the 2002 purchase came before the war
+
+
+def test_russia_route_is_disputed(routes, places):
+    arms = [r for r in routes.values() if "RUS" in countries(r, places) and r["properties"]["kind"] == "arms"]
+    assert arms and all(evidence(r, "disputes") for r in arms)
 
 
 # -- the other routes the articles support ------------------------------------------------------------
@@ -198,7 +486,7 @@ def test_2009_seizures_are_drawn_to_where_they_were_stopped(routes, places):
         if props.get("outcome") == "interdicted":
             stop = props["interdicted"]
             assert stop["date"] == "2009"
-            assert props["waypoints"][-1] == stop["place"], route["id"]
+            assert place_ids(route)[-1] == stop["place"], route["id"]
             by_country[places[stop["place"]]["properties"]["country"]] = route
     assert set(by_country) == {"THA", "ARE"}
     thai = by_country["THA"]["properties"]
@@ -209,10 +497,10 @@ def test_2009_seizures_are_drawn_to_where_they_were_stopped(routes, places):
 def test_yemen_routes(routes, weapons):
     scud = routes["prk-yem-scud-2002"]["properties"]
     assert scud["period"]["start"] == 2002
-    assert all(weapons[w].get("family") == "scud" for w in scud["weapons"])
+    assert scud["weapons"] == ["scud-missile"]  # the article does not tie the Hwasong-6s to the 2002 purchase
     assert any("20 North Korean-made Scud" in e["claim"] for e in scud["evidence"])
-    attempt = routes["prk-yem-houthis-2016-attempt"]["properties"]
-    assert attempt["outcome"] == "attempted" and attempt["status"] == "alleged"
+    attempt = routes[HOUTHI_ATTEMPT]["properties"]
+    assert attempt["outcome"] == "attempted" and attempt["status"] == "reported"
     assert attempt["period"] == {"start": 2016, "end": 2016}
     assert weapon_id("light weapons", weapons) in attempt["weapons"]
     assert any("Hussein al-Ali" in i for i in attempt["intermediaries"])
@@ -220,8 +508,8 @@ def test_yemen_routes(routes, weapons):
 
 @pytest.mark.parametrize("country, names", [
     ("SYR", ["Scud missiles", "tanks", "trucks", "RPG launchers", "shoulder-fired missiles", "chemical weapons",
-             "nuclear site"]),
-    ("IRN", ["missile technology", "chemical weapons"]),
+             "nuclear site", "Kornet"]),
+    ("IRN", ["missile technology", "M600", "chemical weapons"]),
     ("RUS", ["artillery shells"]),
     ("MMR", ["arms"]),
 ])
@@ -232,47 +520,53 @@ def test_north_korea_routes_to_each_state(routes, places, weapons, country, name
         assert weapon_id(name, weapons) in carried, (country, name)
 
 
-def test_payment_runs_from_gaza_through_lebanon_to_north_korea(routes, places):
+def test_payment_runs_from_hamas_through_lebanon_to_north_korea(routes, places):
     payment = [r for r in routes.values() if r["properties"].get("kind") == "payment"]
-    assert len(payment) == 1
+    assert [r["id"] for r in payment] == [PAYMENT_ROUTE]
+    props = payment[0]["properties"]
     assert countries(payment[0], places) == ["PSE", "LBN", "PRK"]
-    assert payment[0]["properties"]["period"] == {"start": 2014, "end": 2014}
+    assert props["supplier"] == "Hamas" and props["recipient"] == "North Korea"  # the way the money moved
+    assert props["waypoints"][0] == {"place": "gaza-strip", "stand_in": True, "stands_for": "Hamas",
+                                     "precision": "area"}  # where Hamas paid from is not stated
+    assert props["period"] == {"start": 2014, "end": 2014}
     # three articles repeat one 2014 report: that is not corroboration
-    assert payment[0]["properties"]["status"] == "reported"
+    assert props["status"] == "reported"
 
 
-def test_cold_war_plo_bulsae_tunnels_and_training_routes(routes, places, weapons):
+def test_training_routes_run_the_way_the_people_went(routes, places):
+    training = {rid: r for rid, r in routes.items() if r["properties"]["kind"] == "training"}
+    assert set(training) == {"lbn-prk-hezbollah-training-1980s", "lbn-prk-hezbollah-training-2007",
+                             "prk-rus-military-advisers", "prk-pflp-training", "prk-gaza-hamas-training"}
+    for rid in ("lbn-prk-hezbollah-training-1980s", "lbn-prk-hezbollah-training-2007"):
+        assert countries(training[rid], places) == ["LBN", "PRK"]  # the operatives arrived in North Korea
+    assert countries(training["prk-rus-military-advisers"], places) == ["PRK", "RUS"]  # advisers sent to Russia
+    assert all(r["properties"]["weapons"] == [] for r in training.values())
+    assert any("100 Hezbollah operatives" in e["claim"] for e in evidence(training["lbn-prk-hezbollah-training-2007"]))
+
+
+def test_cold_war_plo_bulsae_and_tunnel_routes(routes, weapons):
     plo = routes["prk-plo-cold-war"]["properties"]
     assert plo["period"] == {"start": 1970, "end": 1989} and "PLO" in plo["name"]
-    nasser = routes["prk-gaza-bulsae-2-nasser-brigades"]["properties"]
-    assert "al-Nasser Salah al-Deen" in nasser["recipient"] and nasser["weapons"] == ["bulsae-2"]
     tunnels = [r for r in routes.values() if weapon_id("tunnels", weapons) in r["properties"]["weapons"]]
     assert {r["properties"]["recipient"] for r in tunnels} == {"Hezbollah", "Hamas"}
-    assert all(r["properties"]["kind"] in {"technology", "training"} for r in tunnels)
-    training = {rid: r for rid, r in routes.items() if r["properties"].get("kind") == "training"}
-    assert {r["properties"]["period"]["start"] for r in training.values()} >= {1980, 2007}
-    assert all(r["properties"]["recipient"] == "Hezbollah" for r in training.values())
-    assert any("hundred Hezbollah operatives" in e["claim"] for r in training.values() for e in r["properties"]["evidence"])
+    assert all(r["properties"]["kind"] == "technology" for r in tunnels)
+    hezbollah = routes["prk-lbn-hezbollah-tunnels"]["properties"]
+    assert hezbollah["period"]["start"] == {"year": 2000, "approximate": True, "note": "'After 2000'"}
 
 
-# -- disputes ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("route_id, source, said_by, words", [
-    (GAZA_ROUTE, "ramani-38north", "KCNA", "groundless and false rumor"),
-    (GAZA_ROUTE, "ramani-38north", "KCNA", "utterly baseless sophism"),
-    ("gaza-lbn-prk-2014-payment", "ramani-38north", "KCNA", "utterly baseless sophism"),
-    (GAZA_ROUTE, "ramani-38north", "Kirby", "could not confirm"),
-    (GAZA_ROUTE, "marsden-the-week", "Pyongyang", "denies the allegations"),
-    ("prk-rus-artillery-shells", "marsden-the-week", "North Korea and Russia", "denied any arms deals"),
-])
-def test_every_denial_in_the_articles_disputes_its_route(routes, route_id, source, said_by, words):
-    items = [e for e in evidence(routes[route_id], "disputes") if e["source"] == source
-             and said_by in (e.get("said_by") or "") and words in (e.get("quote") or "") + " " + e["claim"]]
-    assert items, f"{route_id}: no disputing item from {said_by} ({words!r})"
-
-
-def test_russia_route_is_disputed(routes, places):
-    russia = [r for r in routes.values() if "RUS" in countries(r, places)]
-    assert russia and all(evidence(r, "disputes") for r in russia)
+def test_the_claims_the_review_found_missing_are_covered(routes):
+    """M1-M11 of the dataset review: drawn where they are transfers, training or technology links (M10, a
+    sub-headline restating reports already recorded, is explained in data/README.md)."""
+    for rid in ("prk-pflp-training", "prk-lbn-hezbollah-arms-1980s", "prk-gaza-hamas-training",
+                "prk-rus-military-advisers", "prk-syr-kornet"):  # M1, M2, M3/M4, M6, M11
+        assert rid in routes
+    found = evidence(routes[GAZA_FOUND_ROUTE], "supports")
+    assert any("Akiva Tor" in (e.get("said_by") or "") and "destroy" in e["claim"] for e in found)  # M5
+    assert any(e["source"] == "anon-alleged-nk-arms-hamas-attack" and "7 October" in e["claim"] for e in found)  # M7
+    assert any("Palestine Islamic Organization" in e["claim"] for e in found)  # M8
+    assert any(e["source"] == "minhas-think-tank-journal" and "2014" in e["claim"] for e in found)  # M9
+    hamas_training = {e["source"] for e in evidence(routes["prk-gaza-hamas-training"])}
+    assert hamas_training == {"ramani-38north", "minhas-think-tank-journal"}  # M3 and M4
 
 
 # -- evidence and sources -----------------------------------------------------------------------------------
@@ -281,6 +575,14 @@ def test_sources_are_the_five_articles_as_they_show_themselves(dataset):
     for source_id, expected in ARTICLES.items():
         for field, value in expected.items():
             assert sources[source_id][field] == value, (source_id, field)
+
+
+def test_every_undated_source_says_why_in_its_note(dataset):
+    for source_id, source in dataset["sources"].items():
+        if source["published"] is None:
+            assert source.get("note"), source_id
+    # the date the page prints is kept as a caveat, not as the publication date
+    assert "Monday, June 24, 2024" in dataset["sources"]["minhas-think-tank-journal"]["note"]
 
 
 def test_no_source_has_an_invented_url(dataset):
@@ -304,6 +606,7 @@ def test_evidence_cites_the_articles_only(routes):
             assert item["source"] in ARTICLES, (route["id"], item["source"])
             assert item["stance"] in {"supports", "disputes"}
             assert item["credibility"] in range(1, 7)
+            assert set(item.get("weapons", [])) <= set(route["properties"]["weapons"]), route["id"]
 
 
 def test_every_route_has_supporting_evidence_from_a_registered_source(routes, dataset):
@@ -311,15 +614,7 @@ def test_every_route_has_supporting_evidence_from_a_registered_source(routes, da
         assert any(e["source"] in dataset["sources"] for e in evidence(route, "supports")), route["id"]
 
 
-def test_articles_repeating_bechtol_or_the_2014_deal_are_not_independent(dataset):
-    sources = dataset["sources"]
-    assert "bechtol-as-cited" in lineage("anon-nk-radical-middle-east-actors", sources)
-    repeating_2014 = ["ramani-38north", "minhas-think-tank-journal", "anon-alleged-nk-arms-hamas-attack"]
-    common = set.intersection(*(lineage(s, sources) for s in repeating_2014))
-    assert "hamas-dprk-deal-report-2014" in common
-
-
-def test_corroborated_routes_have_two_independent_supporting_sources(routes, dataset):
+def test_corroborated_routes_have_two_sources_that_share_no_reporting(routes, dataset):
     sources = dataset["sources"]
     corroborated = [r for r in routes.values() if r["properties"]["status"] == "corroborated"]
     assert corroborated
@@ -329,10 +624,9 @@ def test_corroborated_routes_have_two_independent_supporting_sources(routes, dat
         assert pairs, f"{route['id']}: supporting sources {ids} share their reporting"
 
 
-def test_single_source_routes_are_not_corroborated(routes):
-    for route in routes.values():
-        if len({e["source"] for e in evidence(route, "supports")}) == 1:
-            assert route["properties"]["status"] in {"alleged", "reported", "confirmed"}, route["id"]
+def test_quotes_are_the_verified_ones(routes):
+    quotes = {(item["source"], item["quote"]) for r in routes.values() for item in evidence(r) if item.get("quote")}
+    assert quotes == VERIFIED_QUOTES, "a new or changed quote: check it against its article, then pin it here"
 
 
 def test_quotes_are_one_sentence_at_most(routes):
@@ -347,6 +641,13 @@ def test_quotes_are_one_sentence_at_most(routes):
             assert "..." not in quote and "…" not in quote
 
 
+def test_claims_do_not_copy_the_articles(routes):
+    for route in routes.values():
+        for item in evidence(route):
+            for run in COPIED_RUNS:
+                assert normalise(run) not in normalise(item["claim"]), (route["id"], run)
+
+
 def test_the_hamas_israel_slip_is_not_a_claim(routes):
     for route in routes.values():
         assert not (route["properties"]["supplier"] == "Israel" or route["properties"]["recipient"] == "Israel")
@@ -358,7 +659,7 @@ def test_the_hamas_israel_slip_is_not_a_claim(routes):
 def test_said_by_names_who_made_the_claim(routes):
     said = {e.get("said_by") or "" for r in routes.values() for e in evidence(r)}
     for who in ["Akiva Tor", "Joint Chiefs of Staff", "KCNA", "Bruce Bechtol", "National Intelligence Service",
-                "John Kirby"]:
+                "John Kirby", "UN Panel of Experts", "Radio Free Asia"]:
         assert any(who in s for s in said), who
 
 
@@ -370,7 +671,8 @@ def test_routes_follow_the_data_model(routes, places):
         geometry = route["geometry"]  # null until built from the waypoints; then it must join them
         if geometry is not None:
             lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
-            for end, place_id in ((lines[0][0], props["waypoints"][0]), (lines[-1][-1], props["waypoints"][-1])):
+            ids = place_ids(route)
+            for end, place_id in ((lines[0][0], ids[0]), (lines[-1][-1], ids[-1])):
                 lon, lat = places[place_id]["geometry"]["coordinates"]
                 assert abs(end[1] - lat) <= 0.1 and min(abs(end[0] - lon), abs(abs(end[0] - lon) - 360)) <= 0.1
         assert props.get("kind", "arms") in KINDS
@@ -379,29 +681,26 @@ def test_routes_follow_the_data_model(routes, places):
         assert len(props["waypoints"]) >= 2
         assert len(props["legs"]) == len(props["waypoints"]) - 1, route_id
         assert all(leg["mode"] in MODES for leg in props["legs"])
-        start, end = props["period"]["start"], props["period"]["end"]
+        start, end = model.period_years(route)
         assert start is None or end is None or start <= end
         for item in evidence(route):
             assert all(0 <= i < len(props["legs"]) for i in item.get("legs", []))
         assert "→" in props["name"]
 
 
-def test_a_leg_has_a_mode_only_where_an_article_implies_it(routes):
-    known = [(rid, i) for rid, r in routes.items() for i, leg in enumerate(r["properties"]["legs"])
-             if leg["mode"] != "unknown"]
-    assert known == [(GAZA_ROUTE, 3)]  # the tunnels into Gaza
-    for route in routes.values():
-        assert all(leg.get("note") for leg in route["properties"]["legs"]), route["id"]
-
-
 def test_every_place_a_route_names_is_in_the_gazetteer(routes, places):
     for route in routes.values():
-        props = route["properties"]
-        named = [*props["waypoints"], *props.get("intended_waypoints", [])]
-        if props.get("interdicted"):
-            named.append(props["interdicted"]["place"])
-        for place_id in named:
-            assert place_id in places, (route["id"], place_id)
+        for value in every_waypoint(route):
+            assert model.place_id(value) in places, (route["id"], value)
+
+
+def test_each_weapon_of_a_route_of_several_is_named_by_an_item(routes):
+    """Where a route carries several systems, the card can say which item speaks to which; a payment
+    lists what the money was for, which no item delivers."""
+    for route in routes.values():
+        carried = set(route["properties"]["weapons"])
+        if len(carried) > 1 and route["properties"]["kind"] != "payment":
+            assert named_weapons(route) == carried, route["id"]
 
 
 def test_every_weapon_a_route_names_is_in_the_taxonomy(routes, weapons):
@@ -436,6 +735,19 @@ def test_scud_finds_the_whole_family(weapons):
     # "Scud" itself is no system's name, so a filter on it falls back to the family
     assert not any(normalise("Scud") in {normalise(n) for n in (wid, w["name"], *w["aliases"])}
                    for wid, w in weapons.items())
+
+
+def test_names_no_article_uses_are_marked_and_unused(routes, weapons):
+    """Scud-B (Hwasong-5) and the alias Scud-C stay for SIPRI imports and users' data, marked as not
+    from the articles; no bundled route uses them. Bechtol's "tanks" are not "main battle tanks", and his
+    "shoulder-fired missiles" are not assumed to be air-defence weapons."""
+    assert "not named in the five bundled articles" in weapons["scud-b"]["description"].casefold()
+    assert "not used in the articles" in weapons["hwasong-6"]["description"]
+    used = {w for r in routes.values() for w in r["properties"]["weapons"]}
+    assert "scud-b" not in used
+    assert "main battle" not in json.dumps(weapons).casefold()
+    assert "manpads" not in weapons
+    assert weapons[weapon_id("shoulder-fired missiles", weapons)]["category"] == "other"
 
 
 def test_weapon_aliases_the_articles_use(weapons):
