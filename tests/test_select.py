@@ -85,3 +85,23 @@ def test_describe():
     text = Filters(weapons=("F-7",), since=2010, min_status="reported").describe()
     assert text == "weapon F-7, since 2010, status reported or stronger"
     assert Filters().describe() == "all routes"
+
+
+@pytest.fixture
+def approximate(write_dataset):
+    routes = [make_route("fx-about", period={"start": {"year": 2009, "approximate": True},
+                                             "end": {"year": 2011, "approximate": True}}),
+              make_route("fx-open-end", period={"start": {"year": 2015, "approximate": True}, "end": None}),
+              make_route("fx-exact", period={"start": 2009, "end": 2011})]
+    return load_dataset([write_dataset(make_collection(routes))])
+
+
+@pytest.mark.parametrize(("filters", "found"), [
+    ({"since": 2011}, ["fx-about", "fx-open-end", "fx-exact"]),   # c. 2011 counts as 2011
+    ({"since": 2012}, ["fx-open-end"]),                           # not as 2012; an unknown end is open
+    ({"until": 2009}, ["fx-about", "fx-exact"]),                  # c. 2009 counts as 2009
+    ({"until": 2008}, []),
+    ({"until": 2014}, ["fx-about", "fx-exact"]),                  # c. 2015 counts as 2015, not earlier
+])
+def test_an_approximate_year_counts_as_the_year_it_gives_like_an_exact_one(approximate, filters, found):
+    assert ids(approximate, **filters) == found
