@@ -947,8 +947,9 @@
                     {maxWidth: 460, minWidth: 300, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]});
     group.bindTooltip(function (path) { return routeTooltip(data, routeOf(path).route); }, {sticky: true, opacity: 0.95});
     group.on("popupopen", function (e) {
-      // As tall as the map allows, then the card scrolls.
+      // As tall as the map allows, then the card scrolls; panned clear of the legend (`cardPadding`).
       e.popup.options.maxHeight = Math.max(200, Math.round(group._map.getSize().y * 0.7));
+      if (group.cardPadding) { e.popup.options.autoPanPaddingTopLeft = group.cardPadding(); }
       e.popup.update();
     });
     group.on("mouseover", function (e) { highlight(e.layer, true); });
@@ -1148,6 +1149,11 @@
     // Bottom left, on a large map: the whole height below the zoom buttons is free for it (the layer
     // control, with the category boxes, takes the top right).
     control(small ? "bottomright" : "bottomleft", legendPanel, "arms-routes-legend-control").addTo(map);
+
+    // A card opens clear of the legend on the left (and of the title above).
+    shown.cardPadding = function () {
+      return [small || legendBox.hidden ? 20 : legendPanel.offsetWidth + 20, 100];
+    };
 
     var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
     L.DomEvent.disableClickPropagation(title);
