@@ -22,7 +22,7 @@ from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_VERSION, _leaflet_dir
 from routes.render.lines import decode
 from routes.render.payload import build_payload, join_cards, routes_of
 from routes.select import Filters
-from routes import style
+from routes import model, style
 from routes.weapons import Taxonomy
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> {{ 7*7 }} {% raw %} </script> \u2028'
@@ -352,3 +352,158 @@ def test_many_routes_are_one_payload_not_one_object_each(tmp_path):
     assert len(routes_of(payload_of(page))) == 2000
     assert "L.polyline(" not in page and "L.geoJson(" not in page
     assert elapsed < 20, f"2,000 routes took {elapsed:.1f} s"
+
+
+# -- honest uncertainty in the payload -------------------------------------------------------------
+
+STAND_IN = {"place": "fx-bandar-abbas", "stand_in": True, "stands_for": "Iran", "precision": "country"}
+
+
+def through(route: dict, waypoints: list) -> dict:
+    """The route through these waypoints (ids or objects), drawn as great-circle legs."""
+    route["properties"]["waypoints"] = waypoints
+    route["geometry"] = None
+    return route
+
+
+def markers_of(payload: dict) -> list[dict]:
+    return [dict(zip(payload["waypoint_fields"], row)) for row in payload["waypoints"]]
+
+
+def test_a_place_that_is_a_stand_in_on_one_route_and_exact_on_another_gets_both_markers():
+    routes = [through(make_route("fx-a"), ["fx-nampo", STAND_IN, "fx-port-sudan"]),
+              through(make_route("fx-b"), ["fx-bandar-abbas", "fx-damascus"]),
+              through(make_route("fx-c"), [STAND_IN, "fx-beirut"])]
+    payload = build_payload(dataset_of(routes))
+    at_bandar_abbas = [m for m in markers_of(payload) if m["lon"] == 56.28]
+    assert [(m["label"], m["drawn_as"], m["roles"], m["routes"]) for m in at_bandar_abbas] == [
+        ("≈ Iran", "stand-in", ["origin", "transit"], 2), ("Fixture Bandar Abbas", "site", ["origin"], 1)]
+    assert at_bandar_abbas[0]["describe"] == \
+        "stand-in for Iran: the sources name only the country (drawn at Fixture Bandar Abbas)"
+    assert "describe" not in at_bandar_abbas[1]  # an exact place needs no words
+    a, b, c = routes_of(payload)
+    assert a["path"] == ["Fixture Nampo", "≈ Iran", "Fixture Port Sudan"]  # what the card and tooltip say
+    assert b["path"][0] == "Fixture Bandar Abbas"
+    assert ["≈ Iran", "stand-in for Iran: the sources name only the country (drawn at Fixture Bandar Abbas)"] \
+        in payload["places"]
+
+
+def test_an_area_is_a_ring_and_an_interdiction_at_a_stand_in_says_so():
+    region = Place("fx-region", "Fixture Strip", "PSE", "region", 34.4, 31.4)
+    stop = {"place": "fx-port-sudan", "stand_in": True, "stands_for": "Sudan", "precision": "country",
+            "date": "2016", "note": "Seized."}
+    route = through(make_route("fx-a", interdicted=stop, intended_waypoints=["fx-region"]),
+                    ["fx-nampo", "fx-region"])
+    payload = build_payload(dataset_of([route], extra_places=[region]))
+    [area] = [m for m in markers_of(payload) if m["label"] == "Fixture Strip"]
+    assert area["drawn_as"] == "area" and "representative point" in area["describe"]
+    [marker] = payload["interdictions"]
+    assert marker["place"] == "≈ Sudan" and marker["drawn_as"] == "stand-in"
+    assert marker["describe"].startswith("stand-in for Sudan: the sources name only the country")
+    [card] = routes_of(payload)
+    assert card["interdicted"] == {"place": "≈ Sudan", "describe": marker["describe"], "date": "2016", "note": "Seized."}
+    assert card["intended"] == ["Fixture Strip"]
+
+
+def test_each_leg_carries_its_path_and_the_card_its_mode_and_note():
+    legs = [{"mode": "unknown", "note": "Nobody says how."}, {"mode": "sea"}, {"mode": "land", "path": "documented"}]
+    route = through(make_route("fx-a", legs=legs), ["fx-nampo", "fx-bandar-abbas", "fx-damascus", "fx-beirut"])
+    payload = build_payload(dataset_of([route]))
+    [row] = payload["routes"]
+    # rows, not objects: a leg is [coords, path, ...], its path left out where plausible
+    drawn_legs = row[payload["route_fields"].index("legs")]
+    assert all(isinstance(leg, list) for leg in drawn_legs)
+    assert [leg[1] if len(leg) > 1 else None for leg in drawn_legs] == [2, None, 0]
+    [route] = routes_of(payload)
+    assert [leg["path"] for leg in route["legs"]] == ["schematic", "plausible", "documented"]
+    assert route["leg_info"] == [{"mode": "unknown", "path": "schematic", "note": "Nobody says how."},
+                                 {"mode": "sea", "path": "plausible"}, {"mode": "land", "path": "documented"}]
+    assert {p["id"]: p["routes"] for p in payload["paths"]} == {"documented": 1, "plausible": 1, "schematic": 1}
+    assert payload["paths"][2] == {"id": "schematic", "label": model.PATH_LABELS["schematic"],
+                                   "opacity": style.PATH_OPACITY["schematic"],
+                                   "extra": style.PATH_EXTRA_WIDTH["schematic"], "routes": 1}
+
+
+def test_a_line_that_cannot_be_cut_into_legs_is_drawn_with_the_weakest_path_of_its_legs():
+    # two parts with a gap between them: the line cannot be cut at the waypoints
+    gap = {"type": "MultiLineString", "coordinates": [[[125.395, 38.73], [90.0, 30.0]], [[80.0, 29.0], [37.2164, 19.6158]]]}
+    route = drawn(make_route("fx-a", legs=[{"mode": "sea"}, {"mode": "unknown"}]), gap)
+    [route] = routes_of(build_payload(dataset_of([route])))
+    assert len(route["legs"]) == 2  # the two parts as drawn, not the route's legs
+    assert [leg["path"] for leg in route["legs"]] == ["schematic", "schematic"]
+    assert [leg["path"] for leg in route["leg_info"]] == ["plausible", "schematic"]  # the card still tells each leg
+
+
+def test_category_boxes_hold_every_category_of_a_route_and_colour_follows_the_filter():
+    routes = [make_route("fx-both", weapons=["fx-rocket", "fx-rpg"]), make_route("fx-rpg", weapons=["fx-rpg"]),
+              make_route("fx-pay", kind="payment", weapons=[]), make_route("fx-train", kind="training",
+                                                                        weapons=["fx-rocket"])]
+    payload = build_payload(dataset_of(routes))
+    assert [(c["id"], c["count"]) for c in payload["categories"]] == [
+        ("anti-tank", 2), ("artillery-rockets", 2), (None, 1)]
+    assert payload["categories"][-1]["label"] == "No weapon system listed"
+    by_id = {r["id"]: r for r in routes_of(payload)}
+    assert by_id["fx-both"]["category"] == "artillery-rockets"  # its first weapon system
+    assert by_id["fx-both"]["boxes"] == ["artillery-rockets", "anti-tank"]
+    assert by_id["fx-rpg"]["boxes"] == ["anti-tank"]
+    assert "category" not in by_id["fx-pay"] and by_id["fx-pay"]["boxes"] == [None]  # coloured by what moved
+    assert "category" not in by_id["fx-train"] and by_id["fx-train"]["boxes"] == ["artillery-rockets"]
+    assert [(k["id"], k["colour"], k["label"]) for k in payload["kinds"]] == [
+        ("payment", style.KIND_COLOURS["payment"], style.KIND_LABELS["payment"]),
+        ("training", style.KIND_COLOURS["training"], style.KIND_LABELS["training"])]
+    for filters in (Filters(weapons=("FX-7",)), Filters(categories=("anti-tank",))):
+        matched = {r["id"]: r for r in routes_of(build_payload(dataset_of(routes[:2]), filters=filters))}
+        assert matched["fx-both"]["category"] == "anti-tank", filters
+
+
+def test_statuses_say_what_the_cards_count_shows():
+    """The legend's status words (style.STATUS_LABELS) never speak of "one source" beside a card that
+    counts several independent ones."""
+    payload = build_payload(dataset_of([make_route()]))
+    assert {s["id"]: s["label"] for s in payload["statuses"]} == style.STATUS_LABELS
+    assert "one credible underlying source" not in json.dumps(payload["statuses"])
+
+
+def test_arrowheads_are_filled_only_for_a_reported_delivery():
+    routes = [make_route("fx-delivered", outcome="delivered"), make_route("fx-attempted", outcome="attempted"),
+              make_route("fx-unknown")]
+    payload = build_payload(dataset_of(routes))
+    assert [r.get("filled", False) for r in routes_of(payload)] == [True, False, False]
+    assert [(a["filled"], a["label"], a["routes"]) for a in payload["arrows"]] == [
+        (True, style.ARROW_FILLED_LABEL, 1), (False, style.ARROW_HOLLOW_LABEL, 2)]
+
+
+def test_the_title_data_counts_routes_of_unknown_date_a_time_filter_let_through():
+    routes = [make_route("fx-a"), make_route("fx-open", period={"start": 2008, "end": None}),
+              make_route("fx-c", period={"start": {"year": 1999, "approximate": True}, "end": 2004})]
+    dataset = dataset_of(routes)
+    assert build_payload(dataset)["undated"] == 0
+    payload = build_payload(dataset, filters=Filters(since=2010))
+    assert payload["undated"] == 1
+    assert routes_of(payload)[2]["period"] == "c. 1999–2004"
+
+
+def test_evidence_rows_carry_weapons_dispute_kinds_and_notes_and_sources_their_caveats():
+    sources = {"fx-news": {"title": "News", "reliability": "B", "kind": "news", "note": "Display date only."}}
+    evidence = [{"source": "fx-news", "claim": "RPGs seen.", "stance": "supports", "credibility": 3,
+                 "weapons": ["fx-rpg"], "note": "Only RPGs."},
+                {"source": "fx-news", "claim": "Denied.", "stance": "disputes", "credibility": 4,
+                 "dispute": "denial", "said_by": "North Korea"},
+                {"source": "fx-news", "claim": "Unconfirmed.", "stance": "disputes", "credibility": 4,
+                 "dispute": "non-confirmation", "said_by": "John Kirby"}]
+    payload = build_payload(dataset_of([make_route(weapons=["fx-rocket", "fx-rpg"], evidence=evidence)], sources))
+    first, denial, doubt = routes_of(payload)[0]["evidence"]
+    assert first["weapons"] == ["fx-rpg"] and first["note"] == "Only RPGs."
+    assert denial["dispute"] == "denied by North Korea" and doubt["dispute"] == "not confirmed by John Kirby"
+    assert payload["sources"]["fx-news"]["note"] == "Display date only."
+
+
+def test_card_data_travels_apart_and_joins_again():
+    from routes.render.payload import split_cards
+
+    legs = [{"mode": "unknown", "note": "A leg note."}, {"mode": "sea"}]
+    payload = build_payload(dataset_of([make_route("fx-a", legs=legs), make_route("fx-b")]))
+    main, cards = split_cards(payload)
+    assert set(cards) == {"evidence", "leg_info", "texts"}
+    assert "A leg note." not in json.dumps(main) and "A leg note." in json.dumps(cards)
+    assert join_cards(main, cards) == payload
