@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import geometry, model, paths as data_paths
-from .dataset import file_digest, write_atomic
+from .dataset import edit_lock, file_digest, write_atomic
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
 from .jsonfile import read_json
@@ -36,7 +36,8 @@ ROUTE_KEYS = ("name", "kind", "waypoints", "legs", "weapons", "supplier", "recip
 PLACE_KEYS = ("name", "aliases", "country", "kind", "precision")
 WAYPOINT_KEYS = model.WAYPOINT_KEYS
 LEG_KEYS = ("mode", "path", "status", "note", "geometry", "passages")
-EVIDENCE_KEYS = ("source", "claim", "quote", "stance", "credibility", "legs", "weapons", "said_by", "dispute", "note")
+EVIDENCE_KEYS = ("source", "relays", "claim", "quote", "stance", "credibility", "legs", "weapons", "said_by", "dispute",
+                 "note")
 PERIOD_KEYS = ("start", "end")
 BOUND_KEYS = ("year", "approximate", "note")
 INTERDICTED_KEYS = ("place", "stand_in", "stands_for", "precision", "date", "note")
@@ -232,6 +233,13 @@ def format_file(path: Path, *, check: bool = False, rebuild: bool = False, force
     if check and rebuild:
         raise UsageError("--check cannot be combined with --rebuild-geometry")
     path = Path(path)
+    if check:
+        return _format_file(path, check=True, rebuild=False, force=False)
+    with edit_lock(path):  # (from reading to renaming: another writer of the file waits its turn)
+        return _format_file(path, check=False, rebuild=rebuild, force=force)
+
+
+def _format_file(path: Path, *, check: bool, rebuild: bool, force: bool) -> FormatResult:
     doc, digest, _ = read_for_edit(path)
     result = FormatResult(path, False)
     if rebuild:

@@ -242,26 +242,51 @@ def is_approximate(route: dict) -> bool:
     return any(bound_approximate(b) for b in period(route))
 
 
-def independent_set(source_ids: list[str], sources: dict[str, dict],
-                    lineages: dict[str, set[str]] | None = None) -> list[str]:
+def item_key(item: dict) -> str | tuple | None:
+    """What an evidence item rests on, for counting independent sources: its source id, or (source id,
+    *the ids it `relays`) when the item repeats reporting its source does not repeat as a whole."""
+    source = item.get("source")
+    if not isinstance(source, str):
+        return None
+    relays = item.get("relays")
+    if isinstance(relays, list) and relays:
+        extra = tuple(sorted({r for r in relays if isinstance(r, str) and r != source}))
+        if extra:
+            return (source, *extra)
+    return source
+
+
+def key_sources(key: str | tuple) -> tuple[str, ...]:
+    """The source ids of an `item_key`: the cited source first, then those the item relays."""
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def key_lineage(key: str | tuple, sources: dict[str, dict], lineages: dict | None = None) -> set[str]:
+    """The lineage of an `item_key`: its source's, and that of every source the item relays."""
+    if lineages is not None and key in lineages:
+        return lineages[key]
+    found: set[str] = set()
+    for source_id in key_sources(key):
+        found |= lineage(source_id, sources)
+    if lineages is not None:
+        lineages[key] = found
+    return found
+
+
+def independent_set(source_ids: list, sources: dict[str, dict],
+                    lineages: dict | None = None) -> list:
     """The largest set of these sources of which no two share reporting, in their first order.
 
     Two sources are independent when neither derives from the other and they do not both repeat a
     common source (the data model's definition, pairwise): a source that repeats two unrelated
-    sources does not make those two one. Of several largest sets, the one that keeps the earliest
-    sources. `lineages`, when given, keeps each source's `lineage` from one call to the next, for
-    many routes over the same (unchanging) sources.
+    sources does not make those two one. An entry may be an `item_key` (a source with what one of
+    its items relays), so that what a source repeats in one claim does not tie its other claims.
+    Of several largest sets, the one that keeps the earliest entries. `lineages`, when given, keeps
+    each entry's lineage from one call to the next, for many routes over the same (unchanging) sources.
     """
-    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
-    ancestry = []
-    for source_id in ids:
-        if lineages is None:
-            found = lineage(source_id, sources)
-        else:
-            found = lineages.get(source_id)
-            if found is None:
-                found = lineages[source_id] = lineage(source_id, sources)
-        ancestry.append(found)  # (lineage sets may be shared with `lineages`: never changed in place)
+    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, (str, tuple))))
+    ancestry = [key_lineage(key, sources, lineages) for key in ids]
+    # (lineage sets may be shared with `lineages`: never changed in place)
     n = len(ids)
     clash = [0] * n  # bit j of clash[i]: sources i and j share reporting
     for i in range(n):
@@ -298,10 +323,11 @@ def _largest_independent(candidates: int, clash: list[int]) -> int:
     return free | with_it
 
 
-def supporting_sources(route: dict) -> list[str]:
-    """The source ids of the evidence items that support the route, in their order (repeats kept)."""
-    return [e["source"] for e in props(route).get("evidence") or []
-            if e.get("stance") == "supports" and isinstance(e.get("source"), str)]
+def supporting_sources(route: dict) -> list:
+    """What each evidence item that supports the route rests on (`item_key`: a source id, or a source
+    with what the item relays), in their order (repeats kept)."""
+    return [item_key(e) for e in props(route).get("evidence") or []
+            if isinstance(e, dict) and e.get("stance") == "supports" and isinstance(e.get("source"), str)]
 
 
 def independent_sources(route: dict, sources: dict[str, dict], lineages: dict[str, set[str]] | None = None) -> int:

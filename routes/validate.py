@@ -590,7 +590,20 @@ class _Checker:
                              f"unknown source {source_id!r}{self._did_you_mean(source_id, self.sources)}; "
                              "register it under the collection's \"sources\" (or with `arms-routes add-source`)")
                 elif item.get("stance") == "supports":
-                    supporting.append(source_id)
+                    supporting.append(model.item_key(item))
+            relays = item.get("relays")
+            if isinstance(relays, list):
+                for j, relayed in enumerate(relays):
+                    if not isinstance(relayed, str):
+                        continue
+                    cited.add(relayed)
+                    if relayed not in self.sources:
+                        self.add(pbase + ("evidence", i, "relays", j), route_id, ["evidence", i, "relays", j],
+                                 f"unknown source {relayed!r}{self._did_you_mean(relayed, self.sources)}; register "
+                                 "the source the item repeats under the collection's \"sources\"")
+                    elif relayed == source_id:
+                        self.add(pbase + ("evidence", i, "relays", j), route_id, ["evidence", i, "relays", j],
+                                 "is the item's own source; relays names the sources whose reporting the item repeats")
             item_weapons = item.get("weapons")
             route_weapons = props.get("weapons") if isinstance(props.get("weapons"), list) else []
             if isinstance(item_weapons, list):
@@ -618,13 +631,15 @@ class _Checker:
                      'has no supporting item; a route needs at least one item with "stance": "supports"')
         status = props.get("status")
         if status == "corroborated" and len(model.independent_set(supporting, self.sources, self.lineages)) < 2:
-            detail = f"the supporting sources ({', '.join(dict.fromkeys(supporting))}) share their reporting" \
+            named = list(dict.fromkeys(model.key_sources(k)[0] for k in supporting))
+            detail = f"the supporting sources ({', '.join(named)}) share their reporting" \
                 if len(set(supporting)) > 1 else "only one supporting source"
             self.add(pbase + ("status",), route_id, ["status"],
                      f"'corroborated' needs two independent supporting sources, but there is {detail}; "
                      "add an independent source or lower the status to 'reported'")
         if status == "confirmed" and self.with_warnings:
-            official = any((self.sources.get(s) or {}).get("kind") in model.OFFICIAL_KINDS for s in supporting)
+            official = any((self.sources.get(s) or {}).get("kind") in model.OFFICIAL_KINDS
+                           for key in supporting for s in model.key_sources(key))
             if not official and not any(isinstance(e, dict) and e.get("credibility") == 1 and e.get("stance") == "supports" for e in items):
                 self.warn(pbase + ("status",), route_id, ["status"],
                           "'confirmed' without an official, court or UN source or an item of credibility 1")

@@ -147,3 +147,24 @@ def test_lineage_of_broken_sources_stops_where_the_data_does():
     assert model.lineage("b", sources) == {"b", "a"}
     assert model.lineage("c", sources) == {"c"}
     assert model.independent_set(["a", "b", "c"], sources) == ["a", "c"]
+
+
+def test_what_one_claim_relays_does_not_tie_the_sources_other_claims():
+    # dataset-audit §3.5: three articles share the 2014 deal report, but that report says nothing of
+    # the 2009 Thai seizure; recorded on the items that repeat it (relays), not on the whole source.
+    sources = {"deal-2014": {}, "ramani": {}, "minhas": {}, "anon": {}}
+    seizure = {"properties": {"evidence": [
+        {"source": "ramani", "stance": "supports"}, {"source": "minhas", "stance": "supports"},
+        {"source": "anon", "stance": "supports"}]}}
+    deal = {"properties": {"evidence": [
+        {"source": "ramani", "stance": "supports", "relays": ["deal-2014"]},
+        {"source": "minhas", "stance": "supports", "relays": ["deal-2014"]},
+        {"source": "anon", "stance": "supports", "relays": ["deal-2014", "anon"]}]}}
+    assert model.independent_sources(seizure, sources) == 3
+    assert model.independent_sources(deal, sources) == 1
+    assert model.supporting_sources(deal)[2] == ("anon", "deal-2014")  # (its own source is not relayed)
+    assert model.key_lineage(("anon", "deal-2014"), sources) == {"anon", "deal-2014"}
+    # the same source on two items still counts once
+    mixed = {"properties": {"evidence": [{"source": "ramani", "stance": "supports"},
+                                          {"source": "ramani", "stance": "supports", "relays": ["deal-2014"]}]}}
+    assert model.independent_sources(mixed, sources) == 1
