@@ -96,16 +96,21 @@ COPIED_RUNS = [
 NAMED_AREAS = {"gaza-strip", "south-lebanon"}
 # Routes that two independent sources support but that are held below 'corroborated', each with its reason
 # in the route's notes (the reason quoted here must be in them).
-HELD_BELOW = {"prk-rus-artillery-shells": "reports only an accusation"}
+HELD_BELOW = {"prk-rus-artillery-shells": "reports only an accusation",
+              "prk-tha-2009-seizure": "'possibly intended'",
+              "lbn-prk-hezbollah-training-1980s": "is general (the Cold War era)",
+              "prk-irn-sdn-egy-gaza": "both offer the path only as a possibility",
+              "prk-gaza-hamas-training": "one is a belief and the other a general assertion"}
 # Independent supporting sources per route where the judgements on common sources decide it.
 INDEPENDENT = {
-    GAZA_FOUND_ROUTE: 3,  # Bechtol, the South Korean military (Marsden), the anonymous page
-    GAZA_PATH_ROUTE: 1,  # Ramani and the anonymous page share the 2014 deal report
+    GAZA_FOUND_ROUTE: 5,  # Ramani, Minhas, Marsden, Bechtol, the anonymous page (South Korea's military once)
+    GAZA_PATH_ROUTE: 2,  # Ramani's "possible" path and the anonymous page's unnamed analyses
     "prk-gaza-hamas-tunnels": 1,  # Minhas repeats Bechtol
     "prk-lbn-hezbollah-tunnels": 2,  # Ramani and Bechtol: Minhas repeating both does not merge them
     "prk-irn-missile-programme": 2,
     "prk-syr-arms": 1,
-    "prk-tha-2009-seizure": 1,
+    "prk-tha-2009-seizure": 3,  # the 2014 deal report the three repeat elsewhere has nothing to do with it
+    "lbn-prk-hezbollah-training-1980s": 2,
     PAYMENT_ROUTE: 1,
     "prk-rus-artillery-shells": 2,
 }
@@ -349,7 +354,7 @@ def test_the_court_item_is_graded_c2(routes, dataset):
     assert "July 2014" in court[0]["claim"]
     ruling = dataset["sources"]["us-court-ruling-2014-as-cited"]
     assert ruling["kind"] == "court" and ruling["published"] == "2014-07"
-    assert "us-court-ruling-2014-as-cited" in dataset["sources"]["ramani-38north"]["derived_from"]
+    assert court[0]["relays"] == ["us-court-ruling-2014-as-cited"]
 
 
 def test_only_the_court_ruling_makes_a_route_confirmed(routes):
@@ -410,15 +415,27 @@ def test_hedged_single_source_claims_stay_below_reported(routes):
 
 
 # -- common sources (derived_from) ---------------------------------------------------------------------------------
-def test_articles_repeating_the_same_reporting_are_not_independent(dataset):
+def relayed(routes, route_id) -> dict:
+    """(source, what it relays) of each supporting item of a route."""
+    return {(e["source"], tuple(e.get("relays") or ())) for e in evidence(routes[route_id], "supports")}
+
+
+def test_articles_repeating_the_same_reporting_are_not_independent(dataset, routes):
     sources = dataset["sources"]
-    assert "bechtol-as-cited" in lineage("anon-nk-radical-middle-east-actors", sources)
-    assert "bechtol-as-cited" in lineage("minhas-think-tank-journal", sources)  # the judgement on Minhas
-    repeating_2014 = ["ramani-38north", "minhas-think-tank-journal", "anon-alleged-nk-arms-hamas-attack"]
-    assert "hamas-dprk-deal-report-2014" in set.intersection(*(lineage(s, sources) for s in repeating_2014))
+    assert "bechtol-as-cited" in lineage("anon-nk-radical-middle-east-actors", sources)  # throughout
+    # What an article repeats in one claim is on that claim's items (relays), not on the whole article.
+    for article in ("ramani-38north", "minhas-think-tank-journal", "marsden-the-week", "anon-alleged-nk-arms-hamas-attack"):
+        assert sources[article]["derived_from"] == [], article
+    deal = ("hamas-dprk-deal-report-2014",)
+    assert relayed(routes, PAYMENT_ROUTE) == {("ramani-38north", deal), ("minhas-think-tank-journal", deal),
+                                              ("anon-alleged-nk-arms-hamas-attack", deal)}
+    # the judgement on Minhas: its tunnel claims follow Bechtol
+    for rid in ("prk-gaza-hamas-tunnels", "prk-lbn-hezbollah-tunnels"):
+        assert ("minhas-think-tank-journal", ("bechtol-as-cited",)) in relayed(routes, rid)
     # Ramani and Marsden both relay South Korea's military on North Korean weapons with Hamas
-    assert "south-korean-military-as-cited" in lineage("ramani-38north", sources) & lineage("marsden-the-week", sources)
-    # Ramani and Bechtol share nothing, so a page repeating both does not make them one
+    military = ("south-korean-military-as-cited",)
+    assert {("ramani-38north", military), ("marsden-the-week", military)} <= relayed(routes, GAZA_FOUND_ROUTE)
+    # Ramani and Bechtol share nothing, so a claim repeating Bechtol does not tie Ramani to him
     assert not lineage("ramani-38north", sources) & lineage("anon-nk-radical-middle-east-actors", sources)
 
 
@@ -427,6 +444,7 @@ def test_underlying_sources_are_registered_but_never_cited(dataset, routes):
     cited = {e["source"] for r in routes.values() for e in evidence(r)}
     assert cited == set(ARTICLES)
     repeated = {p for s in dataset["sources"].values() for p in s.get("derived_from", [])}
+    repeated |= {r for route in routes.values() for e in evidence(route) for r in e.get("relays") or []}
     assert repeated == UNDERLYING
 
 
