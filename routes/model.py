@@ -357,6 +357,20 @@ def period_text(route: dict) -> str:
     return f"{bound_text(start)}–{bound_text(end)}"
 
 
+def relays_text(item: dict, sources: dict[str, dict]) -> str | None:
+    """The sources an evidence item repeats (`relays`), by title: "The 2014 report of a … deal"; None
+    when it relays none."""
+    relays = [r for r in item.get("relays") or [] if isinstance(r, str)] if isinstance(item.get("relays"), list) else []
+    if not relays:
+        return None
+    titles = []
+    for source_id in relays:
+        source = sources.get(source_id)
+        title = source.get("title") if isinstance(source, dict) else None
+        titles.append(str(title) if title else source_id)
+    return "; ".join(dict.fromkeys(titles))
+
+
 def dispute_text(item: dict) -> str:
     """Who disputes and how, for a disputing item: "denied by North Korea", "not confirmed by John Kirby"."""
     verb = DISPUTES.get(item.get("dispute"), "disputed by")

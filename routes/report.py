@@ -109,6 +109,7 @@ class Claim:
     footnote: int | None
     dispute: str | None = None  # the kind of disagreement (model.DISPUTES), on a disputing item
     about: str | None = None  # the legs and weapon systems it speaks to: "the leg A → ≈ Iran; Kornet"
+    repeats: str | None = None  # the sources it relays, by title (model.relays_text)
     note: str | None = None
 
 
@@ -226,6 +227,7 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
                 grade=model.grade(item, dataset.sources), footnote=footnote,
                 dispute=item.get("dispute") if item.get("stance") == "disputes" else None,
                 about=_speaks_to(dataset, item, labels), note=str(item["note"]) if item.get("note") else None,
+                repeats=model.relays_text(item, dataset.sources),
             ))
         routes.append(entry)
     sources = []
@@ -445,8 +447,9 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
             quote_html = f"<blockquote>“{_e(c.quote)}”</blockquote>" if c.quote else ""
             about_html = f'<div class="about">Speaks to: {_e(c.about)}</div>' if c.about else ""
             note_html = f'<div class="note">Note: {_e(c.note)}</div>' if c.note else ""
+            repeats_html = f'<div class="about">Repeats: {_e(c.repeats)}</div>' if c.repeats else ""
             out.append(f'<li>{stance}, grade <span class="grade">{_e(c.grade)}</span>: '
-                       f"{_e(c.claim)}{said}{_html_footnote(c)}{quote_html}{about_html}{note_html}</li>")
+                       f"{_e(c.claim)}{said}{_html_footnote(c)}{quote_html}{about_html}{repeats_html}{note_html}</li>")
         out.append("</ol>")
     out.append('<h2 id="disputes">Disputing statements</h2>')
     if content.disputes:
@@ -526,8 +529,9 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
             quote_text = f" “{md_escape(c.quote)}”" if c.quote else ""
             about = f" Speaks to: {md_escape(c.about)}." if c.about else ""
             note_text = f" Note: {md_escape(c.note)}" if c.note else ""
+            repeats = f" Repeats: {md_escape(c.repeats)}." if c.repeats else ""
             out.append(f"{i}. {stance}, grade {md_escape(c.grade)}: {md_escape(c.claim)}{said}"
-                       f"{quote_text}{_md_footnote(c)}{about}{note_text}")
+                       f"{quote_text}{_md_footnote(c)}{about}{repeats}{note_text}")
         out.append("")
     out += ["## Disputing statements", ""]
     if content.disputes:

@@ -170,6 +170,9 @@ def evidence_lines(item: dict, route: dict, dataset: Dataset) -> list[str]:
     about += [(dataset.weapons.get(w) or {}).get("name", w) for w in item.get("weapons") or []]
     if about:
         lines.append(f"speaks to: {'; '.join(map(str, about))}")
+    repeats = model.relays_text(item, dataset.sources)
+    if repeats:
+        lines.append(f"repeats: {repeats}")
     if item.get("note"):
         lines.append(f"note: {item['note']}")
     cite = ", ".join(str(x) for x in (source.get("title"), source.get("publisher"), source.get("published")) if x)
