@@ -1,0 +1,69 @@
+"""Evidence items that repeat another source in one claim (`relays`): counted per claim, shown everywhere."""
+
+from __future__ import annotations
+
+import json
+
+from cli import app
+
+from conftest import SOURCES, make_collection, make_route
+
+
+def _collection():
+    sources = dict(SOURCES)
+    sources["fx-deal-report"] = {"title": "The fixture deal report", "kind": "other", "reliability": "F",
+                                 "published": None, "url": None, "derived_from": []}
+    deal_items = [
+        {"source": "fx-news", "claim": "News repeats the deal report.", "stance": "supports", "credibility": 3,
+         "relays": ["fx-deal-report"]},
+        {"source": "fx-analysis", "claim": "Analysis repeats it too.", "stance": "supports", "credibility": 3,
+         "relays": ["fx-deal-report"]},
+    ]
+    other_items = [
+        {"source": "fx-news", "claim": "News on another matter.", "stance": "supports", "credibility": 3},
+        {"source": "fx-analysis", "claim": "Analysis on it, on its own.", "stance": "supports", "credibility": 3},
+    ]
+    return make_collection([make_route("fx-deal", evidence=deal_items, status="corroborated"),
+                            make_route("fx-other", evidence=other_items, status="corroborated")], sources)
+
+
+def test_two_sources_relaying_one_report_in_a_claim_are_one_source_for_that_claim_only(runner, write_dataset):
+    path = write_dataset(_collection())
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if ": status: " in line]
+    assert len(errors) == 1 and ": fx-deal: status: 'corroborated' needs two independent supporting sources" in errors[0]
+    assert "(fx-news, fx-analysis) share their reporting" in errors[0]
+
+
+def test_show_list_and_report_say_what_an_item_repeats(runner, write_dataset, tmp_path):
+    collection = _collection()
+    collection["features"][0]["properties"]["status"] = "reported"
+    path = write_dataset(collection)
+
+    shown = runner.invoke(app, ["show", "fx-deal", "-d", str(path)])
+    listed = runner.invoke(app, ["list", "-d", str(path), "--format", "json"])
+    report = runner.invoke(app, ["report", "-d", str(path), "--no-map", "-o", str(tmp_path / "r.md")])
+
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.count("repeats: The fixture deal report") == 2
+    assert "1 independent supporting source" in shown.stdout
+    assert {r["id"]: r["independent_sources"] for r in json.loads(listed.stdout)} == {"fx-deal": 1, "fx-other": 2}
+    assert report.exit_code == 0, report.output
+    assert (tmp_path / "r.md").read_text().count("Repeats: The fixture deal report.") == 2
+
+
+def test_a_relayed_source_must_be_registered_and_not_the_items_own(runner, write_dataset):
+    collection = _collection()
+    items = collection["features"][0]["properties"]["evidence"]
+    items[0]["relays"] = ["fx-nowhere"]
+    items[1]["relays"] = ["fx-analysis"]
+    path = write_dataset(collection)
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 1
+    assert ": fx-deal: evidence[0].relays[0]: unknown source 'fx-nowhere'" in result.output
+    assert ": fx-deal: evidence[1].relays[0]: is the item's own source" in result.output
