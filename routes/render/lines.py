@@ -258,11 +258,17 @@ def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
     if status not in rank:
         status = "alleged"
     # each leg's own status when it has a known one, else the route's
-    leg_statuses = [status] * max(0, len(waypoints) - 1)
-    for i, leg in enumerate(p.get("legs") or []):
-        if i < len(leg_statuses) and isinstance(leg, dict) and leg.get("status") in rank:
-            leg_statuses[i] = leg["status"]
-    leg_paths = [model.leg_path(leg) for leg in model.legs(route)]
+    count = max(0, len(waypoints) - 1)
+    leg_statuses = [status] * count
+    leg_paths = ["schematic"] * count  # a leg not given has an unknown mode (see model.legs)
+    given = p.get("legs")
+    for i, leg in enumerate(given if isinstance(given, list) else ()):
+        if i >= count:
+            break
+        if isinstance(leg, dict):
+            if leg.get("status") in rank:
+                leg_statuses[i] = leg["status"]
+            leg_paths[i] = model.leg_path(leg)
 
     if parts is not None:
         if not parts:

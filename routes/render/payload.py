@@ -331,6 +331,15 @@ def _source(source_id: str, source: dict | None) -> dict:
 
 
 ROLES = ("origin", "transit", "destination")
+
+
+class _Marker:
+    """A waypoint marker being counted: the place as drawn, its roles (in ROLES order) and routes."""
+
+    __slots__ = ("point", "roles", "routes", "stamp")
+
+    def __init__(self, point: model.Waypoint):
+        self.point, self.roles, self.routes, self.stamp = point, [False, False, False], 0, 0
 _PATH_INDEX = {path: i for i, path in enumerate(model.PATHS)}
 _MODE_INDEX = {mode: i for i, mode in enumerate(model.MODES) if mode != "unknown"}  # (unknown: left out)
 
@@ -345,12 +354,14 @@ class _Rows:
         self.category_index = {c["id"]: i for i, c in enumerate(categories)}
         self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
         self.places: dict[tuple, int] = {}  # (label, describe or None) -> its position in the payload's "places"
-        self.seen: dict[object, tuple] = {}  # a waypoint (id, or the key of an object) -> (Waypoint or None, position)
+        self.seen: dict[object, tuple] = {}  # a waypoint (id, or the key of an object) -> see `_waypoint`
         self.cited: dict[str, None] = {}
         self.weapons: dict[str, None] = {}
         self.rows: list[list] = []
         self.evidence_rows: list[list] = []
-        self.waypoint_markers: dict[tuple, list] = {}  # (place id, drawn as, label) -> [Waypoint, roles, routes]
+        self.waypoint_markers: dict[tuple, _Marker] = {}  # (place id, drawn as, label) -> its marker
+        self.route_count = 0
+        self.leg_rows: dict[tuple, list] = {}  # (mode, path) of a leg -> its card row without a note
         self.stops: dict[tuple, dict] = {}
         # Many routes cite the same sources: each source's lineage, and the number of independent
         # sources of each list of supporting sources, are worked out once (the sources do not change
@@ -373,9 +384,8 @@ class _Rows:
         if not isinstance(stop, dict):
             stop = None
         route_id = _filled(route.get("id"))
-        path = self._refs(p.get("waypoints"))
+        path = self._path(p.get("waypoints"))
         intended = self._refs(p.get("intended_waypoints"))
-        self._mark(route_id, p.get("waypoints"))
         weapons = [str(w) for w in p.get("weapons") or []]
         self.weapons.update(dict.fromkeys(weapons))
         index = self.category_index
@@ -406,10 +416,18 @@ class _Rows:
             intended or None,
             _filled(p.get("notes")),
             [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
-            [_row([_MODE_INDEX.get(leg.get("mode")) if isinstance(leg.get("mode"), str) else None,
-                   _PATH_INDEX[model.leg_path(leg)],
-                   _filled(leg.get("note"))]) for leg in model.legs(route)] or None,
+            [self._leg_info(leg) for leg in model.legs(route)] or None,
         ]))
+
+    def _leg_info(self, leg: dict) -> list:
+        """A leg's row of LEG_INFO_FIELDS: its mode, path and note (most legs share a mode and path)."""
+        mode, path = leg.get("mode"), leg.get("path")
+        key = (mode if isinstance(mode, str) else None, path if isinstance(path, str) else None)
+        start = self.leg_rows.get(key)
+        if start is None:
+            start = self.leg_rows[key] = [_MODE_INDEX.get(key[0]), _PATH_INDEX[model.leg_path(leg)]]
+        note = leg.get("note")
+        return [*start, str(note)] if note else _row(list(start))
 
     def _independent_sources(self, route: dict) -> int:
         """`model.independent_sources` of the route, worked out once per list of supporting sources."""
@@ -438,7 +456,7 @@ class _Rows:
 
     def _waypoint(self, value: object) -> tuple:
         """(the `model.Waypoint` of a waypoint value, or None for an unknown place; the position of
-        its label and description in "places")."""
+        its label and description in "places"; its marker, or None), each worked out once."""
         if isinstance(value, str):
             key = value
         elif isinstance(value, dict):
@@ -450,7 +468,11 @@ class _Rows:
         if found is None:
             point = model.waypoint(value, self.dataset.places)
             entry = (point.label, point.describe() or None) if point else (str(model.place_id(value)), None)
-            found = self.seen[key] = (point, self.places.setdefault(entry, len(self.places)))
+            marker = None
+            if point is not None:
+                marker = self.waypoint_markers.setdefault((point.place_id, point.drawn_as, point.label),
+                                                          _Marker(point))
+            found = self.seen[key] = (point, self.places.setdefault(entry, len(self.places)), marker)
         return found
 
     def _refs(self, waypoints) -> list[int]:
@@ -459,31 +481,32 @@ class _Rows:
             return []
         return [self._waypoint(w)[1] for w in waypoints]
 
-    def _mark(self, route_id: str | None, waypoints) -> None:
-        """Count a route's waypoints towards their markers: one per place, way of drawing and label,
-        with its roles (origin, transit, destination) and the number of routes through it."""
+    def _path(self, waypoints) -> list[int]:
+        """`_refs` of a route's waypoints, each counted towards its marker: one per place, way of
+        drawing and label, with its roles (origin, transit, destination) and the number of routes
+        through it."""
         if not isinstance(waypoints, list):
-            return
-        last = len(waypoints) - 1
-        counted = set()
+            return []
+        self.route_count += 1
+        stamp, last, refs = self.route_count, len(waypoints) - 1, []
         for i, value in enumerate(waypoints):
-            point = self._waypoint(value)[0]
-            if point is None:
-                continue
-            key = (point.place_id, point.drawn_as, point.label)
-            marker = self.waypoint_markers.get(key)
-            if marker is None:
-                marker = self.waypoint_markers[key] = [point, {}, 0]
-            marker[1]["origin" if i == 0 else "destination" if i == last else "transit"] = None
-            if key not in counted:
-                counted.add(key)
-                marker[2] += 1
+            found = self._waypoint(value)
+            refs.append(found[1])
+            marker = found[2]
+            if marker is not None:
+                marker.roles[0 if i == 0 else 2 if i == last else 1] = True
+                if marker.stamp != stamp:
+                    marker.stamp = stamp
+                    marker.routes += 1
+        return refs
 
     def markers(self) -> list[list]:
-        """The waypoint markers as rows of WAYPOINT_FIELDS: dots (exact), rings (areas) and dashed rings (stand-ins)."""
-        return [_row([round(point.lat, ROUND), round(point.lon, ROUND), point.label, point.drawn_as,
-                      [r for r in ROLES if r in roles], count, point.country or None, point.describe() or None])
-                for point, roles, count in self.waypoint_markers.values()]
+        """The waypoint markers of the routes as rows of WAYPOINT_FIELDS: dots (exact), rings (areas)
+        and dashed rings (stand-ins)."""
+        return [_row([round(m.point.lat, ROUND), round(m.point.lon, ROUND), m.point.label, m.point.drawn_as,
+                      [role for role, on in zip(ROLES, m.roles) if on], m.routes, m.point.country or None,
+                      m.point.describe() or None])
+                for m in self.waypoint_markers.values() if m.routes]
 
     def _stop(self, route: dict, stop: dict) -> dict:
         """The route's interdiction as its card shows it, counted towards the marker of its place."""
