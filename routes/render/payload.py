@@ -51,6 +51,14 @@ CATEGORY_LABELS = {
     "communications": "Communications",
     "wmd": "WMD-related",
     "tunnels-fortification": "Tunnels and fortification",
+    # the categories `import-sipri` writes beyond the data model's
+    "aircraft": "Aircraft",
+    "drones": "Drones",
+    "engines": "Engines",
+    "missiles": "Missiles (not ballistic)",
+    "naval-weapons": "Naval weapons",
+    "sensors": "Sensors (radars, sonars, satellites)",
+    "ships": "Ships",
     "other": "Other weapon systems",
 }
 # The box of the routes that list no weapon system (as `--category` finds none of them).
