@@ -1213,19 +1213,28 @@
 
     function applyCategories() {
       // A route shows while any of its boxes is ticked (as --category selects it); its colour follows.
-      var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0;
+      // A new colour is only noted on the line (the canvas reads it when it draws), and the routes
+      // shown are drawn once at the end: thousands of setStyle calls would each ask for a redraw.
+      var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0, recoloured = false;
       data.routes.forEach(function (route) {
         var layer = routeLayers[route.id], show = false, i, colour;
         for (i = 0; i < route.boxes.length; i++) { if (ticked[route.boxes[i]]) { show = true; break; } }
         if (show) {
           count++;
           colour = colourOf(route, ticked);
-          if (layer.options.color !== colour) { layer.setStyle({color: colour}); }
+          if (layer.options.color !== colour) {
+            layer.options.color = colour;
+            recoloured = recoloured || shown.hasLayer(layer);
+          }
           if (!shown.hasLayer(layer)) { shown.addLayer(layer); }
         } else if (shown.hasLayer(layer)) {
           shown.removeLayer(layer);
         }
       });
+      if (recoloured && renderer._map) {
+        renderer._redrawBounds = null;
+        renderer._redraw();
+      }
       shownCount.textContent = shownText(data, count);
     }
 
