@@ -66,10 +66,12 @@ def _click(page, route_id: str) -> None:
         const api = Object.values(window.armsRoutes)[0];
         if (!api.routeLayers[id]) { return null; }
         let p = api.routePoint(id);
-        const size = api.map.getSize();
-        api.map.panBy([p.x - size.x * 0.3, p.y - size.y * 0.75], {animate: false});
+        // low on the map and left of the middle, so the card opens above it; clear of the legend
+        const size = api.map.getSize(), box = api.map.getContainer().getBoundingClientRect();
+        const legend = api.map.getContainer().querySelector('.leaflet-left .arms-routes-legend-control');
+        const left = legend ? legend.getBoundingClientRect().right - box.left + 40 : 0;
+        api.map.panBy([p.x - Math.max(size.x * 0.3, left), p.y - size.y * 0.75], {animate: false});
         p = api.routePoint(id);
-        const box = api.map.getContainer().getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y};
     }""", route_id)
     if point is None:

@@ -42,6 +42,7 @@
   var DETAIL_MAX_LINES = 2000;
   var OVERVIEW_WEIGHT = 1;
   var SMALL_MAP = [720, 420];    // a map narrower or lower than this (px) folds its controls
+  var WIDE_MAP = 1200;           // a map this wide (px) or wider has its legend on the left
   // Set from the payload's "style" (routes/style.py), shared with static images and reports.
   var ROUTE_WEIGHT = 3, DISPUTED_COLOUR = "#d01c8b", STOP_COLOUR = "#000000";
 
@@ -949,7 +950,11 @@
     group.on("popupopen", function (e) {
       // As tall as the map allows, then the card scrolls; panned clear of the legend (`cardPadding`).
       e.popup.options.maxHeight = Math.max(200, Math.round(group._map.getSize().y * 0.7));
-      if (group.cardPadding) { e.popup.options.autoPanPaddingTopLeft = group.cardPadding(); }
+      if (group.cardPadding) {
+        var padding = group.cardPadding();
+        e.popup.options.autoPanPaddingTopLeft = padding.topLeft;
+        e.popup.options.autoPanPaddingBottomRight = padding.bottomRight;
+      }
       e.popup.update();
     });
     group.on("mouseover", function (e) { highlight(e.layer, true); });
@@ -1123,7 +1128,9 @@
     overlays['<span class="arms-routes-symbol">●</span> Waypoints'] = waypoints;
     overlays['<span class="arms-routes-symbol arms-routes-stop-symbol">✕</span> Interdictions'] = interdictions;
     // A small map (one embedded in a page) folds the layer control and the legend into buttons.
-    var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
+    // A wide map has its legend bottom left, the whole height below the zoom buttons (the layer
+    // control, with the category boxes, takes the top right); others under the layer control.
+    var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1], wide = !small && size.x >= WIDE_MAP;
     var layerControl = L.control.layers(null, overlays, {collapsed: small, position: "topright"}).addTo(map);
     // The category boxes sit in the layer control, above its overlays (which Leaflet redraws on its own).
     var categories = categoryBoxes(data, applyCategories);
@@ -1146,13 +1153,12 @@
       legendPanel.appendChild(toggle);
     }
     legendPanel.appendChild(legendBox);
-    // Bottom left, on a large map: the whole height below the zoom buttons is free for it (the layer
-    // control, with the category boxes, takes the top right).
-    control(small ? "bottomright" : "bottomleft", legendPanel, "arms-routes-legend-control").addTo(map);
+    control(wide ? "bottomleft" : "bottomright", legendPanel, "arms-routes-legend-control").addTo(map);
 
-    // A card opens clear of the legend on the left (and of the title above).
+    // A card opens clear of the title above, the legend and the layer control (as far as there is room).
     shown.cardPadding = function () {
-      return [small || legendBox.hidden ? 20 : legendPanel.offsetWidth + 20, 100];
+      var side = small ? 20 : Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth) + 20;
+      return {topLeft: [wide ? legendPanel.offsetWidth + 20 : 20, 100], bottomRight: [side, 20]};
     };
 
     var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
@@ -1160,12 +1166,13 @@
     L.DomEvent.disableScrollPropagation(title);
     map.getContainer().appendChild(title);
 
-    // The legend takes the height below the zoom buttons and above the scale (on a small map half
-    // the map's; then it scrolls). The title is centred when there is room beside the layer control, else it starts
-    // right of the zoom buttons.
+    // The legend takes the height below the zoom buttons (wide maps) or below the layer control,
+    // half the map's on a small map; then it scrolls. The title is centred when there is room beside
+    // the layer control, else it starts right of the zoom buttons.
     function fitBoxes() {
-      var size = map.getSize(), side = layerControl.getContainer().offsetWidth + 24;
-      legendBox.style.maxHeight = Math.max(120, small ? Math.round(size.y * 0.5) : size.y - 150) + "px";
+      var size = map.getSize(), box = layerControl.getContainer(), side = box.offsetWidth + 24;
+      var room = small ? Math.round(size.y * 0.5) : wide ? size.y - 150 : size.y - (box.offsetTop + box.offsetHeight) - 50;
+      legendBox.style.maxHeight = Math.max(120, room) + "px";
       if (size.x - 2 * side >= 360) {
         title.style.left = "50%";
         title.style.transform = "translateX(-50%)";
@@ -1182,8 +1189,9 @@
     // Fit the routes in the part of the map the title, the layer control and the legend leave free.
     function fitView() {
       var size = map.getSize(), top = title.offsetTop + title.offsetHeight + 12;
-      var left = small ? 40 : Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.35));
-      var right = small ? 110 : Math.max(110, Math.min(layerControl.getContainer().offsetWidth + 20, Math.round(size.x * 0.3)));
+      var left = wide ? Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.35)) : 40;
+      var side = Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth);
+      var right = small ? 110 : Math.max(110, Math.min(side + 20, Math.round(size.x * (wide ? 0.3 : 0.4))));  // room for place names
       map.fitBounds(data.bounds, {paddingTopLeft: [left, Math.min(top, Math.round(size.y * 0.4))],
                                   paddingBottomRight: [right, 40], maxZoom: 7, animate: false});
     }
