@@ -83,6 +83,14 @@ COLOUR_RULE = ("An arms route takes the colour of the category of its first weap
 # the four status patterns do not use: a schematic line is faint, a documented one strong.
 PATH_OPACITY = {"documented": 1.0, "plausible": 0.9, "schematic": 0.45}
 PATH_EXTRA_WIDTH = {"documented": 1.5, "plausible": 0.0, "schematic": 0.0}
+# The disputed halo fades with its leg: a faint schematic line gets a faint halo, so that the halo
+# never draws more attention than the line it marks.
+HALO_OPACITY = 0.3
+
+
+def halo_opacity(path: str) -> float:
+    """The opacity of the disputed halo under a leg of this path (model.PATHS)."""
+    return round(HALO_OPACITY * PATH_OPACITY.get(path, PATH_OPACITY["schematic"]) / PATH_OPACITY["plausible"], 3)
 
 # Arrowheads point the way the goods moved: filled where the sources report a delivery, hollow where
 # they do not (an attempted shipment, or an unknown outcome).

@@ -421,7 +421,10 @@ def test_each_leg_carries_its_path_and_the_card_its_mode_and_note():
     assert {p["id"]: p["routes"] for p in payload["paths"]} == {"documented": 1, "plausible": 1, "schematic": 1}
     assert payload["paths"][2] == {"id": "schematic", "label": model.PATH_LABELS["schematic"],
                                    "opacity": style.PATH_OPACITY["schematic"],
-                                   "extra": style.PATH_EXTRA_WIDTH["schematic"], "routes": 1}
+                                   "extra": style.PATH_EXTRA_WIDTH["schematic"],
+                                   "halo": style.halo_opacity("schematic"), "routes": 1}
+    # the disputed halo fades with its leg: a schematic line's is fainter than a plausible one's
+    assert style.halo_opacity("schematic") < style.halo_opacity("plausible") <= style.halo_opacity("documented")
 
 
 def test_a_line_that_cannot_be_cut_into_legs_is_drawn_with_the_weakest_path_of_its_legs():

@@ -426,11 +426,16 @@ def _line_width(path: str, line_pt: float) -> float:
 def _draw_routes(ax, routes: list[_Route], line_pt: float) -> None:
     from matplotlib.collections import LineCollection
 
-    halos = [line for r in routes if r.disputed for line in r.lines]
-    if halos:
-        halo = LineCollection(halos, colors=style.DISPUTED_COLOUR, linewidths=line_pt * 3.2, alpha=0.35,
-                              capstyle="round", joinstyle="round", zorder=3)
-        halo.set_gid("disputed")
+    # the disputed halo fades with its leg (style.halo_opacity): never louder than the line it marks
+    halos: dict[str, list] = {}
+    for r in routes:
+        if r.disputed:
+            for piece in r.pieces:
+                halos.setdefault(piece.path, []).append(piece.line)
+    for path in sorted(halos, key=lambda p: -model.PATHS.index(p)):
+        halo = LineCollection(halos[path], colors=style.DISPUTED_COLOUR, linewidths=line_pt * 3.2,
+                              alpha=style.halo_opacity(path), capstyle="round", joinstyle="round", zorder=3)
+        halo.set_gid("disputed" if len(halos) == 1 else f"disputed-{path}")
         ax.add_collection(halo)
     # one collection per status and path (weakest first, so stronger lines lie on top); colours per line
     groups: dict[tuple[str, str], list[_Piece]] = {}

@@ -213,9 +213,9 @@
         found = bucket(strokes, o.color + "|" + (weight + g[0].extra) + "|" + g[0].key, line, g[1]);
         found.weight = weight + g[0].extra;
         found.look = g[0];
+        if (detail && o.disputed) { bucket(halos, (o.weight + g[0].extra) + "|" + g[0].halo, line, g[1]).look = g[0]; }
       }
       if (!detail) { continue; }
-      if (o.disputed) { bucket(halos, o.weight, line, line._parts); }
       if (line.arrows().length) {
         groups = byLook(line, line.arrows(), function (k) { return line.arrows()[k][3]; });
         for (j = 0; j < groups.length; j++) {
@@ -228,10 +228,11 @@
     }
     ctx.setLineDash([]);
     halos.forEach(function (group) {
+      // (a halo fades with its leg: a schematic line's halo is as faint as the line)
       ctx.beginPath();
       group.items.forEach(function (parts) { tracePath(ctx, parts); });
-      ctx.globalAlpha = 0.3;
-      ctx.lineWidth = group.first.options.weight + 8;
+      ctx.globalAlpha = group.look.halo;
+      ctx.lineWidth = group.first.options.weight + group.look.extra + 8;
       ctx.strokeStyle = DISPUTED_COLOUR;
       ctx.lineCap = "round";
       ctx.lineJoin = "round";
@@ -912,7 +913,7 @@
       var dash = s.dash ? s.dash.split(/[ ,]+/).map(Number) : [];
       data.paths.forEach(function (p) {
         var key = s.id + "|" + p.id;
-        looks[key] = {key: key, status: s.id, path: p.id, dash: dash, opacity: p.opacity, extra: p.extra,
+        looks[key] = {key: key, status: s.id, path: p.id, dash: dash, opacity: p.opacity, extra: p.extra, halo: p.halo,
                       cap: s.id === "alleged" || s.id === "confirmed" ? "round" : "butt"};
       });
     });
