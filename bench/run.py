@@ -97,14 +97,14 @@ DRAW_WATCH = """\
 })();
 """
 
-# Unticks the layer-control checkbox of the largest category, waits two frames, ticks it again.
+# Unticks the category box of the largest category, waits two frames, ticks it again. (A route shows
+# while any of its categories is ticked, so "hidden" counts the routes left by the others.)
 TOGGLE = """\
 async () => {
   const frame = () => new Promise(r => requestAnimationFrame(r));
   const api = Object.values(window.armsRoutes)[0];
-  const visible = () => Object.values(api.layers).filter(l => api.map.hasLayer(l))
-                              .reduce((n, l) => n + l.getLayers().length, 0);
-  const inputs = [...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+  const visible = () => api.visibleRoutes().length;
+  const inputs = [...document.querySelectorAll("label.arms-routes-category")]
     .map(label => ({label, input: label.querySelector("input[type=checkbox]"),
                     n: Number((label.textContent.match(/\\((\\d+)\\)\\s*$/) || [0, -1])[1])}))
     .filter(x => x.input);
