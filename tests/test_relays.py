@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cli import app
 
 from conftest import SOURCES, make_collection, make_route
@@ -67,3 +69,21 @@ def test_a_relayed_source_must_be_registered_and_not_the_items_own(runner, write
     assert result.exit_code == 1
     assert ": fx-deal: evidence[0].relays[0]: unknown source 'fx-nowhere'" in result.output
     assert ": fx-deal: evidence[1].relays[0]: is the item's own source" in result.output
+
+
+@pytest.mark.browser
+def test_the_map_card_says_what_an_item_repeats(page, write_dataset, tmp_path):
+    from routes.dataset import load_dataset
+    from routes.render import render_map
+    from test_browser_render import click_route, open_map
+
+    collection = _collection()
+    collection["features"][0]["properties"]["status"] = "reported"
+    path = render_map(load_dataset([write_dataset(collection)]), tmp_path / "map.html", offline=True)
+    open_map(page, path)
+
+    click_route(page, "fx-deal")
+
+    card = page.locator(".leaflet-popup .arms-routes-card")
+    assert card.get_by_text("Repeats: The fixture deal report").count() == 2
+    assert "1 independent supporting source" in card.inner_text()

@@ -90,8 +90,8 @@ LEG_FIELDS = ("coords", "path", "offset", "status")
 # drawn): its mode (a position in "modes"; left out when unknown), path (in "paths") and note.
 LEG_INFO_FIELDS = ("mode", "path", "note")
 EVIDENCE_FIELDS = ("source", "claim", "credibility", "stance", "quote", "said_by", "legs", "grade", "weapons",
-                   "dispute", "note")
-SHARED_TEXTS = ("claim", "quote", "said_by", "dispute", "note")  # evidence fields whose repeated texts go in "texts" once
+                   "dispute", "note", "repeats")
+SHARED_TEXTS = ("claim", "quote", "said_by", "dispute", "note", "repeats")  # evidence fields whose repeated texts go in "texts" once
 PLACE_FIELDS = ("label", "describe")
 WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "country", "describe")
 DEFAULT_PATH = "plausible"  # a leg's path left out of its row
@@ -562,6 +562,7 @@ class _Rows:
             weapons or None,
             model.dispute_text(item) if disputes else None,
             _filled(item.get("note")),
+            model.relays_text(item, self.dataset.sources),
         ])
         self.evidence_rows.append(row)
         return row

@@ -593,6 +593,7 @@
     } else if (item.said_by) {
       li.appendChild(el("p", "arms-routes-said-by", "said by " + item.said_by));
     }
+    if (item.repeats) { li.appendChild(el("p", "arms-routes-item-note", "Repeats: " + item.repeats)); }
     if (item.note) { li.appendChild(el("p", "arms-routes-item-note", "Note: " + item.note)); }
     li.appendChild(sourceBlock(data, item));
     return li;
@@ -1042,7 +1043,7 @@
       if (!block) { return null; }
       data.cards = JSON.parse(block.textContent);
     }
-    var shared = ["claim", "quote", "said_by", "dispute", "note"], texts = data.cards.texts;
+    var shared = ["claim", "quote", "said_by", "dispute", "note", "repeats"], texts = data.cards.texts;
     var evidence = (data.cards.evidence[route.index] || []).map(function (values) {
       var item = record(values, data.evidence_fields);
       shared.forEach(function (key) { if (typeof item[key] === "number") { item[key] = texts[item[key]]; } });
