@@ -64,7 +64,8 @@ def make_route(route_id="fx-route", waypoints=("fx-nampo", "fx-bandar-abbas", "f
     }
     properties.update(props)
     return {"type": "Feature", "id": route_id, "properties": properties,
-            "geometry": {"type": "LineString", "coordinates": [COORDS.get(w, [0.0, 0.0]) for w in properties["waypoints"]]}}
+            "geometry": {"type": "LineString", "coordinates": [
+                COORDS.get(w.get("place") if isinstance(w, dict) else w, [0.0, 0.0]) for w in properties["waypoints"]]}}
 
 
 def make_collection(routes=None, sources=None):
