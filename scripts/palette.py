@@ -1,15 +1,17 @@
 """Search for the route palette of routes/style.py, and draw it as a swatch.
 
-The palette gives each weapon category and route kind its own colour. It maximises the smallest
-CIEDE2000 difference between any two colours as seen with normal vision, deuteranopia and
-protanopia together (Machado et al. 2009 at severity 1.0), with the categories of the bundled
-data and the three route kinds (the colours one map usually shows together) held further apart
-than the categories only `import-sipri` produces. Every candidate colour is first required to be
-visible on every background the maps are drawn on and to be far from the disputed halo and the
-interdiction black. The colour science, the backgrounds and the thresholds are those of
+The palette gives each weapon category and route kind its own colour. The search maximises the
+smallest CIEDE2000 difference between two colours as seen with normal vision, deuteranopia and
+protanopia (Machado et al. 2009, severity 1.0), a normal-vision difference counting half. Colours one
+map usually shows together (tests/test_palette.py GROUPS: the bundled data's categories with the
+route kinds; the categories of a SIPRI import) are held `--ratio` times further apart than the rest.
+Every candidate is first required to be visible on every background the maps are drawn on, to be far
+from the disputed halo and the interdiction black, and (but for the grey of "other") to be a colour,
+not a grey. Of the palettes within 3% of the best found, it then takes the one nearest today's hues
+(anti-tank stays red, small arms blue). The colour science, backgrounds and thresholds are those of
 tests/test_palette.py, so what this finds is what the test checks.
 
-    python scripts/palette.py                      # search; prints the constants for routes/style.py
+    python scripts/palette.py                      # search (a few minutes); the defaults give style.py's palette
     python scripts/palette.py --swatch palette.png # draw the palette in style.py (normal + simulations)
 """
 
@@ -31,7 +33,7 @@ import test_palette as tp  # noqa: E402
 from routes import style  # noqa: E402
 
 # Today's colour of each name (or, for a category that had none, a colour of the hue it suggests): the
-# search's colours go to the names whose hue they keep, among names its groups treat alike.
+# search's colours move towards them (settle) as far as the separation allows.
 HINTS = {
     "small-arms": "#4e79a7", "anti-tank": "#e15759", "artillery-rockets": "#f28e2b",
     "ballistic-missiles": "#7b3294", "air-defence": "#1b9e9e", "armour-vehicles": "#59a14f",
@@ -142,7 +144,8 @@ def settle(D: np.ndarray, pool: np.ndarray, pools: list[np.ndarray], weights: np
             if cost[i, chosen[j]] + cost[j, chosen[i]] < cost[i, chosen[i]] + cost[j, chosen[j]] - 1e-9:
                 trial = list(chosen)
                 trial[i], trial[j] = chosen[j], chosen[i]
-                if chosen[j] in pools[i] and chosen[i] in pools[j] and fits(i, trial[i], trial) and fits(j, trial[j], trial):
+                if (chosen[j] in pools[i] and chosen[i] in pools[j]
+                        and fits(i, trial[i], trial) and fits(j, trial[j], trial)):
                     chosen = trial
         if chosen == before:
             break
@@ -204,7 +207,7 @@ def report(categories: dict[str, str], fallback: list[str]) -> str:
 
 
 def swatch(path: Path) -> None:
-    """Draw style.py's palette: one row per colour, one column per vision, over a light and a dark background."""
+    """Draw style.py's palette: one row per colour; per vision, a patch and a line on three backgrounds."""
     from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -223,7 +226,8 @@ def swatch(path: Path) -> None:
         x0 = v * (len(backgrounds) + 1.4)
         ax.text(x0 + (len(backgrounds) + 1) / 2, -0.25, vision, ha="center", va="bottom", fontsize=11, weight="bold")
         seen = tp.linear_to_srgb(tp.simulate(tp.srgb_to_linear(np.array([tp.hex_to_rgb(c) for _, c in rows])), vision))
-        seen_bg = tp.linear_to_srgb(tp.simulate(tp.srgb_to_linear(np.array([tp.hex_to_rgb(c) for c in backgrounds])), vision))
+        seen_bg = tp.linear_to_srgb(tp.simulate(tp.srgb_to_linear(np.array([tp.hex_to_rgb(c) for c in backgrounds])),
+                                                vision))
         for r, (name, _) in enumerate(rows):
             ax.add_patch(_rect(x0, r + 0.08, 1.0, 0.84, seen[r]))
             for b, bg in enumerate(seen_bg):
@@ -243,11 +247,11 @@ def _rect(x, y, w, h, colour):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--step", type=int, default=8, help="sRGB grid step of the candidate colours")
-    parser.add_argument("--restarts", type=int, default=40, help="random starts of the local search")
+    parser.add_argument("--restarts", type=int, default=30, help="random starts of the local search")
     parser.add_argument("--kicks", type=int, default=300, help="random moves of the best palette, each climbed again")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--ratio", type=float, default=1.6,
-                        help="how much further apart the bundled categories and kinds are held than the rest")
+                        help="how much further apart the colours of one group are held than the rest")
     parser.add_argument("--swatch", type=Path, help="draw routes/style.py's palette to this PNG instead of searching")
     args = parser.parse_args()
     if args.swatch:

@@ -180,7 +180,8 @@ def allowed(colours) -> np.ndarray:
     """Which colours may be a route colour at all: visible on every background, away from the halo and the black."""
     ok = (background_contrast(colours) >= np.array([t for _, t in BACKGROUNDS.values()])).all(axis=1)
     for vision in VISIONS:
-        ok &= (halo_distance(colours, vision) >= HALO_MIN_DE[vision]) & (black_distance(colours, vision) >= BLACK_MIN_DE[vision])
+        ok &= halo_distance(colours, vision) >= HALO_MIN_DE[vision]
+        ok &= black_distance(colours, vision) >= BLACK_MIN_DE[vision]
     return ok
 
 
@@ -206,7 +207,8 @@ GROUPS = {
 }
 EVERY = list(dict.fromkeys(name for members in GROUPS.values() for name in members))
 # The order of CATEGORY_COLOURS (the order of the legend): the data model's, SIPRI's, "other" last.
-CATEGORY_ORDER = [*DATA_MODEL_CATEGORIES[:-1], *(c for c in SIPRI_CATEGORIES if c not in DATA_MODEL_CATEGORIES), "other"]
+CATEGORY_ORDER = [*DATA_MODEL_CATEGORIES[:-1], *(c for c in SIPRI_CATEGORIES if c not in DATA_MODEL_CATEGORIES),
+                  "other"]
 
 # The smallest CIEDE2000 difference between two colours of a group (and of all of them), by vision.
 # Honest limits: a dichromat sees the sRGB colours that the backgrounds allow as a strip of lightness
