@@ -239,8 +239,7 @@ def test_kml_reads_back_with_gdal(dataset, tmp_path):
     assert frame.loc[1, "weapons"] == "fx-rocket" and frame.loc[1, "status"] == "reported"
     assert frame.loc[0, "period_start"] == 2009
     assert frame.geometry.notna().all()
-    # Google Earth draws each route in its weapon category's colour (aabbggrr; artillery-rockets is
-    # #f28e2b), as wide and as solid as its evidence is strong
+    # Google Earth draws each route in its weapon category's colour (aabbggrr, from routes.style), as wide and as solid as its evidence is strong
     root = ET.fromstring(out.read_bytes())
     styles = {s.get("id"): s for s in root.iter(f"{KML}Style")}
     drawn = {}
@@ -249,8 +248,15 @@ def test_kml_reads_back_with_gdal(dataset, tmp_path):
             line = styles[placemark.find(f"{KML}styleUrl").text[1:]].find(f"{KML}LineStyle")
             drawn[placemark.get("id")] = (line.find(f"{KML}color").text, line.find(f"{KML}width").text,
                                           line.find(f"{GX}labelVisibility") is not None)
-    assert drawn == {"fx-plain": ("bf5957e1", "3", False), "fx-built": ("bf2b8ef2", "3", True),
-                     "fx-pacific": ("8c5957e1", "2", False)}
+    from routes.style import CATEGORY_COLOURS
+
+    def bgr(category: str) -> str:
+        rgb = CATEGORY_COLOURS[category].lstrip("#")
+        return rgb[4:6] + rgb[2:4] + rgb[0:2]
+
+    assert drawn == {"fx-plain": ("bf" + bgr("anti-tank"), "3", False),
+                     "fx-built": ("bf" + bgr("artillery-rockets"), "3", True),
+                     "fx-pacific": ("8c" + bgr("anti-tank"), "2", False)}
 
 
 def test_unknown_suffix_is_a_usage_error_listing_the_formats(dataset, tmp_path):
@@ -435,7 +441,9 @@ def test_kml_descriptions_hold_claims_as_text_not_markup(uncertain, tmp_path):
     assert "Status: reported (disputed: denied by KCNA)" in balloon
     assert frame.loc[0, "Name"] == "Route fx-uncertain [reported; disputed]"
     # the balloon shows the description only (the data columns are not rendered as HTML)
-    style = root.find(f"{KML}Document/{KML}Style[@id='route-e15759-reported-disputed']")
+    from routes.style import CATEGORY_COLOURS
+    anti_tank = CATEGORY_COLOURS["anti-tank"].lstrip("#")
+    style = root.find(f"{KML}Document/{KML}Style[@id='route-{anti_tank}-reported-disputed']")
     assert style.find(f"{KML}BalloonStyle/{KML}text").text == "$[description]"
 
 
