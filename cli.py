@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from routes.encode import for_terminal
 from routes.errors import RoutesError, UsageError
 
 app = typer.Typer(
@@ -78,8 +79,13 @@ def _select(data, weapon, category, actor, place, since, until, min_status, rout
     return chosen, filters
 
 
+def _say(text: object, *, err: bool = False) -> None:
+    """Print a line that may hold text from a dataset or a file name: control characters made visible."""
+    typer.echo(for_terminal(text), err=err)
+
+
 def _fail(exc: BaseException) -> None:
-    typer.echo(f"error: {exc}", err=True)
+    _say(f"error: {exc}", err=True)
     raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
@@ -100,7 +106,7 @@ def validate(
 
     result = validate_files(paths)
     for problem in result.problems(include_warnings=not quiet):
-        typer.echo(str(problem))
+        _say(problem)
     typer.echo(result.summary(), err=not result.ok(strict))
     if not result.ok(strict):
         raise typer.Exit(1)
@@ -206,7 +212,7 @@ def render(
     chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
     render_map(chosen, output, title=title, filters=filters, offline=offline, tiles=tiles, embed=embed,
                height=height, width=width, dpi=dpi)
-    typer.echo(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
+    _say(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
 
 
 @app.command()
@@ -230,7 +236,7 @@ def export(
     chosen, _ = _select(data, weapon, category, actor, place, since, until, min_status, route)
     count = export_routes(chosen, output, evidence=evidence)
     unit = "evidence item" if evidence else "route"
-    typer.echo(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
+    _say(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
 
 
 @app.command()
@@ -253,8 +259,8 @@ def report(
     report_format(output)
     chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
     written = write_report(chosen, output, filters=filters, title=title, include_map=not no_map)
-    typer.echo(f"wrote {', '.join(str(p) for p in written)} ({len(chosen.routes)} "
-               f"route{'s' if len(chosen.routes) != 1 else ''})")
+    _say(f"wrote {', '.join(str(p) for p in written)} ({len(chosen.routes)} "
+         f"route{'s' if len(chosen.routes) != 1 else ''})")
 
 
 # -- adding to a dataset and formatting it: add, add-source, add-place, fmt -------------------------
@@ -322,12 +328,12 @@ def _edit(edit, *args, **kwargs) -> None:
         result = edit(*args, **kwargs)
     except InvalidDataset as exc:
         for line in problem_lines(exc):
-            typer.echo(line, err=True)
+            _say(line, err=True)
         raise RoutesError("the result would not validate (see above); nothing was written",
                           path=exc.problems[0].path) from None
-    typer.echo("\n".join([result.summary, *(f"  {line}" for line in result.details)]))
+    _say("\n".join([result.summary, *(f"  {line}" for line in result.details)]))
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        _say(f"note: {note}", err=True)
 
 
 @app.command()
@@ -474,9 +480,9 @@ def fmt_files(
     results = fmt.format_files(paths, check=check, rebuild=rebuild_geometry, force=force)
     for result in results:
         if check and result.changed:
-            typer.echo(str(result.path))
+            _say(result.path)
         elif not check:
-            typer.echo("\n".join(fmt.describe(result)))
+            _say("\n".join(fmt.describe(result)))
     if check and any(r.changed for r in results):
         raise typer.Exit(1)
 
@@ -525,8 +531,8 @@ def import_sipri(
         result = sipri.import_sipri(export, output, rejects=rejects, progress=progress)
     summary, reject_lines = sipri.describe(result)
     for line in reject_lines:
-        typer.echo(line, err=True)
-    typer.echo(summary)
+        _say(line, err=True)
+    _say(summary)
 
 
 # -- every command is defined above this line: _guard wraps them all ------------------------------

@@ -10,17 +10,18 @@ import contextlib
 import gc
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, paths
+from . import cache, model, paths
 from .errors import DataFileError, InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
 from .jsonfile import decode, parse, parse_strict, read_bytes
-from .validate import validate_document
+from .validate import as_whole_numbers, lineage_roots, validate_document
 from .weapons import Taxonomy
 
 
@@ -34,13 +35,33 @@ class Dataset:
     places: Gazetteer
     files: list[Path] = field(default_factory=list)
     origin: dict[str, Path] = field(default_factory=dict)
+    _lineages: dict = field(default_factory=dict, repr=False, compare=False)  # (shared with every selection)
 
     def route(self, route_id: str) -> dict | None:
         return next((r for r in self.routes if r.get("id") == route_id), None)
 
     def with_routes(self, routes: list[dict]) -> "Dataset":
         """The same dataset narrowed to some of its routes (a selection)."""
-        return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin)
+        return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages)
+
+    def lineages(self) -> dict:
+        """What each evidence item of the dataset rests on (`model.item_key`), by its lineage roots
+        (`validate.lineage_roots`), for `model.independent_sources(..., lineages=)`: worked out once,
+        in one walk of the sources, so that a long `derived_from` chain costs time in proportion to it."""
+        if not self._lineages:
+            roots, _ = lineage_roots(self.sources)
+            found = self._lineages
+            for route in self.routes:
+                for item in model.evidence(route):
+                    key = model.item_key(item)
+                    if key is not None and key not in found:
+                        parts = [roots.get(s) or frozenset([s]) for s in model.key_sources(key)]
+                        found[key] = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+        return self._lineages
+
+    def independent_sources(self, route: dict) -> int:
+        """`model.independent_sources` of one of the dataset's routes."""
+        return model.independent_sources(route, self.sources, self.lineages())
 
     def place(self, place_id: str) -> Place | None:
         return self.places.get(place_id)
@@ -95,6 +116,7 @@ def _load(files: list[Path]) -> Dataset:
             sources[source_id] = source
             source_origin.setdefault(source_id, path)
         for feature in doc["features"]:
+            as_whole_numbers(feature["properties"])  # (a year written 2000.0 reads 2000 everywhere)
             route_id = feature["id"]
             if route_id in origin:
                 raise RoutesError(
@@ -109,9 +131,7 @@ def _refuse_redefinition(path: Path, member: str, item_id: str, known, new, orig
     if known is None or known == new:
         return
     def described(item) -> str:
-        if isinstance(item, Place):
-            return f"{item.name}, {item.country}, at {item.lat:g}, {item.lon:g}"
-        return f"{item.get('name')}, category {item.get('category')}"
+        return item.definition() if isinstance(item, Place) else Taxonomy.definition(item)
     what = "place" if member == "places" else "weapon system"
     raise RoutesError(f"redefines the {what} {item_id!r} ({described(new)}), which {origin} defines as "
                       f"({described(known)}); every file loaded together shares one definition, so the routes of "
@@ -129,7 +149,7 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
     if cache.is_valid(key):
         doc, _ = parse(text, path)
         return doc
-    doc, repeated, quick_exact = parse_strict(text, path)
+    doc, repeated, quick_exact, _ = parse_strict(text, path)
     report = validate_document(doc, path, text=text, weapons=weapons, places=places, warnings=False,
                                repeated_keys=repeated)
     if not report.ok:
@@ -241,56 +261,183 @@ def write_atomic(path: Path, content: str | bytes, *, expected_digest: str | Non
     change (the one case that is not atomic; see docs/safety.md).
     """
     target = target_of(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     with edit_lock(target):
         if expected_digest is not None and file_digest(target) != expected_digest:
             raise WriteConflict("the file changed on disk since it was read; nothing was written. Run the command again",
                                 path=path)
+        pending = _prepare(path, content)
         try:
-            before = os.stat(target)
-        except FileNotFoundError:
-            before = None
-        except OSError as exc:
+            _commit(pending)
+        except BaseException:
+            _discard(pending)
+            raise
+
+
+def write_all_atomic(files: list[tuple[Path, str | bytes]]) -> None:
+    """Write several files that belong together (a report and its map image, a dataset and its
+    rejected rows): all of them, or none. Each is written as `write_atomic` writes it.
+
+    Under the `edit_lock` of every folder, each new content is first written whole to a temporary
+    file beside its target and flushed to disk (where a full disk or a read-only folder fails, before
+    any file is touched); then the temporary files are renamed into place one after another, and
+    should one of those renames fail, the files already replaced are put back as they were.
+    """
+    targets = [target_of(path) for path, _ in files]
+    for i, (path, _) in enumerate(files):
+        for other, _ in files[:i]:
+            if same_file(path, other) or targets[i] == target_of(other):
+                raise RoutesError(f"is also {other}: one command cannot write two things to one file; choose "
+                                  "two files", path=path)
+    with contextlib.ExitStack() as locks:
+        for target in sorted(targets, key=lambda t: os.path.abspath(os.path.dirname(t) or ".")):
+            locks.enter_context(edit_lock(target))  # (folders in one order: two such writes never wait on each other)
+        pending: list[_Pending] = []
+        try:
+            for path, content in files:
+                pending.append(_prepare(path, content))
+            backups = [_backup(p) for p in pending]
+        except BaseException:
+            for p in pending:
+                _discard(p)
+            raise
+        done: list[int] = []
+        try:
+            for i, p in enumerate(pending):
+                _commit(p)
+                done.append(i)
+        except BaseException:
+            for i in reversed(done):
+                _restore(pending[i], backups[i])
+            for i, p in enumerate(pending):
+                if i not in done:
+                    _discard(p)
+            for backup in backups:
+                _drop_backup(backup)
+            raise
+        for backup in backups:
+            _drop_backup(backup)
+
+
+@dataclass
+class _Pending:
+    """A write prepared by `_prepare`: the new content complete on disk in `tmp`, beside `target`."""
+
+    path: Path  # as the user named it (for messages)
+    target: Path  # the file to change (a symbolic link followed)
+    tmp: str
+    data: bytes
+    before: os.stat_result | None  # the target as it was, None when it is new
+
+
+def _prepare(path: Path, content: str | bytes) -> _Pending:
+    """Write `content` whole to a temporary file beside the file `path` names, with the file's
+    permissions (and owner, where allowed), flushed to disk; nothing else is changed."""
+    target = target_of(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        before = os.stat(target)
+    except FileNotFoundError:
+        before = None
+    except OSError as exc:
+        raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    if before is not None and stat.S_ISDIR(before.st_mode):
+        raise RoutesError("is a folder; give the name of a file to write", path=path)
+    if before is not None and not stat.S_ISREG(before.st_mode):
+        raise RoutesError("is not a regular file (a named pipe, device or socket); give the name of a file to write",
+                          path=path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
+    pending = _Pending(Path(path), target, tmp, data, before)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
+        if before is not None and hasattr(os, "chown"):
+            try:
+                os.chown(tmp, before.st_uid, before.st_gid)
+            except OSError:
+                pass  # (only the owner's group or root may keep them; the permissions are kept)
+    except BaseException as exc:
+        _discard(pending)
+        if isinstance(exc, OSError):
             raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        folder = target.parent if str(target.parent) else Path(".")
+        raise
+    return pending
+
+
+def _commit(pending: _Pending) -> None:
+    """Put a prepared write in place: rename it over the target, or, for a file with several hard
+    links, rewrite the file in place (so that every link sees the change) and drop the temporary file."""
+    if pending.before is not None and pending.before.st_nlink > 1:
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            with open(pending.target, "r+b") as handle:
+                handle.write(pending.data)
+                handle.truncate()
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
-            if before is not None and hasattr(os, "chown"):
-                try:
-                    os.chown(tmp, before.st_uid, before.st_gid)
-                except OSError:
-                    pass  # (only the owner's group or root may keep them; the permissions are kept)
-            if before is not None and before.st_nlink > 1:
-                try:
-                    with open(target, "r+b") as handle:  # every hard link sees the new content
-                        handle.write(data)
-                        handle.truncate()
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                except OSError as exc:
-                    raise RoutesError(f"cannot rewrite this hard-linked file in place ({exc.strerror or exc}); its "
-                                      f"new content is complete in {tmp}", path=path) from None
-                os.unlink(tmp)
-            else:
-                os.replace(tmp, target)
-                _sync_folder(folder)
-        except BaseException as exc:
-            if not (isinstance(exc, RoutesError) and tmp in str(exc)):
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-            if isinstance(exc, OSError):
-                raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
-            raise
+        except OSError as exc:
+            pending.tmp, kept = "", pending.tmp  # (kept: it holds the complete new content)
+            raise RoutesError(f"cannot rewrite this hard-linked file in place ({exc.strerror or exc}); its new "
+                              f"content is complete in {kept}", path=pending.path) from None
+        _discard(pending)
+        return
+    try:
+        os.replace(pending.tmp, pending.target)
+    except OSError as exc:
+        raise RoutesError(f"cannot write: {exc.strerror or exc}", path=pending.path) from None
+    pending.tmp = ""
+    _sync_folder(pending.target.parent if str(pending.target.parent) else Path("."))
+
+
+def _discard(pending: _Pending) -> None:
+    if pending.tmp:
+        try:
+            os.unlink(pending.tmp)
+        except OSError:
+            pass
+        pending.tmp = ""
+
+
+def _backup(pending: _Pending):
+    """What puts the target back if a later file of the same write fails: a hard link to the old file
+    (or its bytes, for a file rewritten in place); None for a new file (it is removed instead)."""
+    if pending.before is None:
+        return None
+    if pending.before.st_nlink > 1:
+        return read_bytes(pending.target)
+    name = f"{pending.tmp}.old"
+    try:
+        os.link(pending.target, name)
+        return Path(name)
+    except OSError:
+        return read_bytes(pending.target)
+
+
+def _restore(pending: _Pending, backup) -> None:
+    try:
+        if backup is None:
+            os.unlink(pending.target)
+        elif isinstance(backup, Path):
+            os.replace(backup, pending.target)
+        else:
+            with open(pending.target, "r+b") as handle:
+                handle.write(backup)
+                handle.truncate()
+    except OSError:
+        pass  # (best effort: the error that made the write fail is what the user sees)
+
+
+def _drop_backup(backup) -> None:
+    if isinstance(backup, Path):
+        try:
+            os.unlink(backup)
+        except OSError:
+            pass
 
 
 def _sync_folder(folder: Path) -> None:

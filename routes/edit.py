@@ -1,8 +1,10 @@
 """Adding to a dataset from the command line: a route, a source, a place.
 
-Every edit reads the file, checks that it is valid, makes the change, validates the whole result,
-and only then writes it (atomically, in the canonical format of `routes.fmt`), refusing to
-overwrite a file that someone changed in the meantime. Nothing is written when anything fails.
+Every edit takes the file's `edit_lock`, reads the file, checks that it is valid, makes the change,
+validates the whole result, and only then writes it (atomically, in the canonical format of
+`routes.fmt`), still holding the lock: other arms-routes writers of the file wait their turn, and a
+file that another program changed in the meantime is not overwritten. Nothing is written when
+anything fails.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import geometry, model, paths
-from .dataset import write_atomic
+from .dataset import edit_lock, write_atomic
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
-from .fmt import document_places, dumps, read_for_edit
+from .fmt import document_places, dumps, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
 from .names import closest, normalise
 from .schema import validator
@@ -94,6 +96,7 @@ class _Opened:
     doc: dict
     digest: str | None
     existed: bool
+    notes: list[str] = field(default_factory=list)  # what rewriting the file changes beyond the edit
 
 
 def _open_dataset(path: Path, *, create: bool) -> _Opened:
@@ -101,7 +104,8 @@ def _open_dataset(path: Path, *, create: bool) -> _Opened:
     path = Path(path)
     if create and not path.exists():
         return _Opened(path, {"type": "FeatureCollection", "sources": {}, "features": []}, None, False)
-    doc, digest, text = read_for_edit(path)
+    opened = read_for_edit(path)
+    doc, digest, text = opened.doc, opened.digest, opened.text
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise DataFileError('is not a GeoJSON FeatureCollection; a dataset is {"type": "FeatureCollection", '
                             '"features": [...]}', path=path)
@@ -111,7 +115,7 @@ def _open_dataset(path: Path, *, create: bool) -> _Opened:
         raise RoutesError(f"has {count} error{'s' if count != 1 else ''} already, so nothing was written; fix "
                           f"{'it' if count == 1 else 'them'} first (`arms-routes validate {path}`). Line {first.line}: "
                           f"{first.route_id}: {first.field}: {first.message}", path=path)
-    return _Opened(path, doc, digest, True)
+    return _Opened(path, doc, digest, True, rounded_note(opened))
 
 
 def _save(opened: _Opened) -> None:
@@ -250,11 +254,16 @@ def _register_source(doc: dict, source: NewSource, path: Path) -> None:
 # -- add-source -------------------------------------------------------------------------------------------
 def add_source(path: Path, source: NewSource) -> EditResult:
     """Register a source in a dataset's `sources` (the file is created when missing)."""
+    with edit_lock(path):
+        return _add_source(path, source)
+
+
+def _add_source(path: Path, source: NewSource) -> EditResult:
     opened = _open_dataset(path, create=True)
     _register_source(opened.doc, source, opened.path)
     _save(opened)
     return EditResult(opened.path, f"added source {source.id} to {opened.path}",
-                      notes=[f"cite it with `arms-routes add ... --source {source.id}`"])
+                      notes=[f"cite it with `arms-routes add ... --source {source.id}`", *opened.notes])
 
 
 # -- add (a route) -----------------------------------------------------------------------------------------
@@ -401,6 +410,11 @@ def add_route(path: Path, new: NewRoute) -> EditResult:
     Raises `UsageError` for a bad option value (an unknown place lists the closest matches),
     `RoutesError` for an id that exists, and `InvalidDataset` when the result would not validate.
     """
+    with edit_lock(path):
+        return _add_route(path, new)
+
+
+def _add_route(path: Path, new: NewRoute) -> EditResult:
     opened = _open_dataset(path, create=True)
     doc = opened.doc
     _slug(new.id, "route", "ROUTE-ID")
@@ -437,7 +451,7 @@ def add_route(path: Path, new: NewRoute) -> EditResult:
     points = [v.place for v in via]
     details = [_leg_line(i, a, b, leg) for i, (a, b, leg) in enumerate(zip(points, points[1:], built.legs))]
     details += [model.waypoint(v.waypoint, places).describe() for v in via if v.stands_for is not None]
-    return EditResult(opened.path, f"added route {new.id} to {opened.path}", details, built.notes)
+    return EditResult(opened.path, f"added route {new.id} to {opened.path}", details, built.notes + opened.notes)
 
 
 # -- add-place ---------------------------------------------------------------------------------------------
@@ -479,9 +493,15 @@ def _place_notes(place: Place, places: Gazetteer) -> list[str]:
 def add_place(path: Path, place: Place, *, gazetteer: bool = False) -> EditResult:
     """Add a place to a dataset's own `places` (default) or, with `gazetteer`, to a gazetteer file."""
     place = _check_place(place)
+    with edit_lock(path):
+        return _add_place(path, place, gazetteer)
+
+
+def _add_place(path: Path, place: Place, gazetteer: bool) -> EditResult:
     known = Gazetteer.load()
     if gazetteer:
-        doc, digest, _ = read_for_edit(path)
+        read = read_for_edit(path)
+        doc, digest, rewrite_notes = read.doc, read.digest, rounded_note(read)
         if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
             raise DataFileError("is not a gazetteer (a GeoJSON FeatureCollection of places)", path=path)
         check = validator("place")
@@ -489,7 +509,7 @@ def add_place(path: Path, place: Place, *, gazetteer: bool = False) -> EditResul
         target = doc["features"]
     else:
         opened = _open_dataset(path, create=True)
-        doc, digest = opened.doc, opened.digest
+        doc, digest, rewrite_notes = opened.doc, opened.digest, opened.notes
         known = document_places(doc, known)
         target = doc.setdefault("places", [])
     if place.id in known:
@@ -508,7 +528,7 @@ def add_place(path: Path, place: Place, *, gazetteer: bool = False) -> EditResul
         _save(opened)
     where = "gazetteer" if gazetteer else "places"
     return EditResult(Path(path), f"added place {place.id} ({place.name}, {place.country}) to the {where} of {path}",
-                      notes=notes)
+                      notes=notes + rewrite_notes)
 
 
 def default_dataset() -> Path:

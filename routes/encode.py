@@ -1,7 +1,7 @@
-"""Text from a dataset, encoded for where it goes: a terminal, a CSV cell.
+"""Text from a dataset, encoded for where it goes: a terminal, a CSV cell, an XML text, a GeoPackage.
 
-(HTML goes through `textContent` in the map script and `html.escape` in reports; KML through the
-XML writer. Each output's rule is here or there, once.)
+(HTML goes through `textContent` in the map script and `html.escape` in reports and KML balloons.
+Each output's rule is here or there, once; docs/safety.md lists them.)
 """
 
 from __future__ import annotations
@@ -27,6 +27,32 @@ def for_terminal(text: object) -> str:
     return _TERMINAL_UNSAFE.sub(_visible, text) if _TERMINAL_UNSAFE.search(text) else text
 
 
+def json_for_terminal(text: str) -> str:
+    """JSON text with every character `for_terminal` would escape written as a JSON escape (`\\u001b`,
+    `\\u202e`): the same JSON value, and nothing a terminal runs. (Outside its strings, JSON text holds
+    no such character, so only strings change.)"""
+    if not _TERMINAL_UNSAFE.search(text):
+        return text
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# What XML 1.0 cannot hold at all (a NUL, most C0 controls, U+FFFE/FFFF): written as visible escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def for_xml(text: object) -> str:
+    """Text for an XML element or attribute (KML): as it is, but for the characters XML 1.0 cannot carry,
+    which are made visible (`\\x00`). The XML writer escapes `<`, `&` and `>` (so `]]>` too)."""
+    text = "" if text is None else str(text)
+    return _NOT_XML.sub(_visible, text) if _NOT_XML.search(text) else text
+
+
+def for_gpkg(text: object) -> object:
+    """A value for a GeoPackage (SQLite) text column: a NUL, which GDAL takes for the end of the text
+    and would silently cut it there, made visible (`\\x00`); anything else as it is."""
+    return text.replace("\x00", "\\x00") if isinstance(text, str) and "\x00" in text else text
+
+
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
@@ -42,9 +68,9 @@ def for_csv_cell(text: str) -> str:
     return text
 
 
-def csv_writer(out):
-    """A csv writer whose rows survive any text: every cell quoted, LF line ends (a CR or LF inside a
-    cell stays inside it)."""
+def csv_writer(out, *, lineterminator: str = "\n"):
+    """A csv writer whose rows survive any text: every cell quoted, so that a CR or LF inside a cell
+    stays inside it; LF line ends unless told otherwise."""
     import csv
 
-    return csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    return csv.writer(out, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)

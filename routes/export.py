@@ -11,13 +11,12 @@ import copy
 import html
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
 from . import model, style
-from .dataset import Dataset, write_atomic
-from .encode import for_terminal
+from .dataset import Dataset, refuse_input, write_atomic
+from .encode import for_gpkg, for_terminal, for_xml
 from .errors import RoutesError, UsageError
 from .gazetteer import Gazetteer
 from .geometry import route_lines
@@ -62,6 +61,7 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False) -> 
     suffix = export_format(output)
     if evidence and suffix != ".csv":
         raise UsageError("--evidence works with a .csv output only (a .gpkg always has an evidence layer)")
+    refuse_input(output, dataset.files)
     if suffix == ".geojson":
         collection = geojson_collection(dataset)
         write_atomic(output, geojson_text(collection))
@@ -132,12 +132,19 @@ def built_geometry(route: dict, places: Gazetteer) -> dict | None:
 
 
 def cited_sources(dataset: Dataset) -> dict[str, dict]:
-    """The sources the routes cite, and every source those derive from, in the dataset's order."""
+    """The sources the routes cite (or their items relay), and every source those derive from, in the
+    dataset's order: `model.lineage` of each, in one walk that visits every source once."""
+    stack = [key for route in dataset.routes for item in model.evidence(route)
+             for key in (item.get("source"), *(item.get("relays") or ())) if isinstance(key, str)]
     wanted: set[str] = set()
-    for route in dataset.routes:
-        for item in model.evidence(route):
-            if isinstance(item.get("source"), str):
-                wanted |= model.lineage(item["source"], dataset.sources)
+    while stack:
+        current = stack.pop()
+        if current in wanted:
+            continue
+        wanted.add(current)
+        parents = (dataset.sources.get(current) or {}).get("derived_from")
+        if isinstance(parents, list):
+            stack.extend(p for p in parents if isinstance(p, str) and p not in wanted)
     return {sid: copy.deepcopy(s) for sid, s in dataset.sources.items() if sid in wanted}
 
 
@@ -262,7 +269,7 @@ def route_frame(dataset: Dataset):
         record["sources"] = "; ".join(dict.fromkeys(
             e["source"] for e in model.evidence(route) if isinstance(e.get("source"), str)))
         record["description"] = "\n".join(description_lines(route, dataset))
-        records.append(record)
+        records.append({k: for_gpkg(v) for k, v in record.items()})
         geometry = built_geometry(route, dataset.places)
         geometries.append(shape(geometry) if geometry else None)
     columns = [*ROUTE_FIELDS, "sources", "description"]
@@ -283,7 +290,7 @@ def _write_gpkg(dataset: Dataset, output: Path) -> None:
     import pyogrio
 
     frame = route_frame(dataset)
-    evidence = pandas.DataFrame([{k: _flat(v) for k, v in row.items()} for row in evidence_rows(dataset)],
+    evidence = pandas.DataFrame([{k: for_gpkg(_flat(v)) for k, v in row.items()} for row in evidence_rows(dataset)],
                                 columns=list(EVIDENCE_FIELDS))
     folder = output.parent if str(output.parent) else Path(".")
     try:
@@ -328,15 +335,7 @@ KML_WAYPOINT_ICONS = {
 }
 _KML = "http://www.opengis.net/kml/2.2"
 _GX = "http://www.google.com/kml/ext/2.2"
-# What XML 1.0 cannot hold at all (a NUL, most C0 controls, U+FFFE/FFFF): written as visible escapes.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml(text: object) -> str:
-    """Text for an XML element: as it is, but for the characters XML 1.0 cannot carry (made visible)."""
-    text = "" if text is None else str(text)
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
-                        f"\\u{ord(m.group()):04x}", text)
+_xml = for_xml
 
 
 def _balloon(lines: list[str]) -> str:

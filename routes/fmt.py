@@ -9,21 +9,28 @@ The canonical form:
 - UTF-8 without escapes, LF line ends, a trailing newline.
 
 Formatting is idempotent, and keeps every value, unknown properties and foreign members included.
+Where JSON allows one value to be written several ways, the canonical form picks one: a whole number
+where the data model has one (a year 2000.0 is written 2000), and an unpaired surrogate as the
+escape it was written as (`"\\ud800"`), since UTF-8 cannot hold it. A number with more digits than a
+double holds is written as the double reads it; `read_for_edit` notes each one, so that commands say so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from . import geometry, model, paths as data_paths
 from .dataset import edit_lock, file_digest, write_atomic
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
-from .jsonfile import read_json
+from .jsonfile import line_at, parse_strict, read_text, rounding_text
 from .schema import validator
+from .validate import as_whole_numbers
 
 PRECISION = geometry.PRECISION
 WIDTH = 100
@@ -96,6 +103,7 @@ def _route_properties(props):
     if isinstance(out.get("period"), dict):
         out["period"] = {k: _ordered(v, BOUND_KEYS) if k in PERIOD_KEYS and isinstance(v, dict) else v
                          for k, v in out["period"].items()}
+    as_whole_numbers(out)  # (on the copies made above: the document itself is not changed)
     return out
 
 
@@ -166,7 +174,15 @@ def _layout(value, indent: int, prefix_len: int, key: str | None = None) -> str:
 
 def dumps(doc) -> str:
     """The canonical text of a document (a dataset or a gazetteer), ending with a newline."""
-    return _layout(canonical(doc), 0, 0) + "\n"
+    text = _layout(canonical(doc), 0, 0) + "\n"
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # (only an unpaired one can be in a str decoded from JSON)
+
+
+def _escaped(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 # -- files -----------------------------------------------------------------------------------------------
@@ -181,19 +197,42 @@ class FormatResult:
     notes: list[str] = field(default_factory=list)
 
 
-def read_for_edit(path: Path) -> tuple[object, str | None, str]:
-    """Parse a file that is about to be rewritten: (document, digest of the file as read, its text).
+class ForEdit(NamedTuple):
+    """A file read to be rewritten: its document, the digest of its bytes as read, its text, and
+    the numbers a double rounds (`jsonfile.Parsed.rounded`)."""
+
+    doc: object
+    digest: str | None
+    text: str
+    rounded: list[tuple[str, str]]
+
+
+def read_for_edit(path: Path) -> ForEdit:
+    """Parse a file that is about to be rewritten (see `ForEdit`).
 
     The digest is taken first, so a change made while the file is read is noticed when it is written.
     Refuses a file in which an object repeats a key, since rewriting it would drop one of the values.
     """
     path = Path(path)
     digest = file_digest(path)
-    text, doc, repeated = read_json(path, strict=True)
+    text = read_text(path)
+    doc, repeated, _, rounded = parse_strict(text, path)
     if repeated:
         raise DataFileError("an object repeats a key, and rewriting the file would drop one of the values; "
                             f"remove the repeat first (`arms-routes validate {path}` shows where)", path=path)
-    return doc, digest, text
+    return ForEdit(doc, digest, text, rounded)
+
+
+def rounded_note(opened: ForEdit) -> list[str]:
+    """A note for the numbers that rewriting the file writes rounded, naming the first; [] when there are none."""
+    if not opened.rounded:
+        return []
+    written, double = opened.rounded[0]
+    at = opened.text.find(written)
+    more = len(opened.rounded) - 1
+    return [f"line {line_at(opened.text, at)}: {rounding_text(written, double)}, and the file now says {double}"
+            + (f"; {more} more number{'s' if more != 1 else ''} likewise (`arms-routes validate` lists them)"
+               if more else "")]
 
 
 def document_places(doc: object, base: Gazetteer | None = None) -> Gazetteer:
@@ -240,7 +279,8 @@ def format_file(path: Path, *, check: bool = False, rebuild: bool = False, force
 
 
 def _format_file(path: Path, *, check: bool, rebuild: bool, force: bool) -> FormatResult:
-    doc, digest, _ = read_for_edit(path)
+    opened = read_for_edit(path)
+    doc, digest = opened.doc, opened.digest
     result = FormatResult(path, False)
     if rebuild:
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -251,6 +291,7 @@ def _format_file(path: Path, *, check: bool, rebuild: bool, force: bool) -> Form
     result.changed = hashlib.sha256(text.encode("utf-8")).hexdigest() != digest
     if result.changed and not check:
         write_atomic(path, text, expected_digest=digest)
+        result.notes.extend(rounded_note(opened))
     return result
 
 

@@ -43,6 +43,10 @@ class Place:
             precision=props.get("precision") if isinstance(props.get("precision"), str) else None,
         )
 
+    def definition(self) -> str:
+        """The place in a few words, to tell two definitions apart: "Nampo, PRK, at 38.73, 125.395"."""
+        return f"{self.name}, {self.country}, at {self.lat:g}, {self.lon:g}"
+
     def to_feature(self) -> dict:
         return {
             "type": "Feature",
@@ -109,22 +113,31 @@ class Gazetteer:
         countries = [self._places[i] for i in ids if self._places[i].kind == "country"]
         return countries[0].country if countries else None
 
-    def resolve(self, query: str, *, allow_coordinates: bool = False) -> Place:
-        """The one place a query names (id, name or alias, any case); "lat,lon" makes a new point when allowed."""
+    def resolve(self, query: str, *, allow_coordinates: bool = False, suggest: bool = True) -> Place:
+        """The one place a query names (id, name or alias, any case); "lat,lon" makes a new point when allowed.
+
+        `UnknownPlace` otherwise, with the closest names unless `suggest` is false (finding them takes
+        time in proportion to the gazetteer)."""
         if allow_coordinates and (match := _LATLON.match(query)):
             lat, lon = float(match.group(1)), float(match.group(2))
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise UnknownPlace(f"coordinates {query!r} are out of range; give them as \"lat,lon\"")
             return Place(id=f"pt-{lat:.4f}-{lon:.4f}".replace(".", "p").replace("--", "-m"),
                          name=f"{lat:.4f}, {lon:.4f}", country="", kind="region", lon=lon, lat=lat, precision="site")
-        ids = self._keys.get(normalise(query), [])
+        ids = self.ids_named(query)
         if len(ids) == 1:
             return self._places[ids[0]]
         if len(ids) > 1:
             options = [f"{i} ({self._places[i].name}, {self._places[i].country})" for i in ids]
             raise UnknownPlace(f"place {query!r} is ambiguous; use one of the ids: {', '.join(options)}")
+        if not suggest:
+            raise UnknownPlace(f"unknown place {query!r}")
         display = {normalise(n): p.id for p in self._places.values() for n in (p.id, p.name, *p.aliases)}
         raise UnknownPlace(f"unknown place {query!r}", suggestions=closest(query, display))
+
+    def ids_named(self, query: str) -> list[str]:
+        """The ids of the places whose id, name or alias is `query`, in any case or punctuation."""
+        return list(self._keys.get(normalise(query), ()))
 
     def search(self, query: str | None = None) -> list[Place]:
         """Places whose id, name, alias or country contains the query (all places when it is empty)."""

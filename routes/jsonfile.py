@@ -4,6 +4,14 @@
 `DataFileError` naming the file, the line and column, and what to do.
 `Locator` maps a path inside the document (("features", 3, "properties", "status")) to its line,
 so that validation messages can say `PATH:LINE:`. It is built only when there is something to report.
+Lines end in LF, CRLF or a lone CR (`line_at`).
+
+Every reader here bounds what a file can make it do: only regular files are opened (a named pipe
+would wait forever), a file is at most `MAX_FILE_BYTES`, a document at most `MAX_DEPTH` levels deep
+(code that walks a document, the formatter's included, stays within Python's recursion limit), and
+a number must fit a double (`1e400` would be written back as `Infinity`, which is not JSON); a
+number with more digits than a double holds is noted (`Parsed.rounded`), since writing the file
+again writes it rounded.
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ import os
 import re
 import stat
 import sys
+from array import array
+from decimal import Decimal
+from itertools import accumulate
 from json.decoder import scanstring
 from pathlib import Path
 from typing import NamedTuple
@@ -24,8 +35,10 @@ import orjson
 from .errors import DataFileError
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_DEPTH = 64  # levels of nested objects and lists; a dataset needs about 8
 
 _WS = re.compile(r"[ \t\n\r]*")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _DECODER = json.JSONDecoder()
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
@@ -35,36 +48,51 @@ def read_text(path: Path) -> str:
     return decode(read_bytes(path), path)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a `DataFileError` for a missing, unreadable, folder or oversized file."""
-    path = Path(path)
+def read_bytes(path: Path, *, limit: int | None = None, what: str = "a dataset", noun: str = "a GeoJSON file",
+               hint: str = "split it into several files and pass each with --data") -> bytes:
+    """The file's bytes, or a `DataFileError` for a missing, unreadable, folder, oversized file, or one
+    that is not a regular file (a named pipe, a device, a socket), which is refused without waiting on it.
+
+    `limit` is the largest size accepted (default `MAX_FILE_BYTES`); `what` and `hint` word the refusal
+    of a larger file, `noun` what the file should be ("a GeoJSON file").
+    """
+    path, limit = Path(path), MAX_FILE_BYTES if limit is None else limit
     try:
         info = path.stat()
     except FileNotFoundError:
         raise DataFileError("file not found", path=path) from None
     except OSError as exc:
         raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
-    size = info.st_size
     if stat.S_ISDIR(info.st_mode):
-        raise DataFileError("is a folder, not a GeoJSON file", path=path)
+        raise DataFileError(f"is a folder, not {noun}", path=path)
     if not stat.S_ISREG(info.st_mode):
-        # (opening a named pipe would wait for a writer forever)
-        raise DataFileError("is not a regular file (a pipe, device or socket); give the path of a file", path=path)
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(
-            f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB a dataset may be; "
-            "split it into several files and pass each with --data",
-            path=path,
-        )
+        raise DataFileError(NOT_REGULAR, path=path)  # (opening a named pipe would wait for a writer forever)
+    if info.st_size > limit:
+        raise DataFileError(_too_large(info.st_size, limit, what, hint), path=path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # (a file swapped for a pipe since stat)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise DataFileError("is not a regular file (a pipe, device or socket); give the path of a file",
-                                    path=path)
-            return handle.read(MAX_FILE_BYTES + 1)
+                raise DataFileError(NOT_REGULAR, path=path)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
+    if len(data) > limit:  # (it grew since stat)
+        raise DataFileError(_too_large(len(data), limit, what, hint), path=path)
+    return data
+
+
+NOT_REGULAR = "is not a regular file (a named pipe, device or socket); give the path of a file"
+
+
+def _too_large(size: int, limit: int, what: str, hint: str) -> str:
+    return f"file is {size / 2**20:.0f} MiB, more than the {limit // 2**20} MiB {what} may be; {hint}"
+
+
+def line_at(text: str | bytes, offset: int) -> int:
+    """The line (counted from 1) of `offset` in a text whose lines end in LF, CRLF or a lone CR."""
+    nl, cr, crlf = (b"\n", b"\r", b"\r\n") if isinstance(text, bytes) else ("\n", "\r", "\r\n")
+    return text.count(nl, 0, offset) + text.count(cr, 0, offset) - text.count(crlf, 0, offset) + 1
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -76,22 +104,24 @@ def decode(raw: bytes, path: Path) -> str:
         raw = raw[3:]
     nul = raw.find(b"\x00")
     if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
+        line = line_at(raw, nul)
         raise DataFileError(f"binary content (a NUL byte at line {line}); this is not a GeoJSON text file", path=path, line=line)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = line_at(raw, exc.start)
         raise DataFileError(
             f"byte 0x{raw[exc.start]:02x} at line {line} is not UTF-8; save the file as UTF-8", path=path, line=line
         ) from None
 
 
 class _Scan:
-    """What a strict parse noticed: an object that repeats a key, an integer beyond 64 bits."""
+    """What a strict parse noticed: an object that repeats a key, an integer beyond 64 bits, numbers
+    with more digits than a double holds."""
 
     repeated = False
     wide = False
+    rounded: list[tuple[str, str]] = []
 
 
 def _pairs(pairs):
@@ -129,10 +159,27 @@ def _finite(text: str) -> float:
     return value
 
 
+def rounding_text(written: str, double: str) -> str:
+    """How a double changes a number as written, in words: "has more digits than a double holds"."""
+    if float(double) == 0:
+        return f"{written[:40]} is too small for a double, which reads it as {double}"
+    return f"{written[:40]} has more digits than a double holds, which reads it as {double}"
+
+
+def _noting_rounded(text: str) -> float:
+    """`_finite`, noting a number whose value a double does not hold exactly as written (more than 15
+    significant digits, or an exponent such as 1e-400), which every rewrite of the file writes rounded."""
+    value = _finite(text)
+    if (len(text) > 16 or "e" in text or "E" in text) and Decimal(text) != Decimal(repr(value)):
+        _Scan.rounded.append((text, repr(value)))
+    return value
+
+
 class Parsed(NamedTuple):
     doc: object
     repeated: bool  # some object repeats a key
     quick_exact: bool  # a quick parse (`parse` without strict) gives the same document: no integer beyond 64 bits
+    rounded: list[tuple[str, str]] = []  # (the number as written, as a double writes it) for each one a double rounds
 
 
 def parse(text: str, path: Path, *, strict: bool = False) -> tuple[object, bool]:
@@ -147,35 +194,79 @@ def parse(text: str, path: Path, *, strict: bool = False) -> tuple[object, bool]
             return orjson.loads(text), False
         except orjson.JSONDecodeError:
             pass
-        return _parse(text, path, parse_constant=_reject_constant, parse_float=_finite), False
+        doc = _parse(text, path, parse_constant=_reject_constant, parse_float=_finite)
+        _check_depth(text, path)
+        return doc, False
     return parse_strict(text, path)[:2]
 
 
 def parse_strict(text: str, path: Path) -> Parsed:
-    """Parse JSON text with the json module, noting repeated keys and integers beyond 64 bits."""
+    """Parse JSON text with the json module, noting repeated keys, integers beyond 64 bits and numbers a
+    double rounds; a document nested more than `MAX_DEPTH` levels deep is refused."""
     _Scan.repeated = _Scan.wide = False
+    _Scan.rounded = []
     doc = _parse(text, path, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_reject_constant,
-                 parse_float=_finite)
-    return Parsed(doc, _Scan.repeated, not _Scan.wide)
+                 parse_float=_noting_rounded)
+    _check_depth(text, path)
+    return Parsed(doc, _Scan.repeated, not _Scan.wide, _Scan.rounded)
 
 
 def _parse(text: str, path: Path, **hooks) -> object:
     try:
         return json.loads(text, **hooks)
     except json.JSONDecodeError as exc:
+        line, column = line_at(text, exc.pos), exc.pos - max(text.rfind("\n", 0, exc.pos), text.rfind("\r", 0, exc.pos))
         raise DataFileError(
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=path, line=exc.lineno
+            f"not valid JSON: {exc.msg} (line {line}, column {column})", path=path, line=line
         ) from None
     except _TooLarge as exc:
         at = text.find(exc.text)
-        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        line = line_at(text, at) if at >= 0 else None
         raise DataFileError(f"the number {exc.text[:40]} is beyond the range of a double (about ±1.8e308): it "
                             "would be written back as Infinity, which is not JSON; write a smaller number",
                             path=path, line=line) from None
     except ValueError as exc:
         raise DataFileError(f"not valid JSON: {exc}; GeoJSON numbers must be finite", path=path) from None
     except RecursionError:
-        raise DataFileError("not a dataset: JSON nested too deeply", path=path) from None
+        raise _too_deep(text, path) from None
+
+
+# The structure of a JSON text without its strings: what is left once every string is taken out.
+_STRUCTURE = bytes(c for c in range(256) if c not in b"[]{}")
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """`DataFileError` for a document nested more than `MAX_DEPTH` levels deep (with the line where it
+    gets too deep). Linear, at C speed: the strings are cut out, then the brackets counted."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    raw = text.encode("utf-8", "surrogatepass")
+    if b"\\" in raw:  # an escaped backslash or quote is no end of a string
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(raw.split(b'"')[0::2]).translate(None, _STRUCTURE)
+    if not brackets or max(accumulate(array("b", brackets.translate(_STEPS)))) <= MAX_DEPTH:
+        return
+    raise _too_deep(text, path)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str, path: Path) -> DataFileError:
+    """The error for a document nested too deeply, at the line where it passes `MAX_DEPTH` levels."""
+    depth, line = 0, None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = line_at(text, match.start())
+                break
+        elif token in "]}":
+            depth -= 1
+    return DataFileError(f"not a dataset: JSON nested too deeply (objects and lists more than {MAX_DEPTH} levels "
+                         "deep; a dataset needs about 8). Flatten the nested value", path=path, line=line)
 
 
 def read_json(path: Path, *, strict: bool = False) -> tuple[str, object, bool]:
@@ -195,7 +286,7 @@ class Locator:
 
     def __init__(self, text: str, *, max_depth: int = 8, full: bool = False) -> None:
         self._text = text
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._newlines = [m.end() - 1 for m in _LINE_BREAK.finditer(text)]
         self._lines: dict[tuple, int] = {}
         self._deferred: dict[tuple, int] = {}
         self.repeated_keys: list[tuple[tuple, str, int]] = []

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from . import __version__, model, style
-from .dataset import Dataset, write_atomic
+from .dataset import Dataset, refuse_input, write_all_atomic, write_atomic
 from .errors import UsageError
 
 REPORT_FORMATS = (".html", ".md")
@@ -72,28 +72,33 @@ def write_report(
     """Write the evidence report for a selection as HTML or Markdown (by suffix); returns the files written.
 
     A Markdown report's map is a PNG beside it (`map_file_for`); an HTML report holds its map inline.
+    The report and its map are written together: both, or (when either cannot be written) neither.
+    Neither may be one of the files the report is made from.
     """
     output = Path(output)
     suffix = report_format(output)
+    with_map = include_map and bool(dataset.routes)
+    refuse_input(output, dataset.files)
+    if suffix == ".md" and with_map:
+        refuse_input(map_file_for(output), dataset.files, option="the map beside the report")
     content = build(dataset, filters=filters, title=title, today=today)
-    written: list[Path] = []
     if suffix == ".html":
         map_svg = None
-        if include_map and dataset.routes:
+        if with_map:
             from .render.image import image_bytes
 
             map_svg = inline_svg(image_bytes(dataset, "svg", title=content.title, filters=filters))
         write_atomic(output, as_html(content, map_svg))
-    else:
-        map_name = None
-        if include_map and dataset.routes:
-            from .render.image import render_image
+        return [output]
+    if not with_map:
+        write_atomic(output, as_markdown(content, None))
+        return [output]
+    from .render.image import image_bytes
 
-            image = render_image(dataset, map_file_for(output), title=content.title, filters=filters)
-            written.append(image)
-            map_name = image.name
-        write_atomic(output, as_markdown(content, map_name))
-    return [output, *written]
+    image = map_file_for(output)
+    png = image_bytes(dataset, "png", title=content.title, filters=filters)
+    write_all_atomic([(image, png), (output, as_markdown(content, image.name))])
+    return [output, image]
 
 
 # -- what a report says, whatever its format -----------------------------------------------------------
@@ -206,7 +211,7 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
             actors=[str(a) for a in [p.get("supplier") or "?", *(p.get("intermediaries") or []), p.get("recipient") or "?"]],
             path=labels, period=model.period_text(route), status=str(p.get("status") or "alleged"),
             disputed=model.is_disputed(route), kind=model.kind(route), outcome=p.get("outcome"),
-            independent_sources=model.independent_sources(route, dataset.sources),
+            independent_sources=dataset.independent_sources(route),
             interdicted=_interdiction(dataset, p), notes=str(p["notes"]) if p.get("notes") else None,
         )
         intended = [model.waypoint(w, dataset.places) for w in p.get("intended_waypoints") or []]

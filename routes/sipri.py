@@ -12,6 +12,7 @@ are carried in its `weapons` member. SIPRI's own figures stay in each route's `s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -27,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .dataset import write_atomic
+from .dataset import refuse_input, same_file, write_all_atomic, write_atomic
+from .encode import csv_writer, for_csv_cell
 from .errors import DataFileError, RoutesError
+from .jsonfile import read_bytes
 from .geometry import great_circle, split_antimeridian, unwrap
 from .names import normalise
 from .weapons import Taxonomy
@@ -145,17 +148,8 @@ def read_export(path: Path) -> Export:
     of each known layout when no header row matches one.
     """
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DataFileError(f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; is it a SIPRI CSV export?",
-                                path=path)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise DataFileError("is a folder, not a CSV file", path=path) from None
-    except OSError as exc:
-        raise DataFileError(f"cannot read file: {exc.strerror}", path=path) from None
+    raw = read_bytes(path, limit=MAX_FILE_BYTES, what="a SIPRI export", noun="a CSV file",
+                     hint="is it a SIPRI CSV export?")
     text, encoding = _decode(raw, path)
     lines = text.splitlines(keepends=True)
     offset = 0
@@ -164,7 +158,11 @@ def read_export(path: Path) -> Export:
     for number, line in enumerate(lines[:HEADER_SCAN_LINES], start=1):
         if line.strip():
             for delimiter in (",", ";", "\t"):
-                cells = next(csv.reader([line], delimiter=delimiter), [])
+                try:
+                    with _field_limit(len(text)):
+                        cells = next(csv.reader([line], delimiter=delimiter), [])
+                except csv.Error:
+                    continue  # (a line the csv module cannot split, such as a quote left open, is no header)
                 for layout in LAYOUTS:
                     missing = _header_match(cells, layout)
                     if not missing:
@@ -183,17 +181,30 @@ def read_export(path: Path) -> Export:
                       f"lines. Expected {expected}. The file starts with {first_line[:80]!r}", path=path)
 
 
+@contextlib.contextmanager
+def _field_limit(size: int):
+    """Let the csv module read a field as long as the file (its default stops at 128 KiB, with an
+    error): the file is in memory already, and bounded by `MAX_FILE_BYTES`."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_rows(path: Path, text: str, header_line: int, header: list[str], delimiter: str, layout: Layout,
                encoding: str, lines: list[str]) -> Export:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        next(reader)
-        rows: list[tuple[int, list[str]]] = []
-        start = reader.line_num
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append((header_line + start, row))
+        with _field_limit(len(text)):
+            next(reader)
+            rows: list[tuple[int, list[str]]] = []
             start = reader.line_num
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append((header_line + start, row))
+                start = reader.line_num
     except csv.Error as exc:
         raise RoutesError(f"the CSV cannot be read after line {header_line + reader.line_num}: {exc}",
                           path=path, line=header_line + reader.line_num) from None
@@ -593,7 +604,7 @@ class _WeaponPlan:
 
     def plan(self) -> None:
         """Decide every id: bundled systems first, then one system of the dataset's own per designation and category."""
-        taken_ids = set(self._category)
+        taken_ids = _Taken(self._category)
         taken_names = set(self._known)
         own: dict[str, list[str]] = {}
         for (key, category) in self._descriptions:
@@ -618,7 +629,8 @@ class _WeaponPlan:
                     name = f"{name} [{weapon_id}]"
                 taken_ids.add(weapon_id)
                 taken_names.update({normalise(name), normalise(weapon_id)})
-                system = {"id": weapon_id, "name": name, "aliases": [], "category": category}
+                system = {"id": weapon_id, "name": _within_limit(name, "the sipri.designation of its routes"),
+                          "aliases": [], "category": category}
                 if description:
                     system["description"] = f"SIPRI: {description}"
                 family = SIPRI_FAMILIES.get(normalise(_CALIBRE.sub("", spelling)))
@@ -631,12 +643,23 @@ class _WeaponPlan:
         self.systems.sort(key=lambda s: s["id"])
 
 
-def _unique(candidate: str, taken: set[str]) -> str:
+class _Taken(set):
+    """Ids given out, and for each id asked for twice the next number to try (see `_unique`)."""
+
+    def __init__(self, ids=()) -> None:
+        super().__init__(ids)
+        self.next_number: dict[str, int] = {}
+
+
+def _unique(candidate: str, taken: _Taken) -> str:
+    """`candidate`, or `candidate-2`, `-3`, ... the first not `taken`; the search for one candidate goes
+    on where it stopped last time, so that many deals of one identity cost time in proportion to their number."""
     if candidate not in taken:
         return candidate
-    n = 2
+    n = taken.next_number.get(candidate, 2)
     while f"{candidate}-{n}" in taken:
         n += 1
+    taken.next_number[candidate] = n + 1
     return f"{candidate}-{n}"
 
 
@@ -731,7 +754,7 @@ def _sipri_properties(deal: Deal, supplier: Party, recipient: Party) -> dict:
     return sipri
 
 
-def _route_id(deal: Deal, taken: set[str]) -> str:
+def _route_id(deal: Deal, taken: _Taken) -> str:
     """`sipri-deal-<SIPRI id>`, or `sipri-<hash of the deal's identity>` for the trade register (stable on reimport)."""
     if deal.deal_id is not None:
         base = f"sipri-deal-{_slug(deal.deal_id) or hashlib.sha1(deal.deal_id.encode()).hexdigest()[:10]}"
@@ -759,26 +782,47 @@ def _route(deal: Deal, route_id: str, supplier: Party, recipient: Party, weapons
     count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
     year = f" ({'c. ' if 'order_year' in deal.uncertain else ''}{deal.order_year})" if deal.order_year is not None \
         else ""
+    sipri = _sipri_properties(deal, supplier, recipient)
     props = {
-        "name": f"{supplier.actor} → {recipient.actor}: {count}{deal.designation or deal.description}{year}",
+        "name": _within_limit(f"{supplier.actor} → {recipient.actor}: {count}{deal.designation or deal.description}"
+                              f"{year}", "sipri.designation and sipri.description"),
         "kind": "arms",
         "waypoints": [supplier.place, recipient.place],
         "legs": [{"mode": "unknown", "geometry": "great-circle"}],
         "weapons": weapons,
-        "supplier": supplier.actor,
-        "recipient": recipient.actor,
+        "supplier": _within_limit(supplier.actor, "sipri.supplier"),
+        "recipient": _within_limit(recipient.actor, "sipri.recipient"),
         "period": _period(deal),
         "status": "reported",
     }
+    for role, party, name in (("supplier", supplier, deal.supplier), ("recipient", recipient, deal.recipient)):
+        if props[role] != party.actor:
+            sipri[role] = name  # (SIPRI's name in full, for the name cut short)
     if deal.delivery_years or (isinstance(deal.number_delivered, (int, float)) and deal.number_delivered > 0):
         props["outcome"] = "delivered"
-    props["evidence"] = [{"source": SOURCE_ID, "claim": deal.comments or summary, "stance": "supports",
+    claim = _within_limit(deal.comments or summary, "sipri.comments" if deal.comments else "the route's sipri figures")
+    if deal.comments and claim != deal.comments:
+        sipri["comments"] = deal.comments
+    props["evidence"] = [{"source": SOURCE_ID, "claim": claim, "stance": "supports",
                           "credibility": 3 if _DOUBTED_PARTY.search(deal.comments) else 2}]
     if deal.comments:
         props["notes"] = summary
-    props["sipri"] = _sipri_properties(deal, supplier, recipient)
+    props["sipri"] = sipri
     return {"type": "Feature", "id": route_id, "properties": props,
             "geometry": _line((a["lon"], a["lat"]), (b["lon"], b["lat"]))}
+
+
+TEXT_LIMIT = 20_000  # characters: the longest name, actor or claim the data model (its schema's "text") allows
+
+
+def _within_limit(text: str, whole_in: str) -> str:
+    """`text`, or, when it is longer than a dataset's texts may be (`TEXT_LIMIT`), its beginning with a
+    mark that says it was cut and where the whole text is kept (`whole_in`, a member of the route), so
+    that the dataset validates and nothing SIPRI wrote is lost."""
+    if len(text) <= TEXT_LIMIT:
+        return text
+    mark = f" […] (cut at {TEXT_LIMIT:,} of its {len(text):,} characters; the whole text is in {whole_in})"
+    return text[:TEXT_LIMIT - len(mark)].rstrip() + mark
 
 
 @dataclass
@@ -836,7 +880,7 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
         mapped.append((deal, supplier, recipient, key))
     weapons.plan()
     total = len(mapped)
-    features, taken, used_places = [], set(), set()
+    features, taken, used_places = [], _Taken(), set()
     for done, (deal, supplier, recipient, key) in enumerate(mapped, start=1):
         features.append(_route(deal, _route_id(deal, taken), supplier, recipient, weapons.ids[key], countries))
         used_places.update((supplier.place, recipient.place))
@@ -878,13 +922,15 @@ def dumps(dataset: dict) -> str:
 
 
 def rejects_csv(result: ImportResult) -> str:
-    """The rejected rows as CSV: the export's own header plus a `reason` column, then every row of every reject."""
+    """The rejected rows as CSV: the export's own header plus a `reason` column, then every row of every
+    reject. Every cell is quoted and none runs as a formula in a spreadsheet (`encode.for_csv_cell`): the
+    rows come from a file anyone could have written."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*result.export.header, "reason"])
+    writer = csv_writer(buffer, lineterminator="\r\n")
+    writer.writerow([for_csv_cell(cell) for cell in [*result.export.header, "reason"]])
     for reject in result.rejects:
         for _, row in reject.rows:
-            writer.writerow([*row, reject.reason])
+            writer.writerow([for_csv_cell(cell) for cell in [*row, reject.reason]])
     return buffer.getvalue()
 
 
@@ -898,21 +944,25 @@ def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxon
     started = time.perf_counter()
     path, output = Path(path), Path(output)
     rejects = Path(rejects) if rejects is not None else None
-    for target, option in ((output, "--output"), (rejects, "--rejects")):
-        if target is not None and target.exists() and target.resolve() == path.resolve():
-            raise RoutesError(f"{option} would overwrite the SIPRI export itself; choose another file", path=target)
-    if rejects is not None and output.resolve() == rejects.resolve():
-        raise RoutesError("--output and --rejects name the same file; choose two files", path=output)
-    result = convert(read_export(path), taxonomy=taxonomy, countries=countries, progress=progress)
+    refuse_input(output, [path])
     if rejects is not None:
-        write_atomic(rejects, rejects_csv(result))
-        result.rejects_path = rejects
+        refuse_input(rejects, [path], option="--rejects")
+        if same_file(output, rejects) or output.absolute() == rejects.absolute():
+            raise RoutesError("--output and --rejects name the same file; choose two files", path=output)
+    result = convert(read_export(path), taxonomy=taxonomy, countries=countries, progress=progress)
     if not result.routes:
+        if rejects is not None:  # (the rejected rows are then the whole result: they say why)
+            write_atomic(rejects, rejects_csv(result))
+            result.rejects_path = rejects
         raise RoutesError(f"no deal could be mapped ({result.rejected_rows} rows rejected"
-                          + (f"; see {rejects}" if rejects else "; run again with --rejects FILE to see why") + ")",
-                          path=path)
+                          + (f"; wrote them with their reasons to {rejects}" if rejects else
+                             "; run again with --rejects FILE to see why") + "); no dataset was written", path=path)
     text = dumps(result.dataset)
-    write_atomic(output, text)
+    if rejects is not None:
+        write_all_atomic([(output, text), (rejects, rejects_csv(result))])
+        result.rejects_path = rejects
+    else:
+        write_atomic(output, text)
     result.output = output
     result.bytes_written = len(text.encode("utf-8"))
     result.seconds = time.perf_counter() - started

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from . import model
 from .dataset import Dataset
-from .encode import for_terminal
+from .encode import csv_writer, for_csv_cell, for_terminal, json_for_terminal
 from .gazetteer import Place
 
 ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
@@ -45,7 +44,7 @@ def route_row(route: dict, dataset: Dataset) -> dict:
         "period_approximate": [name for name, bound in zip(("start", "end"), model.period(route))
                                if model.bound_approximate(bound)],
         "evidence": len(p.get("evidence") or []),
-        "independent_sources": model.independent_sources(route, dataset.sources),
+        "independent_sources": dataset.independent_sources(route),
         "file": str(dataset.origin.get(route.get("id"), "")),
     }
 
@@ -86,21 +85,24 @@ def as_table(rows: list[dict], columns: tuple[str, ...]) -> str:
 
 
 def as_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
-    """Rows as CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    """Rows as CSV for a file: every cell quoted (a line break in a text stays in its cell), and a cell
+    that a spreadsheet would run as a formula starts with an apostrophe (`encode.for_csv_cell`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_safe_csv(_cell(row.get(c))) for c in columns])
+        writer.writerow([for_csv_cell(_cell(row.get(c))) for c in columns])
     return out.getvalue().rstrip("\n")
-
-
-def _safe_csv(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def as_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def for_output(text: str, fmt: str) -> str:
+    """Text of a format (table, csv, json) as a terminal may print it: JSON with its control characters
+    as JSON escapes (the same value), CSV and tables with them made visible (`encode.for_terminal`)."""
+    return json_for_terminal(text) if fmt == "json" else for_terminal(text)
 
 
 def route_rows(dataset: Dataset) -> list[dict]:
@@ -116,10 +118,10 @@ def route_list(dataset: Dataset, fmt: str) -> str:
     (disputed)"), CSV (ROUTE_COLUMNS and a `disputed` column) or JSON (every field of `route_row`)."""
     rows = route_rows(dataset)
     if fmt == "json":
-        return as_json(rows)
+        return for_output(as_json(rows), fmt)
     flat = [flat_row(row) for row in rows]
     if fmt == "csv":
-        return as_csv(flat, LIST_CSV_COLUMNS)
+        return for_output(as_csv(flat, LIST_CSV_COLUMNS), fmt)
     for row in flat:
         row["status"] = f"{row['status']}{' (disputed)' if row['disputed'] else ''}"
     return as_table(flat, ROUTE_COLUMNS)
@@ -267,11 +269,12 @@ def place_rows(places: list[Place]) -> list[dict]:
 
 
 def render_rows(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
-    """Rows in the format a user asked for: table (aligned text), json (all fields) or csv (the columns)."""
+    """Rows in the format a user asked for: table (aligned text), json (all fields) or csv (the columns),
+    as a terminal may print them (`for_output`)."""
     if fmt == "json":
-        return as_json(rows)
+        return for_output(as_json(rows), fmt)
     if fmt == "csv":
-        return as_csv(rows, columns)
+        return for_output(as_csv(rows, columns), fmt)
     return as_table(rows, columns)
 
 
@@ -279,8 +282,8 @@ def show_route(dataset: Dataset, fmt: str) -> str:
     """The one route of a selection: a card (table), the feature itself (json), or one row (csv)."""
     route = dataset.routes[0]
     if fmt == "json":
-        return as_json(route | {"summary": route_row(route, dataset)})
+        return for_output(as_json(route | {"summary": route_row(route, dataset)}), fmt)
     if fmt == "csv":
         row = flat_row(route_row(route, dataset))
-        return as_csv([row], tuple(row))
+        return for_output(as_csv([row], tuple(row)), fmt)
     return route_card(route, dataset)

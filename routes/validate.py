@@ -2,13 +2,18 @@
 
 Every problem is reported in one pass as `PATH:LINE: ROUTE-ID: FIELD: message`, with a fix where
 there is one. Warnings are reported too but do not make a file invalid.
+
+Validation takes time in proportion to the file, whatever the file holds: "did you mean" is worked
+out for the first `MAX_SUGGESTIONS` unknown names only (each costs a pass over every known name),
+and the `derived_from` graph of the sources is walked once (`lineage_roots`), not once per edge.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from itertools import chain
+import unicodedata
+from itertools import chain, combinations
 from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +21,17 @@ from pathlib import Path
 from . import cache, model
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
-from .jsonfile import Locator, decode, parse_strict, read_bytes
+from .jsonfile import Locator, decode, line_at, parse_strict, read_bytes, rounding_text
 from .names import closest, normalise
 from . import schema
 from .weapons import Taxonomy
 
 ENDPOINT_TOLERANCE_DEG = 0.1
+MAX_SUGGESTIONS = 20  # unknown names that get a "did you mean"; the rest only the way to list the known ones
+MAX_ID_LENGTH = 200  # as the schema's slug
+# A route is the path of one transfer: a few places, not thousands. (Each leg is drawn as a great circle
+# of many vertices, so a route of 200,000 waypoints, 2 MB of text, would take gigabytes to draw.)
+MAX_WAYPOINTS = 1000
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COLLECTION = "-"
 
@@ -69,12 +79,13 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
     try:
         raw = read_bytes(path)
         text = decode(raw, path)
-        doc, repeated, quick_exact = parse_strict(text, path)
+        doc, repeated, quick_exact, rounded = parse_strict(text, path)
     except DataFileError as exc:
         return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
     weapons, places = weapons or Taxonomy.load(), places or Gazetteer.load()
     checker = _Checker(path, text, weapons, places)
     checker.check(doc, repeated)
+    checker.check_rounded(rounded)
     report = Report(path, checker.sorted_problems(), checker.route_count)
     if report.ok and quick_exact:  # commands that load this file need not check it again
         cache.remember_valid(cache.key(raw, weapons, places))
@@ -269,7 +280,10 @@ class _Checker:
         self._locator: Locator | None = None
         self.route_count = 0
         self.sources: dict = {}
-        self.lineages: dict[str, set[str]] = {}  # each source's lineage, worked out once (see model.independent_set)
+        self.roots: dict[str, frozenset] = {}  # each source's lineage roots (see `lineage_roots`)
+        self._hints: dict[tuple, str] = {}  # the "did you mean" of each unknown name, worked out once
+        self._source_names: dict[str, str] | None = None
+        self._suggested: dict[str, int] = {}  # how many names of each kind got a "did you mean"
 
     # -- reporting -------------------------------------------------------------------------
     def _line(self, json_path: tuple) -> int:
@@ -319,7 +333,8 @@ class _Checker:
                      '{"type": "FeatureCollection", "features": [ ... ]}')
             return
         self._check_collection(doc)
-        if self.text is None or _SURROGATE_ESCAPE.search(self.text):
+        if self.text is None or _SURROGATE_ESCAPE.search(self.text) or (
+                self.with_warnings and _SUSPECT_TEXT.search(self.text)):
             self._check_text(doc)
         self._check_sources(doc)
         self._extend_from_document(doc)
@@ -356,14 +371,63 @@ class _Checker:
                 self.warn(("sources", source_id), COLLECTION, ["sources", source_id], "no route cites this source")
 
     def _check_text(self, doc: dict) -> None:
-        """Report every text (and key) holding an unpaired UTF-16 surrogate ("\\ud800"): JSON lets one
-        be written as an escape, but it is not a character, and no page, CSV or KML can hold it."""
-        for json_path, surrogate in _lone_surrogates(doc):
+        """Every text and key of the document, for what no reader could see or trust:
+        - an unpaired UTF-16 surrogate ("\\ud800", an error): JSON lets one be written as an escape, but
+          it is not a character, and no page, CSV or KML can hold it;
+        - characters that cannot be seen or that reorder the text around them (a warning): a zero-width
+          space, a bidirectional override; a text of nothing else reads as empty;
+        - a word that mixes Latin letters with Cyrillic or Greek ones that look alike (a warning):
+          "Hаmas" with a Cyrillic "а" is not found by a search for "Hamas"."""
+        for json_path, text, is_key in _texts(doc):
+            if text.isascii():
+                continue
             in_route = json_path[:1] == ("features",)
-            self.add(json_path, self._route_id_at(doc, json_path) if in_route else COLLECTION,
-                     _route_field(json_path[2:]) if in_route else list(json_path),
-                     f"holds an unpaired surrogate escape (\\u{ord(surrogate):04x}), which is not a character; "
-                     "remove it, or write the character itself")
+            route_id = self._route_id_at(doc, json_path) if in_route else COLLECTION
+            where = _route_field(json_path[2:]) if in_route else list(json_path)
+            what = "key" if is_key else "text"
+            surrogate = _surrogate_in(text)
+            if surrogate:
+                self.add(json_path, route_id, where,
+                         f"holds an unpaired surrogate escape (\\u{ord(surrogate):04x}), which is not a character; "
+                         "remove it, or write the character itself")
+                continue
+            if not self.with_warnings:
+                continue
+            hidden = _invisible(text)
+            if hidden:
+                names = ", ".join(dict.fromkeys(_character_name(c) for c in hidden))
+                if not _INVISIBLE.sub("", text).strip():
+                    self.warn(json_path, route_id, where, f"this {what} holds only invisible characters ({names}), "
+                              "so it reads as empty; write the text itself")
+                else:
+                    self.warn(json_path, route_id, where,
+                              f"this {what} holds characters a reader cannot see or that reorder the text around "
+                              f"them ({names}): {_short(text)}; a name that looks the same without them is not "
+                              "the same name. Remove them unless they are meant")
+            for word in _mixed_script_words(text):
+                foreign = [c for c in dict.fromkeys(word) if _CONFUSABLE.match(c)]
+                scripts = " and ".join(dict.fromkeys(_character_name(c).split()[0].title() for c in foreign))
+                letters = ", ".join(f"{c!r} {_character_name(c)}" for c in foreign[:3])
+                self.warn(json_path, route_id, where,
+                          f"the word {word!r} mixes Latin and {scripts} letters ({letters}), which look alike but "
+                          "are not the same: a search or filter for the Latin spelling misses it. Retype the word "
+                          "in one script")
+
+    def check_rounded(self, rounded: list[tuple[str, str]]) -> None:
+        """A warning for each number that has more digits than a double holds (`Parsed.rounded`): every
+        command that rewrites the file writes it rounded."""
+        if not self.with_warnings or not rounded or self.text is None:
+            return
+        at = 0
+        for written, double in rounded:  # (in the order of the text, so the search goes on from the last)
+            found = self.text.find(written, at)
+            line = line_at(self.text, found) if found >= 0 else 1
+            at = found + len(written) if found >= 0 else at
+            self.problems.append(Problem(
+                self.path, line, COLLECTION, "number",
+                f"{rounding_text(written, double)}, so `arms-routes fmt` (and every command that rewrites the "
+                f"file) writes {double}; write it so, or as text if every digit matters",
+                "warning"))
 
     def _route_id(self, feature: object, index: int) -> str:
         if isinstance(feature, dict) and isinstance(feature.get("id"), str) and feature["id"]:
@@ -399,10 +463,14 @@ class _Checker:
             self.add(("sources",), COLLECTION, ["sources"], f"must be an object of sources by id, not {_json_type(sources)}")
             return
         self.sources = sources
+        self.roots, in_cycle = lineage_roots(sources)
         undated: list[str] = []
         for source_id, source in sources.items():
             base = ("sources", source_id)
-            if not _SLUG.match(source_id):
+            if len(source_id) > MAX_ID_LENGTH:
+                self.add(base, COLLECTION, ["sources", _short(source_id)], f"is not a valid source id: it is "
+                         f"{len(source_id)} characters long, and an id is at most {MAX_ID_LENGTH}")
+            elif not _SLUG.match(source_id):
                 self.add(base, COLLECTION, ["sources", source_id], f"{_short(source_id)} is not a valid source id: "
                          + _PATTERNS["slug"])
             for error in schema.errors("source", source):
@@ -421,11 +489,14 @@ class _Checker:
                     elif parent not in sources:
                         self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
                                  f"unknown source {parent!r}" + self._did_you_mean(parent, sources))
-                    elif source_id in model.lineage(parent, sources):
+                    elif (source_id, parent) in in_cycle:
                         self.add(base + ("derived_from", i), COLLECTION, ["sources", source_id, "derived_from", i],
                                  f"{parent!r} also derives from {source_id!r}; derived_from must not go round in a circle")
             if source.get("published", "missing") is None:
                 undated.append(source_id)
+            elif isinstance(source.get("published"), str):
+                self._check_date(source["published"], base + ("published",), COLLECTION,
+                                 ["sources", source_id, "published"])
         if undated:
             first = undated[0]
             which = "" if len(undated) == 1 else f"{len(undated)} sources have "
@@ -436,33 +507,89 @@ class _Checker:
                       "right when the date is unknown: say why in the source's note)")
 
     def _extend_from_document(self, doc: dict) -> None:
+        """The document's own weapon systems and places, added to the bundled ones for the checks of its
+        routes: each id once in a file; one that redefines a bundled one, or that reads like one, warned of."""
+        bundled_weapons, bundled_places = self.weapons, self.places
         extra_weapons = doc.get("weapons")
         if isinstance(extra_weapons, list):
-            good = []
+            good, seen = [], {}
             for i, system in enumerate(extra_weapons):
                 errors = schema.errors("weapon", system)
                 for error in errors:
                     parts, message = _schema_message(error)
                     self.add(("weapons", i, *parts), COLLECTION, ["weapons", i, *parts], message)
-                if not errors:
+                if errors:
+                    continue
+                if self._unique_in_file(seen, system["id"], i, "weapons", "weapon system"):
                     good.append(system)
+                known = bundled_weapons.get(system["id"])
+                if known is not None and known != system:
+                    self._warn_redefinition(("weapons", i), ["weapons", i], "weapon system", system["id"],
+                                            Taxonomy.definition(system), Taxonomy.definition(known))
+                alike = bundled_weapons.id_named(system["id"]) if known is None else None
+                if alike is not None:
+                    self.warn(("weapons", i, "id"), COLLECTION, ["weapons", i, "id"],
+                              f"{system['id']!r} is written like the bundled weapon system {alike!r} "
+                              f"({Taxonomy.definition(bundled_weapons.get(alike))}): --weapon finds this one only "
+                              f"by its exact id, and any other spelling finds {alike!r}; give it an id of its own")
             self.weapons = self.weapons.copy().extend(good)
         extra_places = doc.get("places")
         if isinstance(extra_places, list):
-            good_places = []
+            good_places, seen = [], {}
             for i, feature in enumerate(extra_places):
                 errors = schema.errors("place", feature)
                 for error in errors:
                     parts, message = _schema_message(error)
                     self.add(("places", i, *parts), COLLECTION, ["places", i, *parts], message)
-                if not errors:
-                    good_places.append(Place.from_feature(feature))
+                if errors:
+                    continue
+                place = Place.from_feature(feature)
+                if self._unique_in_file(seen, place.id, i, "places", "place"):
+                    good_places.append(place)
+                known = bundled_places.get(place.id)
+                if known is not None and known != place:
+                    self._warn_redefinition(("places", i), ["places", i], "place", place.id, place.definition(),
+                                            known.definition())
             self.places = self.places.copy().extend(good_places)
 
+    def _unique_in_file(self, seen: dict, item_id: str, index: int, member: str, what: str) -> bool:
+        if item_id in seen:
+            self.add((member, index, "id"), COLLECTION, [member, index, "id"],
+                     f"{item_id!r} is also the id of {member}[{seen[item_id]}]; {what} ids must be unique, or the "
+                     "second would silently replace the first. Remove one, or give it another id")
+            return False
+        seen[item_id] = index
+        return True
+
+    def _warn_redefinition(self, json_path, where, what: str, item_id: str, new: str, known: str) -> None:
+        self.warn(json_path, COLLECTION, where,
+                  f"redefines the bundled {what} {item_id!r} ({known}) as ({new}); this file's routes use its own "
+                  "definition, and loading it with another file that uses the bundled one is refused. Give it "
+                  "another id if it is another " + what)
+
+    def _check_date(self, text: str, json_path: tuple, route_id: str, where) -> None:
+        problem = date_problem(text)
+        if problem:
+            self.add(json_path, route_id, where, problem)
+
     def _did_you_mean(self, value: str, known) -> str:
-        names = {normalise(k): k for k in known}
-        near = closest(value, names, n=3)
-        return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        """"; did you mean 'a', 'b'?" for an unknown source id (known: the sources), within the budget."""
+        if not self._suggest(("source", value)):
+            return self._hints.get(("source", value), "")
+        if self._source_names is None:
+            self._source_names = {normalise(k): k for k in known}
+        near = closest(value, self._source_names, n=3)
+        hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        self._hints[("source", value)] = hint
+        return hint
+
+    def _suggest(self, key: tuple) -> bool:
+        """Whether to work out a "did you mean" for this unknown name: not once more for a name already
+        answered, nor past the first `MAX_SUGGESTIONS` names (each costs a pass over every known name)."""
+        if key in self._hints or self._suggested.get(key[0], 0) >= MAX_SUGGESTIONS:
+            return False
+        self._suggested[key[0]] = self._suggested.get(key[0], 0) + 1
+        return True
 
     # -- one route -------------------------------------------------------------------------
     def _check_route(self, feature: dict, base: tuple, route_id: str, cited: set[str], plain: bool = False) -> None:
@@ -472,6 +599,12 @@ class _Checker:
         pbase = base + ("properties",)
         waypoints = props.get("waypoints")
         waypoint_places: list[Place | None] = []
+        for key in ("waypoints", "intended_waypoints"):
+            if isinstance(props.get(key), list) and len(props[key]) > MAX_WAYPOINTS:
+                self.add(pbase + (key,), route_id, [key], f"has {len(props[key]):,} waypoints; a route may have at "
+                         f"most {MAX_WAYPOINTS:,} (a route is the path of one transfer: split a longer one into "
+                         "several routes)")
+                return
         if isinstance(waypoints, list):
             for i, waypoint in enumerate(waypoints):
                 place = self._check_waypoint(waypoint, pbase + ("waypoints", i), route_id, ["waypoints", i])
@@ -489,6 +622,12 @@ class _Checker:
         interdicted = props.get("interdicted")
         if isinstance(interdicted, dict) and isinstance(interdicted.get("place"), str):
             self._check_waypoint(interdicted, pbase + ("interdicted",), route_id, ["interdicted"])
+        if isinstance(interdicted, dict) and isinstance(interdicted.get("date"), str):
+            self._check_date(interdicted["date"], pbase + ("interdicted", "date"), route_id, ["interdicted", "date"])
+        for json_suffix, value in whole_numbers_as_decimals(props):
+            self.warn(pbase + json_suffix, route_id, list(json_suffix),
+                      f"{value!r} is a whole number written as a decimal; write {int(value)} (every command reads "
+                      f"it as {int(value)}, and `arms-routes fmt` writes it so)")
         period = props.get("period")
         if isinstance(period, dict):
             start, end = model.bound_year(period.get("start")), model.bound_year(period.get("end"))
@@ -543,15 +682,29 @@ class _Checker:
             return None
         place = self.places.get(place_id)
         if place is None:
-            hint = ""
-            try:
-                resolved = self.places.resolve(place_id)
-                hint = f"; the id of that place is {resolved.id!r}"
-            except UsageError as exc:
-                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-            self.add(json_path, route_id, field_parts, f"unknown place {place_id!r}{hint} "
+            self.add(json_path, route_id, field_parts, f"unknown place {place_id!r}{self._place_hint(place_id)} "
                      "(`arms-routes places QUERY` lists place ids; `arms-routes add-place` adds one)")
         return place
+
+    def _place_hint(self, place_id: str) -> str:
+        key = ("place", place_id)
+        if key in self._hints:
+            return self._hints[key]
+        ids = self.places.ids_named(place_id)
+        if len(ids) == 1:
+            hint = f"; the id of that place is {ids[0]!r}"
+        elif ids:
+            hint = f"; that name is the name of several places: {', '.join(ids)}"
+        elif self._suggest(key):
+            try:
+                self.places.resolve(place_id)
+                hint = ""
+            except UsageError as exc:
+                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        else:
+            return ""
+        self._hints[key] = hint
+        return hint
 
     def _check_weapons(self, props: dict, pbase: tuple, route_id: str) -> None:
         weapons = props.get("weapons")
@@ -560,12 +713,18 @@ class _Checker:
         for i, weapon_id in enumerate(weapons):
             if not isinstance(weapon_id, str) or weapon_id in self.weapons:
                 continue
-            try:
-                ids = self.weapons.resolve(weapon_id)
-                hint = f"; write the id {ids[0]!r} instead of a name or alias"
-            except UsageError as exc:
-                hint = (f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else "") + \
-                    " (`arms-routes weapons` lists ids; a dataset may add its own in a \"weapons\" member)"
+            key = ("weapon", weapon_id)
+            hint = self._hints.get(key)
+            if hint is None:
+                suggest = self._suggest(key)
+                try:
+                    ids = self.weapons.resolve(weapon_id, suggest=suggest)
+                    hint = f"; write the id {ids[0]!r} instead of a name or alias"
+                except UsageError as exc:
+                    hint = (f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else "") + \
+                        " (`arms-routes weapons` lists ids; a dataset may add its own in a \"weapons\" member)"
+                if suggest:
+                    self._hints[key] = hint
             self.add(pbase + ("weapons", i), route_id, ["weapons", i], f"unknown weapon system {weapon_id!r}{hint}")
         if not weapons and (props.get("kind") or "arms") == "arms":
             self.warn(pbase + ("weapons",), route_id, ["weapons"],
@@ -630,7 +789,7 @@ class _Checker:
             self.add(pbase + ("evidence",), route_id, ["evidence"],
                      'has no supporting item; a route needs at least one item with "stance": "supports"')
         status = props.get("status")
-        if status == "corroborated" and len(model.independent_set(supporting, self.sources, self.lineages)) < 2:
+        if status == "corroborated" and not self._two_independent(supporting):
             named = list(dict.fromkeys(model.key_sources(k)[0] for k in supporting))
             detail = f"the supporting sources ({', '.join(named)}) share their reporting" \
                 if len(set(supporting)) > 1 else "only one supporting source"
@@ -643,6 +802,19 @@ class _Checker:
             if not official and not any(isinstance(e, dict) and e.get("credibility") == 1 and e.get("stance") == "supports" for e in items):
                 self.warn(pbase + ("status",), route_id, ["status"],
                           "'confirmed' without an official, court or UN source or an item of credibility 1")
+
+    def _two_independent(self, supporting: list[str]) -> bool:
+        """Whether two of these sources are independent: `len(model.independent_set(...)) >= 2`, found
+        without working out the largest independent set (pairs of lineages; see `lineage_roots`)."""
+        lineages = list(dict.fromkeys(self._key_roots(key) for key in dict.fromkeys(supporting) if key is not None))
+        if len(lineages) < 2 or frozenset.intersection(*lineages):
+            return False  # (one lineage, or a root every one shares: no two are independent)
+        return any(a.isdisjoint(b) for a, b in combinations(lineages, 2))
+
+    def _key_roots(self, key) -> frozenset:
+        """The lineage roots of what an evidence item rests on (`model.item_key`: its source, and what it relays)."""
+        found = [self.roots.get(s) or frozenset([s]) for s in model.key_sources(key)]
+        return found[0] if len(found) == 1 else frozenset().union(*found)
 
     def _check_geometry(self, feature: dict, base: tuple, route_id: str, places: list, plain: bool = False) -> None:
         """The ends of the line against the first and last waypoint; `plain` when `_plain_geometry` holds."""
@@ -706,27 +878,193 @@ _NUMBERS = {int, float}
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def _lone_surrogates(doc: object):
-    """(path, the surrogate) of each text and key in `doc` holding an unpaired UTF-16 surrogate.
-
-    Coordinates are not looked into: a text there is reported by the schema anyway.
-    """
+def _texts(doc: object):
+    """(path, text, whether it is a key) for each text and key in `doc`. Coordinates are not looked
+    into: a text there is reported by the schema anyway."""
     stack = [(doc, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            found = _surrogate_in(value)
-            if found:
-                yield path, found
+            yield path, value, False
         elif isinstance(value, dict):
             for key, item in value.items():
-                found = _surrogate_in(key) if isinstance(key, str) else None
-                if found:
-                    yield path + (key,), found
+                if isinstance(key, str):
+                    yield path + (key,), key, True
                 if key != "coordinates":
                     stack.append((item, path + (key,)))
         elif isinstance(value, list):
             stack.extend((item, path + (i,)) for i, item in enumerate(value))
+
+
+# Characters a reader cannot see, or that reorder the text around them (a "Trojan source"): soft
+# hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer and Mongolian invisible
+# vowels and separator, zero-width space, non-joiner and joiner, left-to-right and right-to-left
+# marks, bidirectional embeddings, overrides and isolates, word joiner and invisible operators, the
+# byte-order mark. (Zero-width non-joiner and joiner also shape Persian, Arabic and Indic words, so
+# they are only counted between two ASCII characters.)
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+_JOINERS = "\u200c\u200d"
+_CONFUSABLE = re.compile("[\u0370-\u03ff\u0400-\u052f]")  # Greek and Cyrillic letters, many like Latin ones
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"\w+")
+# What in a file's text may hold any of these (or a surrogate), so that its texts are looked through.
+_SUSPECT_TEXT = re.compile(_INVISIBLE.pattern + "|" + _CONFUSABLE.pattern + r"|\\u[0-9a-fA-F]{4}")
+
+
+def _invisible(text: str) -> list[str]:
+    """The invisible and text-reordering characters in `text`, as `_INVISIBLE` counts them."""
+    found = []
+    for match in _INVISIBLE.finditer(text):
+        char, at = match.group(), match.start()
+        if char in _JOINERS and not (0 < at < len(text) - 1 and text[at - 1].isascii() and text[at + 1].isascii()):
+            continue
+        found.append(char)
+    return found
+
+
+def _mixed_script_words(text: str) -> list[str]:
+    """The words of `text` that mix Latin letters with Greek or Cyrillic ones."""
+    if not _CONFUSABLE.search(text):
+        return []
+    return [w for w in _WORD.findall(text) if _CONFUSABLE.search(w) and _LATIN.search(w)]
+
+
+def _character_name(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+
+
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def date_problem(text: str) -> str | None:
+    """What is wrong with a date written YYYY, YYYY-MM or YYYY-MM-DD that the schema's pattern lets
+    through (year 0000, 2023-02-30), in words; None for a real date (or for text the schema refuses)."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if year == 0:
+        return f"{text!r} is not a date: there is no year 0000; write the year, or null when it is unknown"
+    if month is not None and not 1 <= month <= 12:
+        return None  # (the schema's pattern reports it)
+    if day is not None:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+        if not 1 <= day <= days:
+            return (f"{text!r} is not a date: {_MONTHS[month - 1]} {year} has {days} days; write the date the "
+                    "source gives, or only the year and month")
+    return None
+
+
+def whole_numbers_as_decimals(props: dict):
+    """(path inside the route's properties, value) of each whole number written as a decimal (2000.0)
+    where the data model has a whole number: a period's years, an evidence item's credibility and legs."""
+    period = props.get("period")
+    if isinstance(period, dict):
+        for bound in ("start", "end"):
+            value = period.get(bound)
+            if isinstance(value, float) and value.is_integer():
+                yield ("period", bound), value
+            elif isinstance(value, dict) and isinstance(value.get("year"), float) and value["year"].is_integer():
+                yield ("period", bound, "year"), value["year"]
+    evidence = props.get("evidence")
+    for i, item in enumerate(evidence if isinstance(evidence, list) else []):
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("credibility"), float) and item["credibility"].is_integer():
+            yield ("evidence", i, "credibility"), item["credibility"]
+        legs = item.get("legs")
+        for j, leg in enumerate(legs if isinstance(legs, list) else []):
+            if isinstance(leg, float) and leg.is_integer():
+                yield ("evidence", i, "legs", j), leg
+
+
+def as_whole_numbers(props: dict) -> None:
+    """Write each of `whole_numbers_as_decimals` as the whole number it is (2000.0 -> 2000), in place."""
+    for json_suffix, value in list(whole_numbers_as_decimals(props)):
+        parent = props
+        for part in json_suffix[:-1]:
+            parent = parent[part]
+        parent[json_suffix[-1]] = int(value)
+
+
+def lineage_roots(sources: dict) -> tuple[dict[str, frozenset], set[tuple[str, str]]]:
+    """Each source's lineage roots, and the `derived_from` edges (source, parent) that go round in a circle.
+
+    The roots of a source are the sources (or circles of sources) at the far end of its `derived_from`
+    chains, those that repeat no other. Two sources share reporting (their `model.lineage`s meet)
+    exactly when their roots meet, so the roots can stand in for the lineages in
+    `model.independent_set(..., lineages=...)`. Worked out in one walk of the graph (Tarjan's
+    strongly connected components), so that a long chain of sources costs time in proportion to its
+    length, not to its square.
+    """
+    def parents(source_id: str) -> list[str]:
+        source = sources.get(source_id)
+        found = source.get("derived_from") if isinstance(source, dict) else None
+        return [p for p in found if isinstance(p, str)] if isinstance(found, list) else []
+
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    component_roots: list[frozenset] = []
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    roots: dict[str, frozenset] = {}
+    in_cycle: set[tuple[str, str]] = set()
+    for start in sources:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(parents(start)))]
+        while work:
+            node, pending = work[-1]
+            for parent in pending:
+                if parent not in index:
+                    index[parent] = low[parent] = len(index)
+                    stack.append(parent)
+                    on_stack.add(parent)
+                    work.append((parent, iter(parents(parent))))
+                    break
+                if parent in on_stack:
+                    low[node] = min(low[node], index[parent])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] != index[node]:
+                    continue
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = len(component_roots)
+                    members.append(member)
+                    if member == node:
+                        break
+                here = component[node]
+                outside: dict[int, None] = {}
+                for member in members:
+                    for parent in parents(member):
+                        if component[parent] == here:
+                            if parent != member:
+                                in_cycle.add((member, parent))
+                        else:
+                            outside[component[parent]] = None
+                if not outside:
+                    found = frozenset([min(members)])
+                elif len(outside) == 1:
+                    found = component_roots[next(iter(outside))]  # (shared, not copied: a chain stays linear)
+                else:
+                    found = frozenset().union(*(component_roots[c] for c in outside))
+                component_roots.append(found)
+                for member in members:
+                    roots[member] = found
+    return roots, in_cycle
 
 
 def _surrogate_in(text: str) -> str | None:

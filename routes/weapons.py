@@ -19,6 +19,7 @@ class Taxonomy:
         self._systems: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
         self._display: dict[str, str] = {}
+        self._families: dict[str, list[str]] = {}
         self.extend(systems)
         self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
@@ -45,6 +46,9 @@ class Taxonomy:
                 if key:
                     self._keys.setdefault(key, system["id"])
                     self._display.setdefault(key, str(name))
+            family = normalise(system.get("family", ""))
+            if family and system["id"] not in self._families.setdefault(family, []):
+                self._families[family].append(system["id"])
         return self
 
     def copy(self) -> "Taxonomy":
@@ -69,15 +73,28 @@ class Taxonomy:
     def categories(self) -> list[str]:
         return sorted({s.get("category", "other") for s in self._systems.values()})
 
-    def resolve(self, name: str) -> list[str]:
-        """The ids of the systems a name means: by id, name or alias, else every system of that family."""
+    def resolve(self, name: str, *, suggest: bool = True) -> list[str]:
+        """The ids of the systems a name means: an id as written, else by id, name or alias in any case
+        or punctuation, else every system of that family. `UnknownWeapon` otherwise, with the closest
+        names unless `suggest` is false (finding them takes time in proportion to the taxonomy)."""
+        if name in self._systems:  # (a dataset's own "f7" is found by its id, though "F7" also names "f-7")
+            return [name]
         key = normalise(name)
         if key in self._keys:
             return [self._keys[key]]
-        family = [s["id"] for s in self._systems.values() if key and normalise(s.get("family", "")) == key]
-        if family:
-            return family
-        raise UnknownWeapon(f"unknown weapon system {name!r}", suggestions=closest(name, self._display))
+        if key and key in self._families:
+            return list(self._families[key])
+        raise UnknownWeapon(f"unknown weapon system {name!r}",
+                            suggestions=closest(name, self._display) if suggest else None)
+
+    def id_named(self, name: str) -> str | None:
+        """The id of the system a name, alias or id means once case and punctuation are set aside."""
+        return self._keys.get(normalise(name))
+
+    @staticmethod
+    def definition(system: dict) -> str:
+        """A weapon system in a few words, to tell two definitions apart: "Kornet, category anti-tank"."""
+        return f"{system.get('name')}, category {system.get('category')}"
 
     def check_category(self, category: str) -> str:
         known = {normalise(c): c for c in self.categories()}

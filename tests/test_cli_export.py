@@ -23,7 +23,7 @@ def data(write_dataset):
 
 @pytest.mark.parametrize("suffix", [".geojson", ".csv", ".kml", ".gpkg"])
 def test_each_format_is_written(runner, data, tmp_path, suffix):
-    out = tmp_path / f"routes{suffix}"
+    out = tmp_path / f"exported{suffix}"  # (routes.geojson is the input: export refuses to write over it)
     result = runner.invoke(app, ["export", "-d", data, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"wrote {out} (2 routes)"

@@ -127,16 +127,17 @@ def test_nothing_mappable_is_exit_1_with_the_rejects_written(runner, tmp_path):
     out, rejects = tmp_path / "sipri.geojson", tmp_path / "rejects.csv"
     result = runner.invoke(app, ["import-sipri", str(path), "-o", str(out), "--rejects", str(rejects)])
     assert result.exit_code == 1
-    assert f"error: {path}: no deal could be mapped (1 rows rejected; see {rejects})" in result.stderr
+    assert f"error: {path}: no deal could be mapped (1 rows rejected; wrote them with their reasons to {rejects}); " \
+        "no dataset was written" in result.stderr
     assert not out.exists()
-    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("Afghanistan,unknown supplier(s)")
+    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith('"Afghanistan","unknown supplier(s)"')
 
 
 def test_output_over_the_export_is_refused(runner, export):
     before = export.read_bytes()
     result = runner.invoke(app, ["import-sipri", str(export), "-o", str(export)])
     assert result.exit_code == 1
-    assert "--output would overwrite the SIPRI export itself" in result.stderr
+    assert "--output is one of the files this command reads" in result.stderr
     assert export.read_bytes() == before
 
 

@@ -624,6 +624,7 @@ _LEGEND_LINE = 1.25  # line height, in units of the legend font
 _LEGEND_ROW_GAP = 3.0  # points between rows
 _LEGEND_SECTION_GAP = 9.0
 _LEGEND_COLUMNS = 3
+_LEGEND_MAX_COLOURS = 30  # rows of the colour key; past that, a line says how many more there are
 _LEGEND_COLUMN_GAP = 16.0
 _LEGEND_SAMPLE = 30.0  # width of a row's sample, in points
 _LEGEND_SAMPLE_GAP = 6.0
@@ -664,6 +665,10 @@ def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: flo
     categories, kinds = _groups(routes)
     colour = [_Row(("swatch", style.category_colour(c)), CATEGORY_LABELS.get(c) or c) for c in categories]
     colour += [_Row(("swatch", style.KIND_COLOURS[k]), style.KIND_LABELS[k]) for k in kinds]
+    if len(colour) > _LEGEND_MAX_COLOURS:  # (the image's size is bounded by what it draws, not by the data)
+        rest = len(colour) - _LEGEND_MAX_COLOURS + 1
+        colour = colour[:_LEGEND_MAX_COLOURS - 1] + [_Row(None, f"… and {rest:,} more colours, one per category "
+                                                                 "(`arms-routes weapons` lists the categories)")]
     if colour:
         for row in colour:
             _wrap(row, column_pt)
