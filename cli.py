@@ -551,6 +551,9 @@ def _guard(command):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130)
+        except MemoryError:
+            _fail(RoutesError("ran out of memory: the selection is too large for this command on this machine; "
+                              "select fewer routes with the filters (--weapon, --route, --since, ...)"))
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0)

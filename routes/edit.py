@@ -20,7 +20,7 @@ from .fmt import document_places, dumps, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
 from .names import closest, normalise
 from .schema import validator
-from .validate import validate_document
+from .validate import date_problem, validate_document
 from .weapons import Taxonomy
 
 PLACE_KINDS = ("city", "port", "airport", "border crossing", "region", "country")
@@ -227,6 +227,8 @@ def _check_source_fields(source: NewSource, known: dict) -> None:
     if source.published is not None and not _DATE.match(source.published):
         raise UsageError(f"published {source.published!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
                          field="--published")
+    if source.published is not None and date_problem(source.published):
+        raise UsageError(date_problem(source.published), field="--published")
     for parent in source.derived_from:
         if parent not in known:
             raise UsageError(f"unknown source {parent!r}", field="--derived-from",

@@ -113,7 +113,8 @@ def _field(parts) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            part = str(part) if len(str(part)) <= 80 else str(part)[:79] + "…"  # (a key may be a megabyte long)
+            out += f".{part}" if out else part
     return out or "feature"
 
 
@@ -406,7 +407,7 @@ class _Checker:
                               "the same name. Remove them unless they are meant")
             for word in _mixed_script_words(text):
                 foreign = [c for c in dict.fromkeys(word) if _CONFUSABLE.match(c)]
-                scripts = " and ".join(dict.fromkeys(_character_name(c).split()[0].title() for c in foreign))
+                scripts = " and ".join(dict.fromkeys(unicodedata.name(c, "?").split()[0].title() for c in foreign))
                 letters = ", ".join(f"{c!r} {_character_name(c)}" for c in foreign[:3])
                 self.warn(json_path, route_id, where,
                           f"the word {word!r} mixes Latin and {scripts} letters ({letters}), which look alike but "
@@ -468,7 +469,7 @@ class _Checker:
         for source_id, source in sources.items():
             base = ("sources", source_id)
             if len(source_id) > MAX_ID_LENGTH:
-                self.add(base, COLLECTION, ["sources", _short(source_id)], f"is not a valid source id: it is "
+                self.add(base, COLLECTION, ["sources", source_id], f"is not a valid source id: it is "
                          f"{len(source_id)} characters long, and an id is at most {MAX_ID_LENGTH}")
             elif not _SLUG.match(source_id):
                 self.add(base, COLLECTION, ["sources", source_id], f"{_short(source_id)} is not a valid source id: "
@@ -792,9 +793,9 @@ class _Checker:
         if status == "corroborated" and not self._two_independent(supporting):
             named = list(dict.fromkeys(model.key_sources(k)[0] for k in supporting))
             detail = f"the supporting sources ({', '.join(named)}) share their reporting" \
-                if len(set(supporting)) > 1 else "only one supporting source"
+                if len(set(supporting)) > 1 else "there is only one supporting source"
             self.add(pbase + ("status",), route_id, ["status"],
-                     f"'corroborated' needs two independent supporting sources, but there is {detail}; "
+                     f"'corroborated' needs two independent supporting sources, but {detail}; "
                      "add an independent source or lower the status to 'reported'")
         if status == "confirmed" and self.with_warnings:
             official = any((self.sources.get(s) or {}).get("kind") in model.OFFICIAL_KINDS

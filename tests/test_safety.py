@@ -188,3 +188,237 @@ def test_a_second_file_may_not_move_a_place_another_file_uses(runner, write_data
     assert f"which {first} defines as (Fixture Nampo, PRK, at 38.73, 125.395)" in result.output
     alone = runner.invoke(app, ["list", "-d", str(second_path)])  # on its own, a file's places are its own
     assert alone.exit_code == 0, alone.output
+
+
+# -- many writers of one file --------------------------------------------------------------------------
+def _run(*args, cwd):
+    return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=cwd)
+
+
+def test_many_writers_of_every_kind_at_once_lose_nothing(tmp_path):
+    """adds, add-sources, add-places and fmt on one file at once: each waits its turn, every one succeeds,
+    and everything each reported is in the file."""
+    path = tmp_path / "shared.geojson"
+    path.write_text(json.dumps(make_collection([])))
+    processes = []
+    for i in range(6):
+        processes.append(("route", f"route-{i}", _run(
+            "add", f"route-{i}", "--via", "fx-nampo > fx-gaza", "--supplier", "A", "--recipient", "B",
+            "--source", "fx-news", "--claim", f"Claim {i}.", "-d", path, cwd=tmp_path)))
+        processes.append(("source", f"src-{i}", _run("add-source", f"src-{i}", "--title", f"Source {i}", "-d", path,
+                                                     cwd=tmp_path)))
+        processes.append(("place", f"pl-{i}", _run("add-place", f"pl-{i}", "--name", f"Place {i}", "--country", "IRN",
+                                                   "--lat", "27", "--lon", str(56 + i / 10), "-d", path, cwd=tmp_path)))
+        processes.append(("fmt", None, _run("fmt", path, cwd=tmp_path)))
+    results = [(kind, item, *process.communicate(timeout=180), process.returncode)
+               for kind, item, process in processes]
+
+    failures = [(kind, item, err) for kind, item, _out, err, code in results if code != 0]
+    assert failures == []
+    doc = json.loads(path.read_text())
+    assert sorted(f["id"] for f in doc["features"]) == [f"route-{i}" for i in range(6)]
+    assert {f"src-{i}" for i in range(6)} <= set(doc["sources"])
+    assert sorted(p["id"] for p in doc["places"] if p["id"].startswith("pl-")) == [f"pl-{i}" for i in range(6)]
+    for _kind, item, out, _err, _code in results:
+        assert item is None or f" {item} " in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.geojson"]  # no temporary file left
+    validated = subprocess.run([sys.executable, str(ROOT / "cli.py"), "validate", str(path)], capture_output=True,
+                               text=True)
+    assert validated.returncode == 0, validated.stdout
+
+
+def test_an_edit_waits_for_another_writer_then_adds_to_what_it_wrote(runner, write_dataset):
+    path = write_dataset()
+    started = threading.Event()
+    outcome = []
+
+    def other_writer():
+        result = runner.invoke(app, ["add-source", "later-src", "--title", "Later", "-d", str(path)])
+        outcome.append(result)
+
+    with edit_lock(path):  # (as another arms-routes command would hold it)
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        started.wait(0.3)
+        assert not outcome  # waiting for the lock
+        doc = json.loads(path.read_text())
+        doc["sources"]["first-src"] = {"title": "First", "kind": "news", "reliability": "C"}
+        write_atomic(path, json.dumps(doc))
+    thread.join(20)
+    assert outcome and outcome[0].exit_code == 0, outcome[0].output if outcome else "no result"
+    assert {"first-src", "later-src"} <= set(json.loads(path.read_text())["sources"])
+
+
+# -- links and permissions through the commands ---------------------------------------------------------
+@pytest.mark.parametrize("command", [["fmt", "{path}"], ["add-source", "linked-src", "--title", "T", "-d", "{path}"]])
+def test_fmt_and_add_through_a_symbolic_link_write_the_shared_target(runner, write_dataset, tmp_path, command):
+    shared = tmp_path / "team"
+    shared.mkdir()
+    target = write_dataset(name="team/routes.geojson")
+    target.chmod(0o640)
+    link = tmp_path / "mine.geojson"
+    link.symlink_to(target)
+    before = target.read_text()
+
+    result = runner.invoke(app, [part.format(path=link) for part in command])
+
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() != before
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in shared.iterdir()) == ["routes.geojson"]
+
+
+def test_add_keeps_a_hard_linked_dataset_one_file(runner, write_dataset, tmp_path):
+    path = write_dataset()
+    other = tmp_path / "backup-link.geojson"
+    os.link(path, other)
+
+    result = runner.invoke(app, ["add-source", "linked-src", "--title", "T", "-d", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert os.stat(path).st_ino == os.stat(other).st_ino and "linked-src" in other.read_text()
+
+
+# -- no command writes over one of its own inputs -------------------------------------------------------
+@pytest.mark.parametrize("command, option", [
+    (["export", "-d", "{data}", "-w", "fx-rpg", "-o", "{out}"], "--output"),
+    (["report", "-d", "{data}", "-o", "{out}"], "--output"),
+    (["render", "-d", "{data}", "-o", "{out}"], "--output"),
+])
+@pytest.mark.parametrize("how", ["same", "symlink", "hardlink"])
+def test_no_command_writes_over_its_own_input(runner, write_dataset, tmp_path, command, option, how):
+    data = write_dataset(name="own.geojson")
+    suffix = {"export": ".geojson", "report": ".md", "render": ".html"}[command[0]]
+    out = data if how == "same" else tmp_path / f"out{suffix}"
+    if how == "symlink":
+        out.symlink_to(data)
+    elif how == "hardlink":
+        os.link(data, out)
+    if command[0] != "export" and how == "same":
+        out = tmp_path / f"own{suffix}"  # (report and render refuse a .geojson output by its suffix)
+        os.link(data, out)
+    before = data.read_bytes()
+
+    result = runner.invoke(app, [part.format(data=data, out=out) for part in command])
+
+    assert result.exit_code == 1, result.output
+    assert f"{option} is " in result.stderr and "one of the files this command reads" in result.stderr
+    assert "writing it would replace that file. Choose another file" in result.stderr
+    assert data.read_bytes() == before
+
+
+def test_a_markdown_report_never_puts_its_map_over_an_input(runner, write_dataset, tmp_path):
+    data = write_dataset(name="r-map.png")  # (the map of r.md would be r-map.png)
+    before = data.read_bytes()
+    result = runner.invoke(app, ["report", "-d", str(data), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 1, result.output
+    assert "the map beside the report is one of the files this command reads" in result.stderr
+    assert data.read_bytes() == before and not (tmp_path / "r.md").exists()
+
+
+# -- files that belong together: all or none ------------------------------------------------------------
+def test_files_written_together_are_all_written_or_none(tmp_path):
+    from routes.dataset import write_all_atomic
+    from routes.errors import RoutesError
+
+    report, image = tmp_path / "r.md", tmp_path / "r-map.png"
+    report.write_text("old report\n")
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()  # a folder where the second file should go: it cannot be written
+    with pytest.raises(RoutesError, match="is a folder"):
+        write_all_atomic([(report, "new report\n"), (blocked, b"png")])
+    assert report.read_text() == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "r.md"]
+
+    write_all_atomic([(image, b"png"), (report, "new report\n")])
+    assert report.read_text() == "new report\n" and image.read_bytes() == b"png"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "r-map.png", "r.md"]
+
+
+def test_files_written_together_are_put_back_when_a_rename_fails(tmp_path, monkeypatch):
+    from routes import dataset
+    from routes.errors import RoutesError
+
+    first, second = tmp_path / "a.geojson", tmp_path / "b.csv"
+    first.write_text("old a\n")
+    real = dataset._commit
+
+    def failing(pending):
+        if pending.target.name == "b.csv":
+            raise RoutesError("cannot write: disk on fire", path=pending.path)
+        real(pending)
+
+    monkeypatch.setattr(dataset, "_commit", failing)
+    with pytest.raises(RoutesError, match="disk on fire"):
+        dataset.write_all_atomic([(first, "new a\n"), (second, "new b\n")])
+    assert first.read_text() == "old a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.geojson"]
+
+
+def test_a_failed_markdown_report_leaves_neither_file(runner, write_dataset, tmp_path):
+    data = write_dataset()
+    (tmp_path / "r-map.png").mkdir()  # the map cannot be written there
+    result = runner.invoke(app, ["report", "-d", str(data), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 1, result.output
+    assert f"error: {tmp_path / 'r-map.png'}: is a folder; give the name of a file to write" in result.stderr
+    assert not (tmp_path / "r.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-map.png", "routes.geojson"]
+
+
+def test_a_failed_write_to_an_unwritable_folder_changes_nothing(runner, write_dataset, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes in a read-only folder")
+    data = write_dataset()
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "r.md").write_text("old\n")
+    locked.chmod(0o555)
+    try:
+        result = runner.invoke(app, ["report", "-d", str(data), "-o", str(locked / "r.md")])
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    assert sorted(p.name for p in locked.iterdir()) == ["r.md"] and (locked / "r.md").read_text() == "old\n"
+
+
+# -- numbers: what a double cannot hold is refused or said ----------------------------------------------
+def test_a_number_a_double_rounds_is_warned_of_and_fmt_says_what_it_wrote(runner, write_dataset):
+    path = write_dataset()
+    text = path.read_text().replace('"name": "Route', '"tiv": 0.123456789012345678901, "name": "Route', 1)
+    path.write_text(text)
+    line = text[:text.index("0.1234567890")].count("\n") + 1
+
+    checked = runner.invoke(app, ["validate", str(path)])
+    formatted = runner.invoke(app, ["fmt", str(path)])
+
+    assert checked.exit_code == 0, checked.output
+    assert (f"{path}:{line}: -: number: warning: 0.123456789012345678901 has more digits than a double holds, "
+            "which reads it as 0.12345678901234568, so `arms-routes fmt`") in checked.stdout
+    assert formatted.exit_code == 0, formatted.output
+    assert (f"note: line {line}: 0.123456789012345678901 has more digits than a double holds, which reads it as "
+            "0.12345678901234568, and the file now says 0.12345678901234568") in formatted.stdout
+    assert '"tiv": 0.12345678901234568' in path.read_text()
+
+
+def test_a_whole_number_written_as_a_decimal_reads_as_the_whole_number(runner, write_dataset, tmp_path):
+    path = write_dataset()
+    text = path.read_text().replace('"start": 2009', '"start": 2009.0').replace('"credibility": 3', '"credibility": 3.0')
+    path.write_text(text)
+
+    checked = runner.invoke(app, ["validate", str(path)])
+    shown = runner.invoke(app, ["show", "fx-route", "-d", str(path)])
+    listed = runner.invoke(app, ["list", "-d", str(path), "--format", "json"])
+    exported = tmp_path / "out.csv"
+    runner.invoke(app, ["export", "-d", str(path), "--evidence", "-o", str(exported)])
+    formatted = runner.invoke(app, ["fmt", str(path)])
+
+    assert checked.exit_code == 0
+    assert ": fx-route: period.start: warning: 2009.0 is a whole number written as a decimal; write 2009" \
+        in checked.stdout
+    assert "period:         2009–2014" in shown.stdout and "[supports, B3]" in shown.stdout
+    assert "2009.0" not in shown.stdout and "B3.0" not in shown.stdout
+    assert json.loads(listed.stdout)[0]["period"] == {"start": 2009, "end": 2014}
+    assert '"B3"' in exported.read_text() and "B3.0" not in exported.read_text()
+    assert formatted.exit_code == 0 and '"start": 2009,' in path.read_text() and "2009.0" not in path.read_text()
