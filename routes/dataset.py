@@ -149,7 +149,7 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
     if cache.is_valid(key):
         doc, _ = parse(text, path)
         return doc
-    doc, repeated, quick_exact, _ = parse_strict(text, path)
+    doc, repeated, quick_exact, _ = parse_strict(text, path, raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw)
     report = validate_document(doc, path, text=text, weapons=weapons, places=places, warnings=False,
                                repeated_keys=repeated)
     if not report.ok:

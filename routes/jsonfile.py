@@ -23,9 +23,7 @@ import os
 import re
 import stat
 import sys
-from array import array
 from decimal import Decimal
-from itertools import accumulate
 from json.decoder import scanstring
 from pathlib import Path
 from typing import NamedTuple
@@ -169,9 +167,12 @@ def rounding_text(written: str, double: str) -> str:
 def _noting_rounded(text: str) -> float:
     """`_finite`, noting a number whose value a double does not hold exactly as written (more than 15
     significant digits, or an exponent such as 1e-400), which every rewrite of the file writes rounded."""
-    value = _finite(text)
-    if (len(text) > 16 or "e" in text or "E" in text) and Decimal(text) != Decimal(repr(value)):
-        _Scan.rounded.append((text, repr(value)))
+    value = float(text)
+    if len(text) > 15 or "e" in text or "E" in text:  # (shorter numbers are held exactly, and are finite)
+        if not math.isfinite(value):
+            raise _TooLarge(text)
+        if Decimal(text) != Decimal(repr(value)):
+            _Scan.rounded.append((text, repr(value)))
     return value
 
 
@@ -195,20 +196,36 @@ def parse(text: str, path: Path, *, strict: bool = False) -> tuple[object, bool]
         except orjson.JSONDecodeError:
             pass
         doc = _parse(text, path, parse_constant=_reject_constant, parse_float=_finite)
-        _check_depth(text, path)
+        _check_depth(_structure(text), text, path)
         return doc, False
     return parse_strict(text, path)[:2]
 
 
-def parse_strict(text: str, path: Path) -> Parsed:
+def parse_strict(text: str, path: Path, raw: bytes | None = None) -> Parsed:
     """Parse JSON text with the json module, noting repeated keys, integers beyond 64 bits and numbers a
-    double rounds; a document nested more than `MAX_DEPTH` levels deep is refused."""
+    double rounds; a document nested more than `MAX_DEPTH` levels deep is refused.
+
+    Numbers go through a Python hook (`_noting_rounded`) only when the text holds one that a double
+    might not hold exactly (an exponent, or 16 digits in a row, outside the strings): millions of
+    coordinates are read at C speed. `raw`, when given, is the text as read (UTF-8, no byte-order mark)."""
     _Scan.repeated = _Scan.wide = False
     _Scan.rounded = []
-    doc = _parse(text, path, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_reject_constant,
-                 parse_float=_noting_rounded)
-    _check_depth(text, path)
+    structure = _structure(text, raw)
+    digits = structure.translate(_DIGITS)
+    careful = b"0e" in digits or b"0E" in digits or b"0000000000000000" in digits
+    hooks = {"parse_float": _noting_rounded} if careful else {}
+    doc = _parse(text, path, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_reject_constant, **hooks)
+    _check_depth(structure, text, path)
     return Parsed(doc, _Scan.repeated, not _Scan.wide, _Scan.rounded)
+
+
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
+_DIGITS = bytes.maketrans(b"0123456789.", b"00000000000")
+
+
+def _structure(text: str, raw: bytes | None = None) -> bytes:
+    """The JSON text (as UTF-8) without its strings: its brackets, numbers and literals. Linear, at C speed."""
+    return _STRING.sub(b"", raw if raw is not None else text.encode("utf-8", "surrogatepass"))
 
 
 def _parse(text: str, path: Path, **hooks) -> object:
@@ -231,23 +248,21 @@ def _parse(text: str, path: Path, **hooks) -> object:
         raise _too_deep(text, path) from None
 
 
-# The structure of a JSON text without its strings: what is left once every string is taken out.
-_STRUCTURE = bytes(c for c in range(256) if c not in b"[]{}")
-_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
 
 
-def _check_depth(text: str, path: Path) -> None:
+def _check_depth(structure: bytes, text: str, path: Path) -> None:
     """`DataFileError` for a document nested more than `MAX_DEPTH` levels deep (with the line where it
-    gets too deep). Linear, at C speed: the strings are cut out, then the brackets counted."""
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    raw = text.encode("utf-8", "surrogatepass")
-    if b"\\" in raw:  # an escaped backslash or quote is no end of a string
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(raw.split(b'"')[0::2]).translate(None, _STRUCTURE)
-    if not brackets or max(accumulate(array("b", brackets.translate(_STEPS)))) <= MAX_DEPTH:
-        return
-    raise _too_deep(text, path)
+    gets too deep), from the `_structure` of a text that parsed: its brackets, of which each pass takes
+    away the innermost pairs, one level, at C speed; what is left after `MAX_DEPTH` passes is too deep."""
+    brackets = structure.translate(None, _NOT_BRACKETS).translate(_ONE_KIND)
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return
+        brackets = brackets.replace(b"[]", b"")
+    if brackets:
+        raise _too_deep(text, path)
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

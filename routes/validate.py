@@ -79,7 +79,7 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
     try:
         raw = read_bytes(path)
         text = decode(raw, path)
-        doc, repeated, quick_exact, rounded = parse_strict(text, path)
+        doc, repeated, quick_exact, rounded = parse_strict(text, path, raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw)
     except DataFileError as exc:
         return Report(path, [Problem(path, exc.line or 1, COLLECTION, "file", exc.message)])
     weapons, places = weapons or Taxonomy.load(), places or Gazetteer.load()
@@ -335,7 +335,7 @@ class _Checker:
             return
         self._check_collection(doc)
         if self.text is None or _SURROGATE_ESCAPE.search(self.text) or (
-                self.with_warnings and _SUSPECT_TEXT.search(self.text)):
+                self.with_warnings and (_SUSPECT_TEXT.search(self.text) or "\\u" in self.text)):
             self._check_text(doc)
         self._check_sources(doc)
         self._extend_from_document(doc)
@@ -909,8 +909,8 @@ _JOINERS = "\u200c\u200d"
 _CONFUSABLE = re.compile("[\u0370-\u03ff\u0400-\u052f]")  # Greek and Cyrillic letters, many like Latin ones
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
-# What in a file's text may hold any of these (or a surrogate), so that its texts are looked through.
-_SUSPECT_TEXT = re.compile(_INVISIBLE.pattern + "|" + _CONFUSABLE.pattern + r"|\\u[0-9a-fA-F]{4}")
+# What in a file's text may be one of these, so that its texts are looked through (so may an escape, \\u...).
+_SUSPECT_TEXT = re.compile(_INVISIBLE.pattern[:-1] + _CONFUSABLE.pattern[1:-1] + "]")
 
 
 def _invisible(text: str) -> list[str]:
