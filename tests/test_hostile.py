@@ -614,3 +614,16 @@ def test_a_syntax_error_in_a_cr_only_file_names_its_line_and_column(runner, writ
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert f"{path}:3: -: file: not valid JSON: Expecting value (line 3, column 16)" in result.stdout
+
+
+def test_reports_and_images_of_a_hostile_file_hold_no_script(runner, write_dataset, tmp_path):
+    collection = make_collection([make_route("fx-route", name="<script>alert(1)</script>")])
+    collection["places"][1]["properties"]["name"] = "<script>alert('place')</script>"
+    path = write_dataset(collection)
+    outputs = [tmp_path / "r.html", tmp_path / "map.svg"]
+    for out, command in zip(outputs, ("report", "render")):
+        result = runner.invoke(app, [command, "-d", str(path), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    report = outputs[0].read_text(encoding="utf-8")
+    assert "<script" not in report and "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert "<script" not in outputs[1].read_text(encoding="utf-8")

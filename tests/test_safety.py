@@ -422,3 +422,63 @@ def test_a_whole_number_written_as_a_decimal_reads_as_the_whole_number(runner, w
     assert json.loads(listed.stdout)[0]["period"] == {"start": 2009, "end": 2014}
     assert '"B3"' in exported.read_text() and "B3.0" not in exported.read_text()
     assert formatted.exit_code == 0 and '"start": 2009,' in path.read_text() and "2009.0" not in path.read_text()
+
+
+# -- more of what docs/safety.md promises ---------------------------------------------------------------
+def test_writers_of_different_files_in_one_folder_take_turns(tmp_path):
+    order = []
+    with edit_lock(tmp_path / "a.geojson"):
+        def other():
+            with edit_lock(tmp_path / "b.geojson", timeout=10):
+                order.append("b")
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(0.3)
+        order.append("a")
+    thread.join(10)
+    assert order == ["a", "b"]
+
+
+def test_an_output_that_is_a_named_pipe_is_refused_without_waiting(runner, write_dataset, tmp_path):
+    data = write_dataset()
+    pipe = tmp_path / "out.csv"
+    os.mkfifo(pipe)
+    result = _invoke_with_deadline(runner, ["export", "-d", str(data), "-o", str(pipe)])
+    assert result.exit_code == 1
+    assert f"error: {pipe}: is not a regular file (a named pipe, device or socket); give the name of a file to write" \
+        in result.stderr
+
+
+def test_an_interrupted_write_leaves_the_file_as_it_was_and_no_temporary_file(tmp_path, monkeypatch):
+    from routes import dataset
+
+    path = tmp_path / "d.geojson"
+    path.write_text("old\n")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dataset.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, "new\n")
+    assert path.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.geojson"]
+
+
+def test_a_hard_linked_file_that_cannot_be_rewritten_in_place_names_the_complete_new_content(tmp_path, monkeypatch):
+    from routes import dataset
+    from routes.errors import RoutesError
+
+    path, other = tmp_path / "a.geojson", tmp_path / "b.geojson"
+    path.write_text("old\n")
+    os.link(path, other)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(dataset, "open", refused, raising=False)
+    with pytest.raises(RoutesError, match="cannot rewrite this hard-linked file in place") as caught:
+        write_atomic(path, "new\n")
+    kept = str(caught.value).rsplit("complete in ", 1)[1]
+    assert Path(kept).read_text() == "new\n" and path.read_text() == "old\n" and other.read_text() == "old\n"
