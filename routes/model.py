@@ -281,7 +281,7 @@ def independent_set(source_ids: list, sources: dict[str, dict],
     common source (the data model's definition, pairwise): a source that repeats two unrelated
     sources does not make those two one. An entry may be an `item_key` (a source with what one of
     its items relays), so that what a source repeats in one claim does not tie its other claims.
-    Of several largest sets, the one that keeps the earliest entries. `lineages`, when given, keeps
+    Of several largest sets, earlier entries are kept where that costs nothing. `lineages`, when given, keeps
     each entry's lineage from one call to the next, for many routes over the same (unchanging) sources.
     """
     ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, (str, tuple))))
@@ -300,27 +300,78 @@ def independent_set(source_ids: list, sources: dict[str, dict],
     return [source_id for i, source_id in enumerate(ids) if best >> i & 1]
 
 
+# Above this many sources that clash in one tangle (after the easy ones are taken), the largest set
+# is not searched for but built greedily: a count that may be lower than the largest, never higher.
+EXACT_LIMIT = 40
+
+
+def _count(bits: int) -> int:
+    return bin(bits).count("1")
+
+
 def _largest_independent(candidates: int, clash: list[int]) -> int:
-    """The bit set of a largest independent set among `candidates` of the graph `clash` (exact;
-    branch on the lowest candidate with a clash: a route cites a handful of sources)."""
-    free = 0  # candidates that clash with no other candidate: always taken
-    rest = candidates
+    """The bit set of a largest independent set among `candidates` of the graph `clash`, one connected
+    part at a time (sources that share nothing with the rest never multiply the work)."""
+    result, rest = 0, candidates
     while rest:
-        low = rest & -rest
-        i = low.bit_length() - 1
-        if not clash[i] & candidates:
-            free |= low
-        rest ^= low
-    candidates &= ~free
+        part = frontier = rest & -rest
+        while frontier:
+            bit = frontier & -frontier
+            frontier ^= bit
+            grown = clash[bit.bit_length() - 1] & candidates & ~part
+            part |= grown
+            frontier |= grown
+        rest &= ~part
+        result |= _largest_in_part(part, clash)
+    return result
+
+
+def _largest_in_part(candidates: int, clash: list[int]) -> int:
+    """A largest independent set of one connected part: sources that clash with at most one other are
+    always in some largest set, so they are taken at once (earliest first); what is left is searched
+    by branching on the source with the most clashes, or, beyond EXACT_LIMIT, built greedily."""
+    taken = 0
+    changed = True
+    while candidates and changed:
+        changed = False
+        bits = candidates
+        while bits:
+            bit = bits & -bits
+            bits ^= bit
+            if not bit & candidates:
+                continue
+            near = clash[bit.bit_length() - 1] & candidates
+            if near & (near - 1) == 0:  # at most one clash
+                taken |= bit
+                candidates &= ~bit & ~near
+                changed = True
     if not candidates:
-        return free
-    low = candidates & -candidates
-    i = low.bit_length() - 1
-    with_it = low | _largest_independent(candidates & ~low & ~clash[i], clash)
-    without = _largest_independent(candidates & ~low, clash)
-    if bin(without).count("1") > bin(with_it).count("1"):
-        return free | without
-    return free | with_it
+        return taken
+    order = []
+    bits = candidates
+    while bits:
+        bit = bits & -bits
+        bits ^= bit
+        order.append((-_count(clash[bit.bit_length() - 1] & candidates), bit))
+    if len(order) > EXACT_LIMIT:  # greedy: the source with the fewest clashes first
+        while candidates:
+            bit = min((_count(clash[b.bit_length() - 1] & candidates), b.bit_length(), b)
+                      for b in _bits(candidates))[2]
+            taken |= bit
+            candidates &= ~bit & ~clash[bit.bit_length() - 1]
+        return taken
+    bit = min(order)[1]  # the most clashes (the earliest of them)
+    i = bit.bit_length() - 1
+    with_it = bit | _largest_independent(candidates & ~bit & ~clash[i], clash)
+    without = _largest_independent(candidates & ~bit, clash)
+    return taken | (without if _count(without) > _count(with_it) else with_it)
+
+
+def _bits(value: int):
+    while value:
+        bit = value & -value
+        value ^= bit
+        yield bit
 
 
 def supporting_sources(route: dict) -> list:

@@ -168,3 +168,29 @@ def test_what_one_claim_relays_does_not_tie_the_sources_other_claims():
     mixed = {"properties": {"evidence": [{"source": "ramani", "stance": "supports"},
                                           {"source": "ramani", "stance": "supports", "relays": ["deal-2014"]}]}}
     assert model.independent_sources(mixed, sources) == 1
+
+
+def test_the_largest_set_is_exact_on_small_tangles_and_quick_on_large_ones():
+    import itertools
+    import random
+
+    rng = random.Random(12)
+    for _ in range(300):  # against brute force: the size is the largest
+        n = rng.randint(1, 9)
+        roots = [f"r{i}" for i in range(5)]
+        sources = {r: {} for r in roots}
+        for i in range(n):
+            sources[f"s{i}"] = {"derived_from": rng.sample(roots, rng.randint(0, 2))}
+        ids = [f"s{i}" for i in range(n)]
+        best = max(len(c) for k in range(n + 1) for c in itertools.combinations(ids, k)
+                   if all(not (model.lineage(a, sources) & model.lineage(b, sources)) for a, b in itertools.combinations(c, 2)))
+        chosen = model.independent_set(ids, sources)
+        assert len(chosen) == best, (sources, chosen)
+        assert all(not (model.lineage(a, sources) & model.lineage(b, sources)) for a, b in itertools.combinations(chosen, 2))
+    # 60 pairs of sources, each pair repeating a report of its own: 60, at once (it once doubled with each pair)
+    pairs = {}
+    for i in range(60):
+        pairs[f"report-{i}"] = {}
+        pairs[f"a-{i}"] = {"derived_from": [f"report-{i}"]}
+        pairs[f"b-{i}"] = {"derived_from": [f"report-{i}"]}
+    assert model.independent_sources(route(*(s for s in pairs if not s.startswith("report"))), pairs) == 60

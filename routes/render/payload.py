@@ -375,7 +375,7 @@ class _Rows:
         # Many routes cite the same sources: each source's lineage, and the number of independent
         # sources of each list of supporting sources, are worked out once (the sources do not change
         # while the payload is built).
-        self.lineages: dict[str, set[str]] = {}
+        self.lineages = dataset.lineages()  # lineage roots, from one walk of the sources (Dataset.lineages)
         self.independent: dict[tuple[str, ...], int] = {}
         self.grades: dict[tuple, str | None] = {}  # (source id, credibility) -> grade (see `_grade`)
 
