@@ -204,6 +204,23 @@ def leg_path(leg: object) -> str:
     return "schematic" if leg.get("mode", "unknown") not in MODES or leg.get("mode", "unknown") == "unknown" else "plausible"
 
 
+def weakest_path(paths) -> str:
+    """The weakest of some legs' paths (PATHS runs from the strongest): what one line standing for
+    all of them is drawn as (a line that is partly schematic is drawn schematic). "schematic" for none."""
+    return max((p for p in paths if p in PATHS), key=PATHS.index, default="schematic")
+
+
+def leg_statuses(route: dict) -> list[str]:
+    """Each leg's evidence status: its own where it gives a known one, else the route's."""
+    own = status(route) if status(route) in STATUS_RANK else "alleged"
+    return [leg.get("status") if leg.get("status") in STATUS_RANK else own for leg in legs(route)]
+
+
+def weakest_status(statuses, default: str = "alleged") -> str:
+    """The weakest of some legs' statuses: what one line standing for all of them is drawn as."""
+    return min((s for s in statuses if s in STATUS_RANK), key=STATUS_RANK.get, default=default)
+
+
 # -- periods: a bound is a year, null (unknown) or {"year": Y, "approximate": true} --------------------
 
 def bound_year(bound: object) -> int | None:

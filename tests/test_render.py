@@ -435,6 +435,10 @@ def test_a_line_that_cannot_be_cut_into_legs_is_drawn_with_the_weakest_path_of_i
     assert len(route["legs"]) == 2  # the two parts as drawn, not the route's legs
     assert [leg["path"] for leg in route["legs"]] == ["schematic", "schematic"]
     assert [leg["path"] for leg in route["leg_info"]] == ["plausible", "schematic"]  # the card still tells each leg
+    # and with the weakest status of its legs: a reported route with an alleged leg is drawn alleged throughout
+    weak = drawn(make_route("fx-b", status="reported", legs=[{"mode": "sea"}, {"mode": "sea", "status": "alleged"}]), gap)
+    [weak] = routes_of(build_payload(dataset_of([weak])))
+    assert [leg.get("status", weak["status"]) for leg in weak["legs"]] == ["alleged", "alleged"]
 
 
 def test_category_boxes_hold_every_category_of_a_route_and_colour_follows_the_filter():

@@ -166,10 +166,11 @@ def _prepare(dataset: Dataset, filters=None) -> list[_Route]:
         known = [(w.lon, w.lat) for w in stops if w is not None] if None not in stops else []
         spans, drawn.middle = _legs(lines, known)
         filled = style.arrow_filled(route)
-        weakest = max((model.leg_path(leg) for leg in legs), key=model.PATHS.index, default="schematic")
+        weakest = model.weakest_path(model.leg_path(leg) for leg in legs)
+        weakest_status = model.weakest_status(model.leg_statuses(route), status)
         for leg_index, piece_lines, arrow in spans:
             leg = legs[leg_index] if leg_index is not None and leg_index < len(legs) else None
-            leg_status = leg.get("status") if leg and leg.get("status") in style.STATUS_DASH else status
+            leg_status = (leg.get("status") if leg.get("status") in style.STATUS_DASH else status) if leg else weakest_status
             path = model.leg_path(leg) if leg is not None else weakest
             drawn.pieces += [_Piece(line, drawn.colour, leg_status, path) for line in piece_lines]
             if arrow:

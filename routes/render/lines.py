@@ -449,17 +449,14 @@ def _legs_of(plans: list[_Plan], split: list[bool], span_count: list[int], coord
             pairs += zip(waypoints, waypoints[1:])
             paths += plan.leg_paths
         else:
-            statuses += [plan.status] * n
+            statuses += [model.weakest_status(plan.leg_statuses, plan.status)] * n
             pairs += [None] * n
-            paths += [weakest_path(plan.leg_paths)] * n
+            paths += [model.weakest_path(plan.leg_paths)] * n
     legs = iter(map(Leg, statuses, pairs, coords, _corridor_offsets(pairs), paths))
     return [list(islice(legs, n)) for n in span_count]
 
 
-def weakest_path(paths: list[str]) -> str:
-    """The weakest of some legs' paths (`model.PATHS` runs from the strongest): what a line that
-    stands for all of them is drawn as. "schematic" for none."""
-    return max(paths, key=model.PATHS.index, default="schematic")
+weakest_path = model.weakest_path  # (the one rule, in routes.model)
 
 
 def _simplified(points, first, last, route_starts, tolerance: float) -> tuple[list[str], list[list[float]]]:

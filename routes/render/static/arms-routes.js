@@ -264,7 +264,7 @@
         ctx.globalAlpha = 1;
         ctx.fillStyle = "#ffffff";
         ctx.fill();
-        ctx.globalAlpha = Math.max(look.opacity, 0.7);
+        ctx.globalAlpha = look.opacity;  // (as faint as its leg)
         ctx.lineWidth = 1.75;
         ctx.lineJoin = "miter";
         ctx.strokeStyle = o.color;
@@ -540,7 +540,7 @@
     var path = labels(data, route.path);
     var names = legs.map(function (i) {
       var a = path[i], b = path[i + 1];
-      return "leg " + (i + 1) + (a && b ? " (" + a + " → " + b + ")" : "");
+      return "leg " + i + (a && b ? " (" + a + " → " + b + ")" : "");  // numbered from 0, as in the data
     });
     return names.join(", ");
   }
@@ -607,6 +607,7 @@
   function legList(data, route, legs) {
     // Each leg as the sources give it: from → to, mode, how much of its path is reported, note.
     var list = el("ol", "arms-routes-leg-list"), stops = labels(data, route.path);
+    list.start = 0;  // legs are numbered from 0, as evidence items, `show` and `validate` name them
     legs.forEach(function (leg, i) {
       var item = el("li", "arms-routes-leg arms-routes-leg-" + leg.path);
       item.appendChild(el("strong", null, (stops[i] || "?") + " → " + (stops[i + 1] || "?")));
