@@ -45,7 +45,7 @@ CategoryOpt = Annotated[Optional[list[str]], typer.Option(
 ActorOpt = Annotated[Optional[list[str]], typer.Option(
     "--actor", help="Supplier, recipient or intermediary, e.g. Hamas (repeatable).", show_default=False)]
 PlaceOpt = Annotated[Optional[list[str]], typer.Option(
-    "--place", help="A place id, name or country the route passes through (repeatable).", show_default=False)]
+    "--place", help="A place id, name or country the route passes through; a stand-in does not count (repeatable).", show_default=False)]
 SinceOpt = Annotated[Optional[int], typer.Option(
     "--since", help="Routes whose period ends in this year or later. A route whose end year is unknown is kept "
                     "(its period is open); an approximate year (c. 1999, SIPRI's 1999?) counts as the year it gives.",

@@ -103,7 +103,13 @@ def _has_actor(p: dict, actors: list[str]) -> bool:
 
 
 def _passes_through(dataset: Dataset, p: dict, place_ids: set[str], countries: set[str]) -> bool:
-    for place_id in model.place_ids(p.get("waypoints")):
+    """Whether a route passes one of the places or countries; a stand-in does not count (the sources do
+    not say the route passed it: it only stands in for what they name)."""
+    waypoints = p.get("waypoints") if isinstance(p.get("waypoints"), list) else []
+    for waypoint in waypoints:
+        if isinstance(waypoint, dict) and waypoint.get("stand_in") is True:
+            continue
+        place_id = model.place_id(waypoint)
         if place_id in place_ids:
             return True
         place = dataset.places.get(place_id)
@@ -134,9 +140,13 @@ def undated(dataset: Dataset, filters: Filters | None) -> int:
     if filters is None or (filters.since is None and filters.until is None):
         return 0
     count = 0
+    since, until = filters.since, filters.until
     for route in dataset.routes:
         start, end = model.period_years(route)
-        if (filters.since is not None and end is None) or (filters.until is not None and start is None):
+        # kept only for want of a year: the known years alone would not show the overlap (a route that
+        # starts in --since or later overlaps whatever its end; one that ends by --until, whatever its start)
+        if (since is not None and end is None and not (start is not None and start >= since)) or \
+                (until is not None and start is None and not (end is not None and end <= until)):
             count += 1
     return count
 

@@ -106,3 +106,28 @@ def test_a_category_filter_finds_a_route_by_any_of_its_weapons(write_dataset, ru
     for r in dataset.routes:
         categories = style.route_categories(r, dataset.weapons)
         assert ("anti-tank" in categories) == (r["id"] == "both")
+
+
+def test_unknown_date_count_leaves_out_routes_whose_known_years_overlap(write_dataset):
+    routes = [make_route("starts-after", period={"start": 2016, "end": None}),
+              make_route("starts-before", period={"start": 2001, "end": None}),
+              make_route("ends-before", period={"start": None, "end": 2005}),
+              make_route("ends-after", period={"start": None, "end": 2015})]
+    dataset = load_dataset([write_dataset(make_collection(routes))])
+    # since 2010: starts-after overlaps by its start; starts-before and ends-after only for want of a year
+    assert undated(select(dataset, Filters(since=2010)), Filters(since=2010)) == 1
+    assert [r["id"] for r in select(dataset, Filters(since=2010)).routes] == ["starts-after", "starts-before",
+                                                                             "ends-after"]
+    # until 2008: starts-before and ends-before overlap by their known years; ends-after for want of a start
+    assert undated(select(dataset, Filters(until=2008)), Filters(until=2008)) == 1
+    assert [r["id"] for r in select(dataset, Filters(until=2008)).routes] == ["starts-before", "ends-before",
+                                                                             "ends-after"]
+
+
+def test_a_place_filter_does_not_match_a_stand_in(write_dataset):
+    stand_in = {"place": "fx-gaza", "stand_in": True, "stands_for": "Hamas"}
+    routes = [make_route("named", waypoints=["fx-nampo", "fx-gaza"], legs=[{"mode": "unknown"}]),
+              make_route("standing-in", waypoints=["fx-nampo", stand_in], legs=[{"mode": "unknown"}])]
+    dataset = load_dataset([write_dataset(make_collection(routes))])
+    assert [r["id"] for r in select(dataset, Filters(places=("fx-gaza",))).routes] == ["named"]
+    assert [r["id"] for r in select(dataset, Filters(places=("fx-nampo",))).routes] == ["named", "standing-in"]
