@@ -27,6 +27,8 @@ from . import schema
 from .weapons import Taxonomy
 
 ENDPOINT_TOLERANCE_DEG = 0.1
+# Precisions from the finest; "water" is of another kind and compares with none of them.
+_PRECISION_RANK = {"site": 0, "area": 1, "admin1": 2, "country": 3, "region": 4}
 MAX_SUGGESTIONS = 20  # unknown names that get a "did you mean"; the rest only the way to list the known ones
 MAX_ID_LENGTH = 200  # as the schema's slug
 # A route is the path of one transfer: a few places, not thousands. (Each leg is drawn as a great circle
@@ -657,6 +659,22 @@ class _Checker:
             self.add(json_path + ("precision",), route_id, [*field_parts, "precision"],
                      "'site' means the sources name this very place, so it cannot be a stand-in; give the precision of "
                      "what the sources name (area, admin1, country, region, water), or drop \"stand_in\"")
+        precision = waypoint.get("precision")
+        if place is not None and precision in _PRECISION_RANK and stand_in is not True:
+            own = place.precision or model.default_precision(place.kind)
+            # (a named place located coarsely, "the Bandar Abbas area", is fine; but a city or port that
+            # means only its country or region is a stand-in, and must be labelled with what it stands for)
+            if own in _PRECISION_RANK and precision in ("country", "region") and \
+                    _PRECISION_RANK[precision] > _PRECISION_RANK[own]:
+                point = next((p.id for p in self.places if p.kind == "country" and p.country == place.country), None)
+                self.add(json_path + ("precision",), route_id, [*field_parts, "precision"],
+                         f"{precision!r} says the sources name only the {precision}, so {place.id!r} ({place.name}) "
+                         "only stands in for what they name: add \"stand_in\": true and \"stands_for\""
+                         + (f", or use the country point {point!r}" if point and precision == "country" else ""))
+            elif own in _PRECISION_RANK and _PRECISION_RANK[precision] < _PRECISION_RANK[own]:
+                self.add(json_path + ("precision",), route_id, [*field_parts, "precision"],
+                         f"{precision!r} is finer than the place itself ({place.id!r} locates {own!r}): a waypoint "
+                         "cannot be more precise than the point it is drawn at; choose a place that is")
         return place
 
     def _check_legs(self, props: dict, pbase: tuple, route_id: str) -> None:

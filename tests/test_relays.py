@@ -87,3 +87,26 @@ def test_the_map_card_says_what_an_item_repeats(page, write_dataset, tmp_path):
     card = page.locator(".leaflet-popup .arms-routes-card")
     assert card.get_by_text("Repeats: The fixture deal report").count() == 2
     assert "1 independent supporting source" in card.inner_text()
+
+
+def test_a_waypoint_precision_must_agree_with_its_place(runner, write_dataset):
+    from conftest import PLACES, place_feature
+
+    collection = make_collection([make_route("fx-precise", waypoints=[
+        {"place": "fx-country", "precision": "site"},
+        {"place": "fx-nampo", "precision": "country"},
+        {"place": "fx-port-sudan", "precision": "area"}], legs=[{"mode": "unknown"}] * 2)])
+    collection["places"].append(place_feature("fx-country", "Fixture Country", "PRK", "country", 127.5, 40.3, []))
+    collection["features"][0]["geometry"]["coordinates"][0] = [127.5, 40.3]
+    path = write_dataset(collection)
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if ": fx-precise: " in line and "warning" not in line]
+    assert len(errors) == 2, result.output
+    assert "waypoints[0].precision: 'site' is finer than the place itself ('fx-country' locates 'country')" in errors[0]
+    assert ("waypoints[1].precision: 'country' says the sources name only the country, so 'fx-nampo' (Fixture Nampo) "
+            "only stands in for what they name: add \"stand_in\": true and \"stands_for\", or use the country point "
+            "'fx-country'") in errors[1]
+    # a named place located only coarsely ("the Port Sudan area") is fine
