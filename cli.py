@@ -233,8 +233,8 @@ def export(
     from routes.export import export_format, export_routes
 
     export_format(output)
-    chosen, _ = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    count = export_routes(chosen, output, evidence=evidence)
+    chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
+    count = export_routes(chosen, output, evidence=evidence, filters=filters)
     unit = "evidence item" if evidence else "route"
     _say(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
 

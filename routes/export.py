@@ -51,8 +51,11 @@ def export_format(output: Path) -> str:
     return suffix
 
 
-def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False) -> int:
+def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, filters=None) -> int:
     """Write the routes of a selection to `output` in the format its suffix names; returns the rows/features written.
+
+    `filters` (a routes.select.Filters) is what made the selection: a KML colours each route by the weapon
+    system that matched, as the map does.
 
     With `evidence`, a CSV has one row per evidence item instead of one per route. A GeoPackage always
     holds a second, table-only layer `evidence` with those rows. Nothing is left behind on failure.
@@ -71,7 +74,7 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False) -> 
         write_atomic(output, as_csv(rows, fields) + "\n")
         return len(rows)
     if suffix == ".kml":
-        write_atomic(output, kml_document(dataset))
+        write_atomic(output, kml_document(dataset, filters=filters))
     else:
         _write_gpkg(dataset, output)
     return len(dataset.routes)
@@ -364,7 +367,7 @@ def _kml_time_span(route: dict) -> tuple[str | None, str | None] | None:
     return (f"{start:04d}-01-01" if start is not None else None, f"{end:04d}-12-31" if end is not None else None)
 
 
-def kml_document(dataset: Dataset) -> bytes:
+def kml_document(dataset: Dataset, *, filters=None) -> bytes:
     """The selection as a KML document: a `routes` folder (one placemark per route: name marked with
     status and dispute, the route in words as escaped HTML, a TimeSpan from the period, the CSV columns
     as data) and a `waypoints` folder (one placemark per waypoint as the routes show it: "≈ Iran" for
@@ -382,20 +385,28 @@ def kml_document(dataset: Dataset) -> bytes:
     sub(document, k("name")).text = f"arms-routes: {count} route{'s' if count != 1 else ''}"
     sub(document, k("open")).text = "1"
     sub(document, k("description")).text = _balloon(_kml_legend())
+    from .select import matched_weapons
+
+    matched = matched_weapons(dataset, filters)
     rows = route_rows(dataset)
     styles: dict[str, None] = {}
     placemarks = []
     for route, row in zip(dataset.routes, rows):
+        # one line style per route: drawn as its weakest leg (status and path), as the map draws a line
+        # that stands for several legs; a schematic line is fainter (style.PATH_OPACITY)
         status = row["status"] if row["status"] in KML_STATUS_WIDTH else "alleged"
-        colour = style.route_colour(route, dataset.weapons).lstrip("#").lower()
-        style_id = f"route-{colour}-{status}{'-disputed' if row['disputed'] else ''}"
+        status = model.weakest_status(model.leg_statuses(route), status)
+        path = model.weakest_path(model.leg_path(leg) for leg in model.legs(route))
+        colour = style.route_colour(route, dataset.weapons, *matched).lstrip("#").lower()
+        style_id = f"route-{colour}-{status}-{path}{'-disputed' if row['disputed'] else ''}"
         styles[style_id] = None
         placemarks.append((route, row, style_id))
     for style_id in styles:
-        _, colour, status, *disputed = style_id.split("-")
+        _, colour, status, path, *disputed = style_id.split("-")
         node = sub(document, k("Style"), id=style_id)
         line = sub(node, k("LineStyle"))
-        sub(line, k("color")).text = _kml_colour(colour, KML_STATUS_OPACITY[status])
+        strength = style.PATH_OPACITY[path] / style.PATH_OPACITY["plausible"]
+        sub(line, k("color")).text = _kml_colour(colour, min(1.0, KML_STATUS_OPACITY[status] * strength))
         sub(line, k("width")).text = str(KML_STATUS_WIDTH[status])
         if disputed:
             sub(line, f"{{{_GX}}}labelVisibility").text = "1"

@@ -131,3 +131,16 @@ def test_a_place_filter_does_not_match_a_stand_in(write_dataset):
     dataset = load_dataset([write_dataset(make_collection(routes))])
     assert [r["id"] for r in select(dataset, Filters(places=("fx-gaza",))).routes] == ["named"]
     assert [r["id"] for r in select(dataset, Filters(places=("fx-nampo",))).routes] == ["named", "standing-in"]
+
+
+def test_a_kml_export_for_a_weapon_colours_routes_by_that_weapon(write_dataset, runner, tmp_path):
+    from cli import app
+
+    path = write_dataset(make_collection([make_route("both", weapons=["fx-rocket", "fx-rpg"])]))
+    out = tmp_path / "rpg.kml"
+
+    result = runner.invoke(app, ["export", "-d", str(path), "-w", "FX-7", "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    anti_tank = style.CATEGORY_COLOURS["anti-tank"].lstrip("#")
+    assert f'id="route-{anti_tank}-reported-plausible"' in out.read_text()

@@ -443,8 +443,11 @@ def test_kml_descriptions_hold_claims_as_text_not_markup(uncertain, tmp_path):
     # the balloon shows the description only (the data columns are not rendered as HTML)
     from routes.style import CATEGORY_COLOURS
     anti_tank = CATEGORY_COLOURS["anti-tank"].lstrip("#")
-    style = root.find(f"{KML}Document/{KML}Style[@id='route-{anti_tank}-reported-disputed']")
+    # one line style per route, as its weakest leg: the unknown-mode leg is schematic, so the line is faint
+    style = root.find(f"{KML}Document/{KML}Style[@id='route-{anti_tank}-reported-schematic-disputed']")
     assert style.find(f"{KML}BalloonStyle/{KML}text").text == "$[description]"
+    opacity = int(style.find(f"{KML}LineStyle/{KML}color").text[:2], 16)
+    assert opacity < int(export.KML_STATUS_OPACITY["reported"] * 255)
 
 
 def test_kml_legend_explains_the_styles_in_words(uncertain, tmp_path):
