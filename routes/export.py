@@ -38,7 +38,7 @@ ROUTE_FIELDS = (
 )
 EVIDENCE_FIELDS = (
     "route_id", "item", "stance", "claim", "quote", "said_by", "source", "source_title", "publisher", "published",
-    "url", "grade", "legs", "weapons", "dispute", "note", "source_note",
+    "url", "grade", "legs", "weapons", "dispute", "note", "source_note", "relays",
 )
 
 
@@ -214,6 +214,8 @@ def evidence_rows(dataset: Dataset) -> list[dict]:
                 "grade": model.grade(item, dataset.sources),
                 "legs": list(item.get("legs") or []), "weapons": list(item.get("weapons") or []),
                 "dispute": item.get("dispute"), "note": item.get("note"), "source_note": source.get("note"),
+                "relays": [r for r in item.get("relays") or [] if isinstance(r, str)]
+                if isinstance(item.get("relays"), list) else [],
             })
     return rows
 

@@ -110,3 +110,17 @@ def test_a_waypoint_precision_must_agree_with_its_place(runner, write_dataset):
             "only stands in for what they name: add \"stand_in\": true and \"stands_for\", or use the country point "
             "'") in errors[1]
     # a named place located only coarsely ("the Port Sudan area") is fine
+
+
+def test_the_evidence_export_carries_what_an_item_repeats(runner, write_dataset, tmp_path):
+    import csv
+
+    collection = _collection()
+    collection["features"][0]["properties"]["status"] = "reported"
+    path = write_dataset(collection)
+    out = tmp_path / "evidence.csv"
+    result = runner.invoke(app, ["export", "-d", str(path), "--route", "fx-deal", "--evidence", "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(newline="")))
+    assert [row["relays"] for row in rows] == ["fx-deal-report", "fx-deal-report"]
