@@ -303,9 +303,12 @@ def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: P
         except UnknownPlace as exc:
             raise UnknownPlace(f"{exc.message} (`arms-routes places QUERY` lists place ids; "
                                "`arms-routes add-place` adds one)", path=path, field="--via") from None
-        if place.id not in places:
+        if place.id in places:
+            place = places.get(place.id)  # (a "lat,lon" the file already holds: its place as recorded)
+        else:
             country = geometry.country_at(place.lon, place.lat) or NO_COUNTRY
-            place = Place(place.id, place.name, country, "region", round(place.lon, 4), round(place.lat, 4))
+            place = Place(place.id, place.name, country, "region", round(place.lon, 4), round(place.lat, 4),
+                          precision="site")  # (given as coordinates: the very point)
             doc.setdefault("places", []).append(place.to_feature())
             places.extend([place])
         found.append(_stand_in(place, what, places, f"{query}{STAND_IN_MARK}{what}", path) if marked else _Via(place))

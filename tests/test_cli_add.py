@@ -308,3 +308,20 @@ def test_the_adding_routes_doc_examples_run_as_written(runner, tmp_path, monkeyp
                 assert any(s.startswith(line[:-1]) for s in shown), f"{command}: no line starts {line!r}\n{result.output}"
             else:
                 assert line in shown, f"{command}: {line!r} not in\n{result.output}"
+
+
+def test_a_point_given_as_coordinates_is_a_site_and_can_be_marked_a_stand_in_again(runner, write_dataset):
+    path = write_dataset()
+    common = ["--supplier", "A", "--recipient", "B", "--source", "fx-news", "--claim", "A claim.", "-d", str(path)]
+
+    first = runner.invoke(app, ["add", "fx-coords", "--via", "39.03,125.76 > fx-gaza", *common])
+    again = runner.invoke(app, ["add", "fx-coords-2", "--via", "39.03,125.76~North Korea > fx-gaza", *common])
+    shown = runner.invoke(app, ["show", "fx-coords", "-d", str(path)])
+
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    place = next(p for p in read(path)["places"] if p["id"].startswith("pt-"))
+    assert place["properties"]["precision"] == "site"
+    assert "the sources name only" not in shown.stdout.split("weapons:")[0].split("path:")[1].splitlines()[1]
+    route = next(f for f in read(path)["features"] if f["id"] == "fx-coords-2")
+    assert route["properties"]["waypoints"][0] == {"place": place["id"], "stand_in": True,
+                                                   "stands_for": "North Korea", "precision": "country"}
