@@ -670,13 +670,13 @@ def _figure(value) -> str:
     return str(value)
 
 
-def _span(years: list) -> str:
+def _span(years: list, approximate=()) -> str:
+    """Delivery years as "1999-2004"; a year SIPRI marks "?" as "c. 1999" (model.bound_text's form)."""
     numbers = sorted(y for y in years if isinstance(y, int))
     if not numbers:
         return ""
-    if len(numbers) == 1:
-        return str(numbers[0])
-    return f"{numbers[0]}-{numbers[-1]}"
+    text = [f"c. {y}" if y in approximate else str(y) for y in (numbers[0], numbers[-1])]
+    return text[0] if len(numbers) == 1 else f"{text[0]}-{text[1]}"
 
 
 def _summary(deal: Deal, supplier: str, recipient: str) -> str:
@@ -691,7 +691,7 @@ def _summary(deal: Deal, supplier: str, recipient: str) -> str:
     text = f"SIPRI lists an order by {recipient} from {supplier} of {count}{what}{when}"
     if deal.delivery_years or deal.number_delivered:
         delivered = _figure(deal.number_delivered) if deal.number_delivered is not None else "some"
-        years = _span(deal.delivery_years)
+        years = _span(deal.delivery_years, deal.approximate_years)
         text += f"; delivered: {delivered}" + (f" in {years}" if years else "")
     else:
         text += "; no deliveries listed"

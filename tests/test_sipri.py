@@ -547,6 +547,8 @@ def test_uncertain_delivery_years_are_kept_in_sipris_own_figures(write_export, t
     assert p["sipri"]["approximate_delivery_years"] == [1992, 1993]
     assert p["sipri"]["uncertain"] == ["order_year", "delivery_years"]
     assert p["name"] == "North Korea → Iran: 170 Hwasong-6 (c. 1990)"
+    summary = p.get("notes") or p["evidence"][0]["claim"]  # (the plain sentence, when SIPRI has no comment)
+    assert "in 1991-c. 1993" in summary and "in about 1990" in summary
 
 
 def approximate_delivery(deal_id, year, *, order_estimate="No", year_estimate="No", order="1990"):
