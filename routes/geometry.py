@@ -264,6 +264,8 @@ def build_route(route: dict, places: Gazetteer) -> BuiltRoute:
         if built.note:
             notes.append(built.note)
     parts = split_antimeridian([[_round(p[0]), _round(p[1])] for p in line])
+    if len(parts) == 1 and len(parts[0]) == 1:  # every waypoint one place: a line still needs two positions
+        parts = [[parts[0][0], list(parts[0][0])]]
     geometry = ({"type": "LineString", "coordinates": parts[0]} if len(parts) == 1
                 else {"type": "MultiLineString", "coordinates": parts})
     return BuiltRoute(geometry, legs, notes)

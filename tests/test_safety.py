@@ -482,3 +482,18 @@ def test_a_hard_linked_file_that_cannot_be_rewritten_in_place_names_the_complete
         write_atomic(path, "new\n")
     kept = str(caught.value).rsplit("complete in ", 1)[1]
     assert Path(kept).read_text() == "new\n" and path.read_text() == "old\n" and other.read_text() == "old\n"
+
+
+def test_rebuilding_a_route_whose_waypoints_are_one_place_writes_a_file_that_validates(runner, write_dataset):
+    from conftest import make_route
+
+    route = make_route("fx-same", waypoints=("fx-gaza", "fx-gaza"), legs=[{"mode": "unknown"}])
+    route["geometry"] = None
+    path = write_dataset(make_collection([route]))
+
+    rebuilt = runner.invoke(app, ["fmt", "--rebuild-geometry", str(path)])
+    checked = runner.invoke(app, ["validate", str(path)])
+
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert checked.exit_code == 0, checked.output
+    assert len(json.loads(path.read_text())["features"][0]["geometry"]["coordinates"]) == 2
