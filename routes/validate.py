@@ -525,6 +525,11 @@ class _Checker:
                     self.add(("weapons", i, *parts), COLLECTION, ["weapons", i, *parts], message)
                 if errors:
                     continue
+                if system["category"] in model.KINDS and system["category"] != "arms":
+                    self.add(("weapons", i, "category"), COLLECTION, ["weapons", i, "category"],
+                             f"{system['category']!r} names a kind of route (what moved), which maps draw in a colour "
+                             "of its own; give the weapon category another name")
+                    continue
                 if self._unique_in_file(seen, system["id"], i, "weapons", "weapon system"):
                     good.append(system)
                 known = bundled_weapons.get(system["id"])

@@ -124,3 +124,14 @@ def test_the_evidence_export_carries_what_an_item_repeats(runner, write_dataset,
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(newline="")))
     assert [row["relays"] for row in rows] == ["fx-deal-report", "fx-deal-report"]
+
+
+def test_a_weapon_category_may_not_be_named_like_a_kind_of_route(runner, write_dataset):
+    collection = make_collection()
+    collection["weapons"].append({"id": "fx-cash", "name": "Cash", "category": "payment"})
+    path = write_dataset(collection)
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 1
+    assert ": -: weapons[2].category: 'payment' names a kind of route (what moved)" in result.output

@@ -659,12 +659,12 @@ def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: flo
     """What the legend says, wrapped to its columns (sizes in points on a 10-inch-wide image): what the
     colours mean, across the width; then the status patterns, paths, arrowheads and places."""
     from ..select import matched_weapons
-    from .payload import CATEGORY_LABELS
+    from .payload import category_label
 
     column_pt = (width_pt - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
     bands = []
     categories, kinds = _groups(routes)
-    colour = [_Row(("swatch", style.category_colour(c)), CATEGORY_LABELS.get(c) or c) for c in categories]
+    colour = [_Row(("swatch", style.category_colour(c)), category_label(c)) for c in categories]
     colour += [_Row(("swatch", style.KIND_COLOURS[k]), style.KIND_LABELS[k]) for k in kinds]
     if len(colour) > _LEGEND_MAX_COLOURS:  # (the image's size is bounded by what it draws, not by the data)
         rest = len(colour) - _LEGEND_MAX_COLOURS + 1

@@ -78,6 +78,14 @@ OUTCOME_LABELS = {
     "unknown": "not known",
 }
 
+
+
+def category_label(category: str) -> str:
+    """A weapon category in words, for every legend: its label, or its id made readable ("ray-guns" ->
+    "Ray guns") for a category a dataset adds."""
+    return CATEGORY_LABELS.get(category) or category.replace("-", " ").capitalize()
+
+
 ROUND = 4  # decimals of a marker coordinate
 # The order of the fields in a route's, a leg's and an evidence item's row (the often empty ones
 # last; what only cards show, which `split_cards` moves out, at the very end).
@@ -298,7 +306,7 @@ def _categories(counts: dict[str, int], without_weapons: int) -> list[dict]:
     routes without any weapon system (id None), when there are such routes."""
     known = [c for c in style.CATEGORY_COLOURS if c in counts]
     extra = sorted(c for c in counts if c not in style.CATEGORY_COLOURS)
-    boxes = [{"id": category, "label": CATEGORY_LABELS.get(category) or category.replace("-", " ").capitalize(),
+    boxes = [{"id": category, "label": category_label(category),
               "colour": style.category_colour(category), "count": counts[category]} for category in known + extra]
     if without_weapons:
         boxes.append({"id": None, "label": NO_WEAPON_LABEL, "colour": None, "count": without_weapons})
