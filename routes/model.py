@@ -21,6 +21,13 @@ DISPUTES = {
     "counter-evidence": "contradicted by",
 }
 OUTCOMES = ("delivered", "attempted", "interdicted", "unknown")
+# An outcome in words, for cards and reports (a missing outcome is not known).
+OUTCOME_LABELS = {
+    "delivered": "delivered: the sources report a delivery",
+    "attempted": "attempted: not reported delivered",
+    "interdicted": "interdicted: stopped before delivery",
+    "unknown": "not known: the sources do not say whether it was completed",
+}
 # How precisely the sources locate a waypoint (after UCDP GED's where_prec and ACLED's geo_precision):
 # the phrase completes "the sources name only ...".
 PRECISIONS = {

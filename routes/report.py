@@ -30,18 +30,8 @@ SOURCE_KINDS = {
     "un_report": "UN report", "dataset": "dataset", "other": "other",
 }
 # What moved, what became of it, and how, in words (the kinds as docs/data-model.md defines them).
-KIND_TEXT = {
-    "arms": "arms: weapon systems, parts or munitions moved",
-    "technology": "technology: know-how, designs or construction help",
-    "training": "training: people travelled (trainees or instructors)",
-    "payment": "payment: money moved (not weapons)",
-}
-OUTCOME_TEXT = {
-    "delivered": "delivered: the sources report a delivery",
-    "attempted": "attempted: not reported delivered",
-    "interdicted": "interdicted: stopped before delivery",
-    "unknown": "not known: the sources do not say whether it was completed",
-}
+KIND_TEXT = style.KIND_WORDS  # (one wording for cards, reports and legends)
+OUTCOME_TEXT = model.OUTCOME_LABELS
 MODE_TEXT = {"sea": "by sea", "land": "by land", "air": "by air", "rail": "by rail", "unknown": "mode not reported"}
 
 

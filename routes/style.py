@@ -98,6 +98,8 @@ KIND_LABELS: dict[str, str] = {
     "training": "Training: people travelled this way (trainees or instructors)",
     "technology": "Technology, know-how or construction help",
 }
+# Every kind of route in words (what moved), for cards, reports and legends.
+KIND_WORDS: dict[str, str] = {"arms": "Arms: weapon systems, parts or munitions moved this way", **KIND_LABELS}
 COLOUR_RULE = ("An arms route takes the colour of the category of its first weapon system (on a map made "
                "for some weapon systems or categories, of the first that matched); it shows while any of "
                "its categories is ticked.")

@@ -274,7 +274,7 @@ def test_interdiction_and_intended_places_say_what_they_stand_for(honest):
 def test_status_words_never_contradict_the_count(honest):
     entries = report.build(honest).routes
     assert entries[1].independence_text == "1 independent supporting source"
-    assert entries[1].kind_text == "payment: money moved (not weapons)"
+    assert entries[1].kind_text == style.KIND_WORDS["payment"]
     assert entries[1].outcome_text == "delivered: the sources report a delivery"
     entries[1].status = "corroborated"  # (validation refuses this in a file; data built in memory may have it)
     assert entries[1].independence_text == "1 independent supporting source (corroborated needs two)"
@@ -293,8 +293,8 @@ def test_html_report_carries_places_legs_disputes_and_caveats(honest, tmp_path):
     for expected in (
         "Path: Fixture Nampo → ≈ Iran → Fixture Port Sudan", STAND_IN_IRAN, LEG_NOTE, "mode not reported",
         model.PATH_LABELS["schematic"], model.PATH_LABELS["documented"], "through Bab-el-Mandeb",
-        "Period: c. 1999", "Kind: arms: weapon systems, parts or munitions moved",
-        "Outcome: attempted: not reported delivered", "Kind: payment: money moved (not weapons)",
+        "Period: c. 1999", f"Kind: {style.KIND_WORDS['arms']}",
+        "Outcome: attempted: not reported delivered", f"Kind: {style.KIND_WORDS['payment']}",
         "Status: reported (by a credible outlet or official, not corroborated); disputed",
         "Evidence: 2 independent supporting sources", "Notes: Route notes: the 1999 date is approximate.",
         "Speaks to: the leg ≈ Iran → Fixture Port Sudan; Fixture RPG", "Note: Only the sea leg is described.",

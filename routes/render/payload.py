@@ -69,14 +69,9 @@ COLOUR_RULE = ("Colour: the category of a route's first weapon system (on a --we
                "the first that matched; with boxes unticked, of the first in a ticked box). A route shows "
                "while any of its categories is ticked.")
 # What moved, for the route card: a kind in words.
-KIND_WORDS = {"arms": "Arms: weapon systems moved this way", **style.KIND_LABELS}
+KIND_WORDS = style.KIND_WORDS
 # What happened to the shipment, for the route card and tooltip (a missing outcome is not known).
-OUTCOME_LABELS = {
-    "delivered": "delivered (the sources report a delivery)",
-    "attempted": "attempted: not reported delivered",
-    "interdicted": "interdicted: stopped before delivery",
-    "unknown": "not known",
-}
+OUTCOME_LABELS = model.OUTCOME_LABELS
 
 
 
