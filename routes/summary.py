@@ -257,12 +257,14 @@ def weapon_rows(dataset: Dataset) -> list[dict]:
     ]
 
 
-PLACE_COLUMNS = ("id", "name", "country", "kind", "lat", "lon", "aliases")
+PLACE_COLUMNS = ("id", "name", "country", "kind", "precision", "lat", "lon", "aliases")
 
 
 def place_rows(places: list[Place]) -> list[dict]:
+    """Places as rows; `precision` is how precisely the place locates (its own, else by its kind)."""
     return [
-        {"id": p.id, "name": p.name, "country": p.country, "kind": p.kind, "lat": p.lat, "lon": p.lon,
+        {"id": p.id, "name": p.name, "country": p.country, "kind": p.kind,
+         "precision": p.precision or model.default_precision(p.kind), "lat": p.lat, "lon": p.lon,
          "aliases": list(p.aliases)}
         for p in places
     ]
