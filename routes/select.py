@@ -139,16 +139,19 @@ def undated(dataset: Dataset, filters: Filters | None) -> int:
     tests is unknown: 0 when `filters` set no years."""
     if filters is None or (filters.since is None and filters.until is None):
         return 0
-    count = 0
+    return sum(1 for route in dataset.routes if kept_undated(route, filters))
+
+
+def kept_undated(route: dict, filters: Filters | None) -> bool:
+    """Whether a time filter kept this route only for want of a year: its known years alone would not
+    show the overlap (a route that starts in --since or later overlaps whatever its end; one that ends
+    by --until, whatever its start)."""
+    if filters is None:
+        return False
     since, until = filters.since, filters.until
-    for route in dataset.routes:
-        start, end = model.period_years(route)
-        # kept only for want of a year: the known years alone would not show the overlap (a route that
-        # starts in --since or later overlaps whatever its end; one that ends by --until, whatever its start)
-        if (since is not None and end is None and not (start is not None and start >= since)) or \
-                (until is not None and start is None and not (end is not None and end <= until)):
-            count += 1
-    return count
+    start, end = model.period_years(route)
+    return bool((since is not None and end is None and not (start is not None and start >= since)) or
+                (until is not None and start is None and not (end is not None and end <= until)))
 
 
 def matched_weapons(dataset: Dataset, filters: Filters | None) -> tuple[set[str], set[str]]:

@@ -684,5 +684,9 @@ def test_the_title_counts_routes_of_unknown_date_a_time_filter_let_through(page,
     # fx-stand-in (c. 1999–2004) is left out; fx-air-defence (2012–?) is kept by its start, fx-undated (?–?)
     # only for want of a year
     assert "Filter: since 2010 · 4 routes shown, 1 of unknown date (kept: their period is open)" in title
+    # with every box unticked the count is of the routes shown: none, so none of unknown date
+    page.evaluate("() => Object.values(window.armsRoutes)[0].setCategories([])")
+    title = page.locator(".arms-routes-title").inner_text()
+    assert "0 of 4 routes shown" in title and "unknown date" not in title
     open_map(page, render_cli(runner, uncertain_file, tmp_path / "all.html"))
     assert "unknown date" not in page.locator(".arms-routes-title").inner_text()  # no time filter: nothing to say

@@ -35,7 +35,7 @@ from dataclasses import replace
 from .. import __version__, model, style
 from ..dataset import Dataset
 from ..errors import UsageError
-from ..select import Filters, matched_weapons, undated
+from ..select import Filters, kept_undated, matched_weapons, undated
 from .lines import Leg, numbers, route_legs
 
 # Labels of the categories in the category boxes; colours and patterns come from routes.style,
@@ -86,7 +86,7 @@ ROUND = 4  # decimals of a marker coordinate
 # last; what only cards show, which `split_cards` moves out, at the very end).
 ROUTE_FIELDS = ("id", "name", "kind", "category", "status", "period", "path", "legs", "weapons", "supplier",
                 "intermediaries", "recipient", "independent", "outcome", "filled", "disputed", "boxes",
-                "interdicted", "intended", "notes", "evidence", "leg_info")
+                "interdicted", "intended", "notes", "undated", "evidence", "leg_info")
 CARD_FIELDS = ("evidence", "leg_info")
 LEG_FIELDS = ("coords", "path", "offset", "status")
 # Each of a route's legs as the card tells it (one per consecutive pair of waypoints, whatever was
@@ -157,6 +157,7 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     status_list = [{"id": s, "label": style.STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
                    for s in reversed(model.STATUSES)]
     rows = _Rows(dataset, category_list, status_list)
+    rows.filters = filters if filters is not None and (filters.since is not None or filters.until is not None) else None
     for route, boxes, group, legs in zip(routes, route_boxes, groups, drawn):
         rows.add(route, boxes, group, legs)
     path_counts = Counter(path for legs in drawn for path in dict.fromkeys(leg.path for leg in legs))
@@ -363,6 +364,7 @@ class _Rows:
 
     def __init__(self, dataset: Dataset, categories: list[dict], statuses: list[dict]):
         self.dataset = dataset
+        self.filters: Filters | None = None  # what made the selection (for the routes kept for want of a year)
         self.category_index = {c["id"]: i for i, c in enumerate(categories)}
         self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
         self.places: dict[tuple, int] = {}  # (label, describe or None) -> its position in the payload's "places"
@@ -427,6 +429,7 @@ class _Rows:
             self._stop(route, stop) if stop else None,
             intended or None,
             _filled(p.get("notes")),
+            kept_undated(route, self.filters) or None,  # (a time filter kept it for want of a year)
             [self._evidence(item) for item in model.evidence(route) if isinstance(item, dict)] or None,
             [self._leg_info(leg) for leg in model.legs(route)] or None,
         ]))

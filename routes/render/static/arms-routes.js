@@ -831,12 +831,13 @@
     return box;
   }
 
-  function shownText(data, shown) {
-    // "21 routes shown, 4 of unknown date (kept: their period is open)"; "2 of 3 routes shown" while boxes hide some.
-    var total = data.routes.length, text;
+  function shownText(data, shown, undatedShown) {
+    // "21 routes shown, 4 of unknown date (kept: their period is open)"; "2 of 3 routes shown" while boxes
+    // hide some, the unknown-date count then of those shown.
+    var total = data.routes.length, text, undated = undatedShown === undefined ? data.undated : undatedShown;
     text = (shown === total ? "" : shown + " of ") + total + " route" + (total === 1 ? "" : "s") + " shown";
-    if (data.undated) {
-      text += ", " + data.undated + " of unknown date (kept: their period is open)";
+    if (undated) {
+      text += ", " + undated + " of unknown date (kept: their period is open)";
     }
     return text;
   }
@@ -1227,11 +1228,13 @@
       // A new colour is only noted on the line (the canvas reads it when it draws), and the routes
       // shown are drawn once at the end: thousands of setStyle calls would each ask for a redraw.
       var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0, recoloured = false;
+      var undatedShown = 0;
       data.routes.forEach(function (route) {
         var layer = routeLayers[route.id], show = false, i, colour;
         for (i = 0; i < route.boxes.length; i++) { if (ticked[route.boxes[i]]) { show = true; break; } }
         if (show) {
           count++;
+          if (route.undated) { undatedShown++; }
           colour = colourOf(route, ticked);
           if (layer.options.color !== colour) {
             layer.options.color = colour;
@@ -1246,7 +1249,7 @@
         renderer._redrawBounds = null;
         renderer._redraw();
       }
-      shownCount.textContent = shownText(data, count);
+      shownCount.textContent = shownText(data, count, undatedShown);
     }
 
     function setCategories(ids) {
