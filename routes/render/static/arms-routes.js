@@ -753,13 +753,36 @@
     // Place names that would overlap a more important one (more routes) are hidden until zoomed in.
     var found = [], kept = [];
     group.eachLayer(function (layer) { if (layer instanceof L.Tooltip && layer.getElement()) { found.push(layer); } });
+    if (!found.length) { return; }
+    // nor may a name hide under the title, the legend or a control
+    var container = group._map && group._map.getContainer();
+    if (container) {
+      Array.prototype.forEach.call(container.querySelectorAll(".leaflet-control, .arms-routes-title"), function (box) {
+        if (box.offsetWidth) { kept.push(box.getBoundingClientRect()); }
+      });
+    }
     found.sort(function (a, b) { return b.options.priority - a.options.priority; });
+    // A name that clashes on the right of its place is tried on its left, then above and below, before
+    // it is hidden: a country ring in a crowded region still says which country it is.
+    function clashes(r) {
+      return kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+    }
     found.forEach(function (label) {
-      var node = label.getElement();
+      var node = label.getElement(), i, r, side = label.options.offset[0] ? Math.abs(label.options.offset[0]) : 0;
+      if (!label._home) { label._home = {direction: label.options.direction, offset: label.options.offset}; }
+      var places = [[label._home.direction, label._home.offset], ["left", [-side, 0]], ["top", [0, -side]],
+                    ["bottom", [0, side]]];
       node.style.visibility = "";
-      var r = node.getBoundingClientRect();
-      var clash = kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
-      if (clash) { node.style.visibility = "hidden"; } else { kept.push(r); }
+      for (i = 0; i < places.length; i++) {
+        if (i > 0 || label.options.direction !== places[0][0]) {
+          label.options.direction = places[i][0];
+          label.options.offset = L.point(places[i][1]);
+          label.update();
+        }
+        r = node.getBoundingClientRect();
+        if (!clashes(r)) { kept.push(r); return; }
+      }
+      node.style.visibility = "hidden";
     });
   }
 
