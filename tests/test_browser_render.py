@@ -690,3 +690,20 @@ def test_the_title_counts_routes_of_unknown_date_a_time_filter_let_through(page,
     assert "0 of 4 routes shown" in title and "unknown date" not in title
     open_map(page, render_cli(runner, uncertain_file, tmp_path / "all.html"))
     assert "unknown date" not in page.locator(".arms-routes-title").inner_text()  # no time filter: nothing to say
+
+
+def test_place_names_never_overlap_each_other_or_the_controls(page, tmp_path):
+    # (any dataset will do: the bundled one is crowded in the Levant)
+    open_map(page, render_map(load_dataset(), tmp_path / "bundled.html", offline=True))
+    page.wait_for_timeout(300)
+    overlaps = page.evaluate("""() => {
+        const boxes = sel => [...document.querySelectorAll(sel)].filter(n => n.offsetWidth &&
+            getComputedStyle(n).visibility !== "hidden").map(n => n.getBoundingClientRect());
+        const labels = boxes(".arms-routes-label"), controls = boxes(".leaflet-control, .arms-routes-title");
+        const hit = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+        let n = 0;
+        labels.forEach((a, i) => { labels.slice(i + 1).forEach(b => { if (hit(a, b)) n++; });
+                                   controls.forEach(c => { if (hit(a, c)) n++; }); });
+        return {n, shown: labels.length};
+    }""")
+    assert overlaps["n"] == 0 and overlaps["shown"] >= 5, overlaps
