@@ -207,20 +207,39 @@ def _mentions(branches: list, key: str) -> bool:
     return any(key in ((b.get("properties") or {}) if isinstance(b, dict) else {}) for b in branches)
 
 
+def _meant_branch(error) -> list | None:
+    """For a oneOf/anyOf error, the errors of the one branch the value was meant for (its own JSON type
+    and its "type" member both match); None when there is no such single branch."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return None
+    branches: dict[int, list] = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    meant = [errs for errs in branches.values()
+             if not any(e.validator == "type" and not e.relative_path for e in errs)
+             and not any(e.validator == "const" and list(e.relative_path) == ["type"] for e in errs)]
+    return meant[0] if len(meant) == 1 else None
+
+
+def _each_error(errors):
+    """Every schema error, a value that takes one of several forms (a waypoint object, a period bound)
+    giving each error of the form it was meant to take: every problem in one pass."""
+    for error in errors:
+        meant = _meant_branch(error)
+        if meant is None:
+            yield error
+        else:
+            yield from _each_error(meant)
+
+
 def _schema_message(error) -> tuple[list, str]:
     """The field path and a plain-words message for one jsonschema error."""
     from jsonschema.exceptions import best_match
 
     if error.validator in ("oneOf", "anyOf") and error.context:
-        branches: dict[int, list] = {}
-        for sub in error.context:
-            branches.setdefault(sub.schema_path[0], []).append(sub)
-        # the branch the value was meant for: its own JSON type and its "type" member both match
-        meant = [errs for errs in branches.values()
-                 if not any(e.validator == "type" and not e.relative_path for e in errs)
-                 and not any(e.validator == "const" and list(e.relative_path) == ["type"] for e in errs)]
-        if len(meant) == 1:
-            error = best_match(meant[0])
+        meant = _meant_branch(error)
+        if meant is not None:
+            error = best_match(meant)
         else:
             kinds = []
             for branch in error.validator_value:
@@ -361,7 +380,7 @@ class _Checker:
             plain = _plain_geometry(geometry)
             # a null or plain geometry is known good: spare the schema a slow walk of the coordinates
             trusted = ("geometry",) if plain or geometry is None else ()
-            for error in schema.errors("route", feature, trusted=trusted):
+            for error in _each_error(schema.errors("route", feature, trusted=trusted)):
                 if error.validator == "maxItems" and list(error.absolute_path)[-1:] in (["waypoints"], ["intended_waypoints"]):
                     continue  # (said below, with what to do: `_check_route`)
                 parts, message = _schema_message(error)

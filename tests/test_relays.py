@@ -135,3 +135,19 @@ def test_a_weapon_category_may_not_be_named_like_a_kind_of_route(runner, write_d
 
     assert result.exit_code == 1
     assert ": -: weapons[2].category: 'payment' names a kind of route (what moved)" in result.output
+
+
+def test_every_bad_value_of_a_waypoint_object_is_reported_in_one_pass(runner, write_dataset):
+    route = make_route("fx-many-wrongs", waypoints=[{"place": "fx-nampo", "stand_in": "yes", "precision": "city"},
+                                                    "fx-gaza"], legs=[{"mode": "unknown"}])
+    route["properties"]["period"] = {"start": {"year": "1999", "approximate": "yes"}, "end": None}
+    path = write_dataset(make_collection([route]))
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 1
+    for field, words in (("waypoints[0].stand_in", "must be true or false"), ("waypoints[0].precision", "'city'"),
+                         ("period.start.year", "must be a whole number"),
+                         ("period.start.approximate", "must be true or false")):
+        assert any(f": fx-many-wrongs: {field}: " in line and words in line for line in result.output.splitlines()), \
+            (field, result.output)
