@@ -12,6 +12,7 @@ STATUSES = ("alleged", "reported", "corroborated", "confirmed")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 KINDS = ("arms", "technology", "training", "payment")
 MODES = ("sea", "land", "air", "rail", "unknown")
+MODE_LABELS = {"sea": "by sea", "land": "by land", "air": "by air", "rail": "by rail", "unknown": "mode not reported"}
 STANCES = ("supports", "disputes")
 # What kind of disagreement a disputing item records: the accused party denies it, a third party
 # could not confirm it, or a third party says otherwise.

@@ -32,7 +32,7 @@ SOURCE_KINDS = {
 # What moved, what became of it, and how, in words (the kinds as docs/data-model.md defines them).
 KIND_TEXT = style.KIND_WORDS  # (one wording for cards, reports and legends)
 OUTCOME_TEXT = model.OUTCOME_LABELS
-MODE_TEXT = {"sea": "by sea", "land": "by land", "air": "by air", "rail": "by rail", "unknown": "mode not reported"}
+MODE_TEXT = model.MODE_LABELS
 
 
 def report_format(output: Path) -> str:

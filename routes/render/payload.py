@@ -180,6 +180,7 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
         "outcomes": OUTCOME_LABELS,
         "statuses": status_list,
         "modes": list(model.MODES),
+        "mode_labels": model.MODE_LABELS,
         "paths": [{"id": path, "label": model.PATH_LABELS[path], "opacity": style.PATH_OPACITY[path],
                    "extra": style.PATH_EXTRA_WIDTH[path], "halo": style.halo_opacity(path),
                    "routes": path_counts[path]} for path in model.PATHS],

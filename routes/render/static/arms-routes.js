@@ -611,7 +611,7 @@
     legs.forEach(function (leg, i) {
       var item = el("li", "arms-routes-leg arms-routes-leg-" + leg.path);
       item.appendChild(el("strong", null, (stops[i] || "?") + " → " + (stops[i + 1] || "?")));
-      item.appendChild(el("div", null, (leg.mode === "unknown" ? "mode not reported" : "by " + leg.mode) + " · " +
+      item.appendChild(el("div", null, (data.mode_labels[leg.mode] || "by " + leg.mode) + " · " +
                           pathWords(data, leg.path)));
       if (leg.note) { item.appendChild(el("div", "arms-routes-leg-note", leg.note)); }
       list.appendChild(item);
