@@ -27,6 +27,13 @@ class Status(str, Enum):
     confirmed = "confirmed"
 
 
+class RouteKind(str, Enum):
+    arms = "arms"
+    technology = "technology"
+    training = "training"
+    payment = "payment"
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -59,24 +66,30 @@ MinStatusOpt = Annotated[Optional[Status], typer.Option(
     show_default=False)]
 RouteOpt = Annotated[Optional[list[str]], typer.Option(
     "--route", help="Route id (repeatable).", show_default=False)]
+KindFilterOpt = Annotated[Optional[list[RouteKind]], typer.Option(
+    "--kind", help="What moved: arms, technology, training or payment (repeatable).", show_default=False)]
+DisputedOpt = Annotated[Optional[bool], typer.Option(
+    "--disputed/--undisputed", help="Only routes that an evidence item disputes (a denial, a non-confirmation, "
+                                    "counter-evidence), or only routes that none disputes. Default: both.",
+    show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _select(data, weapon, category, actor, place, since, until, min_status, route):
-    """Load the data and apply the shared filters; used by every selecting command."""
+def _select(data, weapon=None, category=None, actor=None, place=None, since=None, until=None, min_status=None,
+            route=None, kind=None, disputed=None):
+    """Load the data and apply the shared filters (routes.select, as the Python API does); used by every
+    selecting command. The selection carries its filters and its description."""
     from routes.dataset import load_dataset
     from routes.errors import NoRoutesMatch
     from routes.select import Filters, select
 
-    filters = Filters(
-        weapons=tuple(weapon or ()), categories=tuple(category or ()), actors=tuple(actor or ()),
-        places=tuple(place or ()), since=since, until=until,
-        min_status=min_status.value if min_status else None, route_ids=tuple(route or ()),
-    )
+    filters = Filters.of(weapon=weapon, category=category, actor=actor, place=place, since=since, until=until,
+                         min_status=min_status.value if min_status else None, route=route,
+                         kind=[k.value for k in kind] if kind else None, disputed=disputed)
     chosen = select(load_dataset(data), filters)
     if not chosen.routes:
-        raise NoRoutesMatch(f"no routes match {filters.describe()}")
-    return chosen, filters
+        raise NoRoutesMatch(f"no routes match {chosen.description}")
+    return chosen
 
 
 def _say(text: object, *, err: bool = False) -> None:
@@ -116,7 +129,7 @@ def validate(
 def list_routes(
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
-    route: RouteOpt = None, format: FormatOpt = Format.table,
+    route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None, format: FormatOpt = Format.table,
 ) -> None:
     """List the routes that match the filters, one per line.
 
@@ -124,7 +137,7 @@ def list_routes(
     """
     from routes import summary
 
-    chosen, _ = _select(data, weapon, category, actor, place, since, until, min_status, route)
+    chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
     typer.echo(summary.route_list(chosen, format.value))
 
 
@@ -139,7 +152,7 @@ def show(
     """
     from routes import summary
 
-    chosen, _ = _select(data, None, None, None, None, None, None, None, [route_id])
+    chosen = _select(data, None, None, None, None, None, None, None, [route_id])
     typer.echo(summary.show_route(chosen, format.value))
 
 
@@ -178,7 +191,7 @@ def places(
 def render(
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
-    route: RouteOpt = None,
+    route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None,
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="File to write; its suffix picks the kind: .html (an interactive map), "
                                ".png or .svg (a static image).")] = Path("map.html"),
@@ -209,8 +222,8 @@ def render(
     """
     from routes.render import render_map
 
-    chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    render_map(chosen, output, title=title, filters=filters, offline=offline, tiles=tiles, embed=embed,
+    chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
+    render_map(chosen, output, title=title, offline=offline, tiles=tiles, embed=embed,
                height=height, width=width, dpi=dpi)
     _say(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
 
@@ -222,7 +235,7 @@ def export(
         dir_okay=False, show_default=False)],
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
-    route: RouteOpt = None,
+    route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None,
     evidence: Annotated[bool, typer.Option(
         "--evidence", help="CSV only: one row per evidence item (claim, source, grade) instead of one per route.")] = False,
 ) -> None:
@@ -233,8 +246,8 @@ def export(
     from routes.export import export_format, export_routes
 
     export_format(output)
-    chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    count = export_routes(chosen, output, evidence=evidence, filters=filters)
+    chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
+    count = export_routes(chosen, output, evidence=evidence)
     unit = "evidence item" if evidence else "route"
     _say(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
 
@@ -246,7 +259,7 @@ def report(
         dir_okay=False, show_default=False)],
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
-    route: RouteOpt = None,
+    route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Report title.", show_default=False)] = None,
     no_map: Annotated[bool, typer.Option("--no-map", help="Leave the map out.")] = False,
 ) -> None:
@@ -257,20 +270,13 @@ def report(
     from routes.report import report_format, write_report
 
     report_format(output)
-    chosen, filters = _select(data, weapon, category, actor, place, since, until, min_status, route)
-    written = write_report(chosen, output, filters=filters, title=title, include_map=not no_map)
+    chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
+    written = write_report(chosen, output, title=title, include_map=not no_map)
     _say(f"wrote {', '.join(str(p) for p in written)} ({len(chosen.routes)} "
          f"route{'s' if len(chosen.routes) != 1 else ''})")
 
 
 # -- adding to a dataset and formatting it: add, add-source, add-place, fmt -------------------------
-class RouteKind(str, Enum):
-    arms = "arms"
-    technology = "technology"
-    training = "training"
-    payment = "payment"
-
-
 class Stance(str, Enum):
     supports = "supports"
     disputes = "disputes"

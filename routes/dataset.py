@@ -36,13 +36,24 @@ class Dataset:
     files: list[Path] = field(default_factory=list)
     origin: dict[str, Path] = field(default_factory=dict)
     _lineages: dict = field(default_factory=dict, repr=False, compare=False)  # (shared with every selection)
+    # How this dataset was selected (`routes.select.select`): None for a dataset as loaded.
+    filters: "Filters | None" = field(default=None, compare=False)
+    description: str = field(default="all routes", compare=False)
+    total: int | None = field(default=None, compare=False)  # routes of the dataset it was selected from
 
     def route(self, route_id: str) -> dict | None:
         return next((r for r in self.routes if r.get("id") == route_id), None)
 
     def with_routes(self, routes: list[dict]) -> "Dataset":
-        """The same dataset narrowed to some of its routes (a selection)."""
-        return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages)
+        """The same dataset narrowed to some of its routes, keeping how it was selected."""
+        return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages,
+                       self.filters, self.description, self.total)
+
+    def selected(self, routes: list[dict], filters, description: str) -> "Dataset":
+        """A selection of this dataset: `routes`, chosen by `filters`, described in words."""
+        total = self.total if self.total is not None else len(self.routes)
+        return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages,
+                       filters, description, total)
 
     def lineages(self) -> dict:
         """What each evidence item of the dataset rests on (`model.item_key`), by its lineage roots

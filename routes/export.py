@@ -60,8 +60,12 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, fil
     With `evidence`, a CSV has one row per evidence item instead of one per route. A GeoPackage always
     holds a second, table-only layer `evidence` with those rows. Nothing is left behind on failure.
     """
+    from .select import selection
+
     output = Path(output)
     suffix = export_format(output)
+    dataset = selection(dataset, filters)
+    filters = dataset.filters
     if evidence and suffix != ".csv":
         raise UsageError("--evidence works with a .csv output only (a .gpkg always has an evidence layer)")
     refuse_input(output, dataset.files)
@@ -387,9 +391,10 @@ def kml_document(dataset: Dataset, *, filters=None) -> bytes:
     sub(document, k("name")).text = f"arms-routes: {count} route{'s' if count != 1 else ''}"
     sub(document, k("open")).text = "1"
     sub(document, k("description")).text = _balloon(_kml_legend())
-    from .select import matched_weapons
+    from .select import matched_weapons, selection
 
-    matched = matched_weapons(dataset, filters)
+    dataset = selection(dataset, filters)
+    matched = matched_weapons(dataset, dataset.filters)
     rows = route_rows(dataset)
     styles: dict[str, None] = {}
     placemarks = []

@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from . import __version__, model, style
 from .dataset import Dataset, refuse_input, write_all_atomic, write_atomic
+from .encode import link_url
 from .errors import UsageError
 
 REPORT_FORMATS = (".html", ".md")
@@ -65,8 +66,12 @@ def write_report(
     The report and its map are written together: both, or (when either cannot be written) neither.
     Neither may be one of the files the report is made from.
     """
+    from .select import selection
+
     output = Path(output)
     suffix = report_format(output)
+    dataset = selection(dataset, filters)
+    filters = dataset.filters
     with_map = include_map and bool(dataset.routes)
     refuse_input(output, dataset.files)
     if suffix == ".md" and with_map:
@@ -186,8 +191,10 @@ class Content:
 
 def build(dataset: Dataset, *, filters=None, title: str | None = None, today: date | None = None) -> Content:
     """The report's content: routes with their claims, footnotes numbered by first citation, the sources."""
-    from .select import undated
+    from .select import selection, undated
 
+    dataset = selection(dataset, filters)
+    filters = dataset.filters
     numbers: dict[str, int] = {}
     routes = []
     for route in dataset.routes:
@@ -235,7 +242,7 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
             reliability=s.get("reliability"), repeats=[str(x) for x in s.get("derived_from") or []],
             known=isinstance(source, dict), note=str(s["note"]) if s.get("note") else None,
         ))
-    described = filters.describe() if filters is not None else "all routes"
+    described = dataset.description
     selection = f"{described} ({len(routes)} route{'s' if len(routes) != 1 else ''})"
     unknown = undated(dataset, filters)
     if unknown:
@@ -295,17 +302,6 @@ def _interdiction(dataset: Dataset, p: dict) -> str | None:
     if stop.get("note"):
         text += f" ({stop['note']})"
     return text
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an http(s) link with a host, else None (nothing else becomes a link)."""
-    if not isinstance(url, str):
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _who(claim: Claim, sources: dict[int, SourceEntry]) -> str:
@@ -383,7 +379,7 @@ def _e(value: object) -> str:
 
 
 def _html_link(url: object) -> str:
-    good = safe_url(url)
+    good = link_url(url)
     if good:
         return f'<a href="{_e(good)}" rel="noopener noreferrer">{_e(good)}</a>'
     if url:
@@ -479,10 +475,15 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# A link target keeps every character a URL may hold but the parentheses (which end it in Markdown);
+# the rest (non-ASCII letters, `{`, `|` ...) is percent-encoded, as a browser would.
+_MD_LINK_SAFE = ":/?#[]@!$&'*+,;=%-._~"
+
+
 def _md_link(url: object) -> str:
-    good = safe_url(url)
+    good = link_url(url)
     if good:
-        return f"[{md_escape(good)}]({quote(good, safe=':/?#@!&+,;=%-._~')})"
+        return f"[{md_escape(good)}]({quote(good, safe=_MD_LINK_SAFE)})"
     if url:
         return f"{md_escape(url)} (not an http(s) link)"
     return "no URL"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model
 from .dataset import Dataset
@@ -10,9 +10,25 @@ from .errors import UsageError
 from .names import closest, normalise
 
 
+# The filters' names as a user gives them: the CLI's options (`--weapon F-7`) and the keyword
+# arguments of `routes.select` (`weapon="F-7"`), each with the field of `Filters` it fills.
+OPTIONS = {"weapon": "weapons", "category": "categories", "actor": "actors", "place": "places",
+           "since": "since", "until": "until", "min_status": "min_status", "route": "route_ids",
+           "kind": "kinds", "disputed": "disputed"}
+_MANY = ("weapons", "categories", "actors", "places", "route_ids", "kinds")
+YEAR_RANGE = (1800, 2100)
+
+
 @dataclass(frozen=True)
 class Filters:
-    """What a user asked for. Empty fields select everything; fields combine with AND, values in one field with OR."""
+    """What a user asked for. Empty fields select everything; fields combine with AND, values in one
+    field with OR.
+
+    Every many-valued field takes one string or several (``Filters(actors="Hamas")`` is the actor
+    Hamas, not five letters); years are whole numbers with ``since`` no later than ``until``;
+    ``disputed`` is True for disputed routes only, False for undisputed ones only. A value that can
+    never match raises `UsageError` here, before any data is read.
+    """
 
     weapons: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
@@ -23,6 +39,54 @@ class Filters:
     min_status: str | None = None
     route_ids: tuple[str, ...] = ()
     kinds: tuple[str, ...] = field(default=())
+    disputed: bool | None = None
+
+    def __post_init__(self) -> None:
+        for name in _MANY:
+            object.__setattr__(self, name, _strings(name, getattr(self, name)))
+        for name in ("since", "until"):
+            year = getattr(self, name)
+            if year is None:
+                continue
+            if isinstance(year, bool) or not isinstance(year, int):
+                try:
+                    year = int(str(year).strip())
+                except ValueError:
+                    raise UsageError(f"{name} must be a year, e.g. 2014, not {year!r}") from None
+                object.__setattr__(self, name, year)
+            low, high = YEAR_RANGE
+            if not low <= year <= high:
+                raise UsageError(f"{name} {year} is out of range; give a year from {low} to {high}")
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise UsageError(f"since {self.since} is later than until {self.until}: no period can end in "
+                             f"{self.since} or later and start in {self.until} or earlier; swap them")
+        if self.min_status is not None and self.min_status not in model.STATUS_RANK:
+            raise UsageError(f"unknown status {self.min_status!r}; give one of {', '.join(model.STATUSES)}",
+                             suggestions=closest(str(self.min_status), {s: s for s in model.STATUSES}))
+        for kind in self.kinds:
+            if kind not in model.KINDS:
+                raise UsageError(f"unknown kind {kind!r}; give one of {', '.join(model.KINDS)}",
+                                 suggestions=closest(kind, {k: k for k in model.KINDS}))
+        if self.disputed is not None and not isinstance(self.disputed, bool):
+            raise UsageError(f"disputed must be True, False or None, not {self.disputed!r}")
+
+    @classmethod
+    def of(cls, **options) -> "Filters":
+        """Filters from the names a user gives (`OPTIONS`: weapon, category, actor, place, since, until,
+        min_status, route, kind, disputed), each a string, a list of strings or None.
+
+        >>> Filters.of(weapon="F-7", since=2014).describe()
+        'weapon F-7, since 2014'
+        """
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise UsageError(f"unknown filter {unknown[0]!r}; the filters are {', '.join(OPTIONS)}",
+                             suggestions=closest(unknown[0], {k: k for k in OPTIONS}))
+        values = {OPTIONS[name]: value for name, value in options.items() if value is not None}
+        return cls(**values)
+
+    def is_empty(self) -> bool:
+        return self == Filters()
 
     def describe(self) -> str:
         """The filter in words, for map titles and messages, e.g. "weapon F-7, since 2010"."""
@@ -37,16 +101,48 @@ class Filters:
             parts.append(f"until {self.until}")
         if self.min_status:
             parts.append(f"status {self.min_status} or stronger")
+        if self.disputed is not None:
+            parts.append("disputed" if self.disputed else "not disputed")
         return ", ".join(parts) if parts else "all routes"
 
 
-def select(dataset: Dataset, filters: Filters) -> Dataset:
-    """The routes that pass every filter, in the order of the data; an empty dataset when none do.
+def _strings(name: str, value: object) -> tuple[str, ...]:
+    """A many-valued filter as a tuple of strings: one string is one value (never its letters)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    try:
+        values = tuple(value)
+    except TypeError:
+        raise UsageError(f"{name} must be a string or a list of strings, not {value!r}") from None
+    for item in values:
+        if not isinstance(item, str):
+            raise UsageError(f"{name} must be a string or a list of strings, not {item!r} in {value!r}")
+    return values
+
+
+def select(dataset: Dataset, filters: Filters | None = None, /, **options) -> Dataset:
+    """The routes that pass every filter, in the order of the data, as a selection: a `Dataset` that
+    remembers its `filters` and its `description` ("weapon RPG-7, since 2014", names as the data
+    spells them), which every map, image, report and message of it uses. An empty selection when
+    no route passes.
+
+    Give a `Filters` or the filters by name (`OPTIONS`: ``weapon="F-7"``, ``since=2014``, a string or
+    a list of strings each), not both. Filters apply to the routes of `dataset`, so selecting from a
+    selection narrows it further.
 
     Raises `UsageError` (with the closest names) for an unknown weapon, category, place or route id.
-    A route with an unknown start or end year is kept by --since/--until: its period is open. An
+    A route with an unknown start or end year is kept by since/until: its period is open. An
     approximate year ("c. 1999", SIPRI's "1999?") counts as the year given (see `overlaps`).
     """
+    if filters is not None and options:
+        raise UsageError("give a Filters or filters by name, not both")
+    if filters is None:
+        filters = Filters.of(**options)
+    elif not isinstance(filters, Filters):
+        raise UsageError(f"filters must be a Filters, not {type(filters).__name__}; or give them by name: "
+                         "select(dataset, weapon=\"F-7\")")
     weapon_ids: set[str] = set()
     for name in filters.weapons:
         weapon_ids.update(dataset.weapons.resolve(name))
@@ -80,8 +176,68 @@ def select(dataset: Dataset, filters: Filters) -> Dataset:
             continue
         if min_rank is not None and model.STATUS_RANK.get(p.get("status"), -1) < min_rank:
             continue
+        if filters.disputed is not None and model.is_disputed(route) != filters.disputed:
+            continue
         chosen.append(route)
-    return dataset.with_routes(chosen)
+    combined = combine(dataset.filters, filters)
+    return dataset.selected(chosen, combined, describe(dataset, combined))
+
+
+def selection(dataset: Dataset, filters: Filters | None = None) -> Dataset:
+    """`dataset` as the selection `filters` make of it: itself when `filters` is None or is how it was
+    selected. Every output takes its filters this way, so a map given filters draws what they select
+    and says so, and a selection remembers its words wherever it goes."""
+    if filters is None or filters == dataset.filters:
+        return dataset
+    return select(dataset, filters)
+
+
+def combine(first: Filters | None, then: Filters) -> Filters:
+    """The filters of a selection made from a selection: `then` alone when `first` is None or empty,
+    or when they agree; otherwise one field at a time: the later value of a field `first` leaves
+    empty, the narrower years, the stronger status. (Lists that differ keep the later one in the
+    description: a route passes both anyway.)"""
+    if first is None or first.is_empty() or first == then:
+        return then
+    merged = {}
+    for name in Filters.__dataclass_fields__:
+        a, b = getattr(first, name), getattr(then, name)
+        if name == "since":
+            merged[name] = max((y for y in (a, b) if y is not None), default=None)
+        elif name == "until":
+            merged[name] = min((y for y in (a, b) if y is not None), default=None)
+        elif name == "min_status":
+            merged[name] = max((s for s in (a, b) if s), key=model.STATUS_RANK.__getitem__, default=None)
+        else:
+            merged[name] = b if b not in ((), None) else a
+    try:
+        return Filters(**merged)
+    except UsageError:  # (years that cross: no route passes both, and the later filter says why)
+        return then
+
+
+def describe(dataset: Dataset, filters: Filters | None) -> str:
+    """The filter in words, with weapon systems, categories and places by their own names, as the
+    data spells them: so `--weapon f7`, `--weapon F-7` and `--weapon RPG-7` (an alias) are all "weapon
+    F-7", on the map, the image, the report and in messages alike."""
+    if filters is None:
+        return "all routes"
+    weapons = []
+    for name in filters.weapons:
+        try:
+            ids = dataset.weapons.resolve(name, suggest=False)
+        except UsageError:
+            ids = []
+        system = dataset.weapons.get(ids[0]) if len(ids) == 1 else None
+        weapons.append(str(system.get("name") or ids[0]) if system else name)
+    categories = []
+    for name in filters.categories:
+        try:
+            categories.append(dataset.weapons.check_category(name))
+        except UsageError:
+            categories.append(name)
+    return replace(filters, weapons=tuple(dict.fromkeys(weapons)),
+                   categories=tuple(dict.fromkeys(categories))).describe()
 
 
 def _resolve_places(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str], set[str]]:

@@ -99,7 +99,7 @@ def test_the_report_map_colours_by_the_weapon_asked_for_and_counts_undated_route
     figure = text.split("<figure>")[1].split("</figure>")[0]
     assert f"stroke: {style.CATEGORY_COLOURS['artillery-rockets']}" in figure
     assert f"stroke: {style.CATEGORY_COLOURS['anti-tank']}" not in figure
-    assert "Selection: weapon FX-122, since 2010 (1 route)" in text
+    assert "Selection: weapon Fixture Rocket, since 2010 (1 route)" in text
     result = runner.invoke(app, ["report", "-d", data, "--until", "2012", "--no-map", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "the time filter let through 1 route of unknown date" in out.read_text(encoding="utf-8")

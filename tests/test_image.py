@@ -303,7 +303,7 @@ def test_a_map_made_with_weapon_colours_by_the_matched_weapon(write_dataset):
     colours, shown = strokes(Filters(weapons=("FX-122",)))
     assert colours == {style.CATEGORY_COLOURS["artillery-rockets"]}
     assert "Artillery and rockets" in shown and "Anti-tank weapons" not in shown
-    assert "This map is made for weapon FX-122." in shown
+    assert "This map is made for weapon Fixture Rocket." in shown
     colours, _ = strokes(Filters(categories=("artillery-rockets",)))
     assert colours == {style.CATEGORY_COLOURS["artillery-rockets"]}
 

@@ -109,7 +109,7 @@ def test_other_suffixes_are_refused_and_nothing_is_written(tmp_path, name):
 
 
 def test_no_routes_writes_nothing(tmp_path):
-    with pytest.raises(NoRoutesMatch, match="no routes to draw for weapon FX-122"):
+    with pytest.raises(NoRoutesMatch, match="no routes to draw for weapon Fixture Rocket"):
         render_map(dataset_of([]), tmp_path / "map.html", filters=Filters(weapons=("FX-122",)))
     assert list(tmp_path.iterdir()) == []
 
@@ -487,7 +487,9 @@ def test_the_title_data_counts_routes_of_unknown_date_a_time_filter_let_through(
     assert build_payload(dataset)["undated"] == 0
     payload = build_payload(dataset, filters=Filters(since=2010))
     assert payload["undated"] == 1
-    assert routes_of(payload)[2]["period"] == "c. 1999–2004"
+    # the filters given select the routes drawn, not only the words of the title
+    assert [r["id"] for r in routes_of(payload)] == ["fx-a", "fx-open"]
+    assert routes_of(build_payload(dataset))[2]["period"] == "c. 1999–2004"
 
 
 def test_evidence_rows_carry_weapons_dispute_kinds_and_notes_and_sources_their_caveats():

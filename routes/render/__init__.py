@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dataset import Dataset, refuse_input, write_atomic
 from ..errors import NoRoutesMatch, UsageError
-from ..select import Filters
+from ..select import Filters, selection
 from .html import DEFAULT_HEIGHT, DEFAULT_TILES, TILE_SETS, map_fragment, map_page
 
 __all__ = ["render_map", "map_page", "map_fragment", "DEFAULT_TILES", "DEFAULT_HEIGHT", "TILE_SETS", "OUTPUT_FORMATS"]
@@ -55,8 +55,10 @@ def render_map(
         _refuse({"--embed": embed or None, "--tiles": tiles, "--height": height},
                 f".html maps only, not to {output.name!r} (a static image, drawn over country outlines)")
     refuse_input(output, dataset.files)
+    dataset = selection(dataset, filters)
+    filters = dataset.filters
     if not dataset.routes:
-        raise NoRoutesMatch(f"no routes to draw{f' for {filters.describe()}' if filters else ''}; nothing was written")
+        raise NoRoutesMatch(f"no routes to draw for {dataset.description}; nothing was written")
 
     if suffix != ".html":
         from .image import DEFAULT_DPI, DEFAULT_WIDTH, render_image

@@ -88,8 +88,11 @@ def image_bytes(
         raise UsageError(f"unknown image format {fmt!r}; use png or svg")
     _check_range("--width", width, WIDTH_RANGE, "pixels")
     _check_range("--dpi", dpi, DPI_RANGE, "dots per inch")
+    from ..select import selection
+
+    dataset = selection(dataset, filters)
     with matplotlib.rc_context(_RC):
-        figure = _draw(dataset, title or DEFAULT_TITLE, filters, width, dpi,
+        figure = _draw(dataset, title or DEFAULT_TITLE, dataset.filters, width, dpi,
                        paths.bundled_countries() if basemap is None else Path(basemap))
         buffer = io.BytesIO()
         metadata = {"Software": None} if fmt == "png" else {"Date": None}
@@ -296,7 +299,7 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
     s = fig_w / 10  # everything is sized for a 10-inch-wide page and scaled from there
     margin, credit = 0.3 * s, 0.3 * s
     map_w = fig_w - 2 * margin
-    described = filters.describe() if filters is not None else "all routes"
+    described = dataset.description
     disputed = sum(r.disputed for r in routes)
     count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}" + (f", {disputed} disputed" if disputed else "")
     title_lines = textwrap.wrap(title, 75, break_on_hyphens=False) or [""]
@@ -679,7 +682,7 @@ def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: flo
             rule = style.COLOUR_RULE.split(";")[0].rstrip(".") + "."
             weapons, matched = matched_weapons(dataset, filters)
             if weapons or matched:
-                rule += f" This map is made for {filters.describe()}."
+                rule += f" This map is made for {dataset.description}."
             note = _wrap(_Row(None, rule), width_pt)
         per_column = math.ceil(len(colour) / _LEGEND_COLUMNS)
         columns = [[_Section(None, colour[i:i + per_column])] for i in range(0, len(colour), per_column)]

@@ -28,14 +28,14 @@ Every text in the payload is plain text from the data; the script puts it on the
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from .. import __version__, model, style
 from ..dataset import Dataset
+from ..encode import link_url
 from ..errors import UsageError
-from ..select import Filters, kept_undated, matched_weapons, undated
+from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from .lines import Leg, numbers, route_legs
 
 # Labels of the categories in the category boxes; colours and patterns come from routes.style,
@@ -96,39 +96,9 @@ EVIDENCE_FIELDS = ("source", "claim", "credibility", "stance", "quote", "said_by
                    "dispute", "note", "repeats")
 SHARED_TEXTS = ("claim", "quote", "said_by", "dispute", "note", "repeats")  # evidence fields whose repeated texts go in "texts" once
 PLACE_FIELDS = ("label", "describe")
-WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "country", "describe")
+# A marker's "places": the positions in "places" drawn at it, so the map can list the routes through it.
+WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "places", "country", "describe")
 DEFAULT_PATH = "plausible"  # a leg's path left out of its row
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-
-
-def safe_url(url: object) -> str | None:
-    """The URL when it is an http(s) address that can be a link, else None (shown as text instead)."""
-    return url if isinstance(url, str) and _HTTP_URL.match(url) else None
-
-
-def filter_text(filters: Filters | None, dataset: Dataset) -> str:
-    """The filter in words, with weapon systems and categories by their own names (RPG-7 -> "F-7").
-
-    So `--weapon f7`, `--weapon F-7` and `--weapon RPG-7` (an alias) make the same map.
-    """
-    if filters is None:
-        return "all routes"
-    weapons = []
-    for name in filters.weapons:
-        try:
-            ids = dataset.weapons.resolve(name)
-        except UsageError:
-            ids = []
-        system = dataset.weapons.get(ids[0]) if len(ids) == 1 else None
-        weapons.append(str(system.get("name") or ids[0]) if system else name)
-    categories = []
-    for name in filters.categories:
-        try:
-            categories.append(dataset.weapons.check_category(name))
-        except UsageError:
-            categories.append(name)
-    return replace(filters, weapons=tuple(dict.fromkeys(weapons)),
-                   categories=tuple(dict.fromkeys(categories))).describe()
 
 
 def default_title(count: int, described: str) -> str:
@@ -146,6 +116,8 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
 
     Raises `RoutesError` for a route that cannot be drawn (a waypoint with no known place).
     """
+    dataset = selection(dataset, filters)
+    filters = dataset.filters
     routes = dataset.routes
     drawn, bounds = route_legs(dataset)
     weapons = dataset.weapons
@@ -164,7 +136,7 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     filled = sum(1 for route in routes if style.arrow_filled(route))
     kinds = Counter(model.kind(route) for route in routes)
 
-    described = filter_text(filters, dataset)
+    described = dataset.description
     return {
         "title": title or default_title(len(routes), described),
         "filter": described,
@@ -194,7 +166,7 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
         "sources": {s: _source(s, dataset.sources.get(s)) for s in rows.cited},
         "credibility": {str(k): v for k, v in model.CREDIBILITY.items()},
         "place_fields": list(PLACE_FIELDS),
-        "places": [_row(list(key)) for key in rows.places],
+        "places": [_row(list(key[1:])) for key in rows.places],
         **rows.finish(),
         "waypoint_fields": list(WAYPOINT_FIELDS),
         "waypoints": rows.markers(),
@@ -334,9 +306,9 @@ def _source(source_id: str, source: dict | None) -> dict:
         "author": _text(source.get("author")),
         "publisher": _text(source.get("publisher")),
         "published": _text(source.get("published")),
-        "url": safe_url(url),
+        "url": link_url(url),  # the address the card links to, or None: the script decides nothing
         # A URL that may not be a link (javascript:, data:, ...) is still shown, as inert text.
-        "url_text": _text(url) if url and not safe_url(url) else None,
+        "url_text": _text(url) if url and not link_url(url) else None,
         "kind": _text(source.get("kind")),
         "reliability": _text(source.get("reliability")) or "F",
         "reliability_meaning": model.RELIABILITY.get(source.get("reliability") or "F", "unknown"),
@@ -350,10 +322,11 @@ ROLES = ("origin", "transit", "destination")
 class _Marker:
     """A waypoint marker being counted: the place as drawn, its roles (in ROLES order) and routes."""
 
-    __slots__ = ("point", "roles", "routes", "stamp")
+    __slots__ = ("point", "roles", "routes", "stamp", "places")
 
     def __init__(self, point: model.Waypoint):
         self.point, self.roles, self.routes, self.stamp = point, [False, False, False], 0, 0
+        self.places: list[int] = []  # the positions in "places" of the waypoints drawn at it
 _PATH_INDEX = {path: i for i, path in enumerate(model.PATHS)}
 _MODE_INDEX = {mode: i for i, mode in enumerate(model.MODES) if mode != "unknown"}  # (unknown: left out)
 
@@ -368,7 +341,9 @@ class _Rows:
         self.filters: Filters | None = None  # what made the selection (for the routes kept for want of a year)
         self.category_index = {c["id"]: i for i, c in enumerate(categories)}
         self.status_index = {s["id"]: i for i, s in enumerate(statuses)}
-        self.places: dict[tuple, int] = {}  # (label, describe or None) -> its position in the payload's "places"
+        # (place id or None, label, describe or None) -> its position in the payload's "places": two places
+        # of one name (Tripoli, Libya and Lebanon) are two entries, each drawn at one marker
+        self.places: dict[tuple, int] = {}
         self.seen: dict[object, tuple] = {}  # a waypoint (id, or the key of an object) -> see `_waypoint`
         self.cited: dict[str, None] = {}
         self.weapons: dict[str, None] = {}
@@ -488,7 +463,10 @@ class _Rows:
             if point is not None:
                 marker = self.waypoint_markers.setdefault((point.place_id, point.drawn_as, point.label),
                                                           _Marker(point))
-            found = self.seen[key] = (point, self.places.setdefault(entry, len(self.places)), marker)
+            position = self.places.setdefault((point.place_id if point else None, *entry), len(self.places))
+            if marker is not None and position not in marker.places:
+                marker.places.append(position)
+            found = self.seen[key] = (point, position, marker)
         return found
 
     def _refs(self, waypoints) -> list[int]:
@@ -520,7 +498,7 @@ class _Rows:
         """The waypoint markers of the routes as rows of WAYPOINT_FIELDS: dots (exact), rings (areas)
         and dashed rings (stand-ins)."""
         return [_row([round(m.point.lat, ROUND), round(m.point.lon, ROUND), m.point.label, m.point.drawn_as,
-                      [role for role, on in zip(ROLES, m.roles) if on], m.routes, m.point.country or None,
+                      [role for role, on in zip(ROLES, m.roles) if on], m.routes, m.places, m.point.country or None,
                       m.point.describe() or None])
                 for m in self.waypoint_markers.values() if m.routes]
 
