@@ -14,6 +14,8 @@ import pytest
 
 from cli import app
 from conftest import make_collection, make_route, serve_leaflet
+from routes import __version__
+from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_MARKER, SCRIPTS, _static
 
 ROUTES = [
     make_route("fx-gaza", name="Nampo to Port Sudan",
@@ -90,12 +92,60 @@ def test_fragment_and_page_carry_the_same_routes(runner, data, embed, tmp_path):
     assert payload(embed("fragment.html")) == page
 
 
+def loader_config(fragment: str) -> dict:
+    """The JSON values html.py filled into arms-routes-embed.js (its loader of Leaflet and our styles)."""
+    script = re.search(r'<script data-arms-routes-asset="arms-routes-embed">\n(.*?)</script>', fragment, re.S).group(1)
+    return json.loads(script.rsplit("})(", 1)[1].rsplit(");", 1)[0])
+
+
 def test_online_fragment_loads_leaflet_from_its_cdn_with_integrity(embed):
     fragment = embed("online.html")
-    assert 'js.src = "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"' in fragment
-    assert 'js.integrity = "sha256-' in fragment and 'css.integrity = "sha256-' in fragment
+    config = loader_config(fragment)
+    assert config["leaflet"] == {"css": "https://unpkg.com/leaflet@1.9.4/dist/leaflet.css",
+                                 "cssIntegrity": LEAFLET_INTEGRITY["leaflet.css"],
+                                 "js": "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js",
+                                 "jsIntegrity": LEAFLET_INTEGRITY["leaflet.js"]}
+    assert config["leafletCss"] is None and config["css"] == _static("arms-routes.css")
     assert "Leaflet 1.9.4, a JS library" not in fragment  # not inlined
     assert "tile.openstreetmap.org" in fragment
+
+
+def test_an_offline_fragment_inlines_leaflet_and_our_scripts_in_order(embed):
+    fragment = embed("offline.html", "--offline")
+    config = loader_config(fragment)
+    assert config["leaflet"] is None and "leaflet-control" in config["leafletCss"]
+    assets = re.findall(r'<script data-arms-routes-asset="([^"]+)">', fragment)
+    assert assets == ["arms-routes-embed", "leaflet-1.9.4",
+                      *[f"{name.removesuffix('.js')}-{__version__}" for name in SCRIPTS]]
+    for name in SCRIPTS:
+        assert fragment.count(_static(name)) == 1
+    assert "Leaflet 1.9.4, a JS library" in fragment and LEAFLET_MARKER not in fragment
+
+
+def test_a_page_runs_our_scripts_in_order(runner, data, tmp_path):
+    for options in ([], ["--offline"]):
+        out = tmp_path / "page.html"
+        assert runner.invoke(app, ["render", "-d", data, "-o", str(out), *options]).exit_code == 0
+        page = out.read_text(encoding="utf-8")
+        at = [page.index(_static(name)) for name in SCRIPTS]
+        assert at == sorted(at) and all(page.count(_static(name)) == 1 for name in SCRIPTS)
+        assert at[0] > page.index("Leaflet 1.9.4" if options else "leaflet.js")
+        assert at[-1] < page.rindex("window.armsRoutesDraw(")  # (the draw call, in folium's script)
+
+
+def test_html_py_writes_no_script_of_its_own():
+    """Issue 15: our JavaScript lives in routes/render/static/; html.py only fills in JSON values and
+    joins the parts (Leaflet's code, folium's map script and the one-line calls of ours)."""
+    import routes.render.html as html_module
+
+    source = Path(html_module.__file__).read_text(encoding="utf-8")
+    for code in ("document.", "createElement", "addEventListener", ".then(", "catch (", "if ("):
+        assert code not in source, code
+    assert source.count("function (") == 1  # the fragment's call: draw this map once Leaflet is there
+    assert "window.armsRoutesWhenLeaflet({_js_value(box_id)}, function () {{" in source
+    static = Path(html_module.__file__).parent / "static"
+    assert sorted(p.name for p in static.glob("*.js")) == sorted({*SCRIPTS, "arms-routes-embed.js",
+                                                                 "arms-routes-leaflet.js"})
 
 
 # -- two fragments on one page, in a browser ---------------------------------------------------------

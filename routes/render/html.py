@@ -54,6 +54,12 @@ DEFAULT_TILES = "osm"
 NO_TILES = "none"
 OFFLINE_BACKGROUND = "#dde7ef"
 DEFAULT_HEIGHT = 600  # px, of an --embed fragment
+# Our scripts (routes/render/static/), in the order every map runs them: the map itself, its filter
+# panel, time control and state in the URL, then access without a mouse. A page inlines each once;
+# every --embed fragment carries them, and the first one on a page runs them (each returns at once
+# when it has run before).
+SCRIPTS = ("arms-routes.js", "arms-routes-filters.js", "arms-routes-access.js")
+LEAFLET_MARKER = "/*@leaflet.js@*/"  # where arms-routes-leaflet.js has Leaflet's own script inlined
 HEIGHT_RANGE = (200, 4000)
 
 
@@ -195,17 +201,8 @@ def map_fragment(
         "</div>",
         f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>',
         *_embed_assets(offline),
-        "<script>",
-        "(window.armsRoutesLeaflet || Promise.reject(new Error(\"arms-routes: Leaflet was not loaded\"))).then(function () {",
-        script,
-        "}).catch(function (error) {",
-        f"  var box = document.getElementById({json.dumps(box_id)}), note = document.createElement(\"p\");",
-        "  note.className = \"arms-routes-failed\";",
-        "  note.textContent = \"The map could not be drawn: \" + (error && error.message || error);",
-        "  box.appendChild(note);",
-        "  if (window.console) { console.error(error); }",
-        "});",
-        "</script>",
+        # (armsRoutesWhenLeaflet, of arms-routes-embed.js, draws it once Leaflet is there, or says why not)
+        f"<script>\nwindow.armsRoutesWhenLeaflet({_js_value(box_id)}, function () {{\n{script}\n}});\n</script>",
         built.cards_block(),
     ]) + "\n"
 
@@ -336,7 +333,8 @@ def _leaflet_inline() -> tuple[str, str]:
 
 
 def _assets(offline: bool) -> list[tuple[str, str]]:
-    """Leaflet (inlined when offline, else from its CDN with subresource integrity), then our CSS and JS."""
+    """Leaflet (inlined when offline, else from its CDN with subresource integrity), then our CSS and
+    our SCRIPTS, in order."""
     if offline:
         js, css = _leaflet_inline()
         leaflet = [("leaflet_css", f"<style>{css}</style>"), ("leaflet_js", f"<script>{js}</script>")]
@@ -347,55 +345,52 @@ def _assets(offline: bool) -> list[tuple[str, str]]:
             ("leaflet_js", f'<script src="{LEAFLET_CDN}/leaflet.js" '
                            f'integrity="{LEAFLET_INTEGRITY["leaflet.js"]}" crossorigin="anonymous"></script>'),
         ]
-    return [*leaflet, ("arms_routes_css", f"<style>{_static('arms-routes.css')}</style>"),
-            ("arms_routes_js", f"<script>{_static('arms-routes.js')}</script>")]
+    ours = [(name.removesuffix(".js").replace("-", "_") + "_js", f"<script>\n{_static(name)}</script>")
+            for name in SCRIPTS]
+    return [*leaflet, ("arms_routes_css", f"<style>{_static('arms-routes.css')}</style>"), *ours]
 
 
-# Puts a stylesheet at the start of <head> (ours right after Leaflet's) unless a fragment already
-# did: the host page's own styles, which come later, win over ours.
-_ADD_STYLE = ("function (id, css) { if (document.getElementById(id)) { return; } "
-              "var s = document.createElement(\"style\"), head = document.head, "
-              "leaflet = document.getElementById(\"arms-routes-leaflet-css\"); s.id = id; s.textContent = css; "
-              "head.insertBefore(s, leaflet ? leaflet.nextSibling : head.firstChild); }")
+def _js_value(value) -> str:
+    """`value` as JSON that can sit inside a <script> block (no text in it can close the block)."""
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _js_string(text: str) -> str:
-    """`text` as a JavaScript string literal that cannot close the <script> block it sits in."""
-    return json.dumps(text, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029")
+def _filled(name: str, **values) -> str:
+    """A static script of ours with each of its markers `/*@key@*/null` replaced by `values[key]` as JSON."""
+    text = _static(name)
+    for key, value in values.items():
+        marker = f"/*@{key}@*/null"
+        if text.count(marker) != 1:
+            raise AssertionError(f"{name} has no single marker {marker}")
+        text = text.replace(marker, _js_value(value))
+    return text
 
 
 def _embed_assets(offline: bool) -> list[str]:
-    """The scripts of a fragment that put Leaflet, our styles and our script on the page, once per page.
+    """The scripts of a fragment that put Leaflet, our styles and our scripts on the page, once per page.
 
-    The first fragment on a page sets `window.armsRoutesLeaflet`, a promise of Leaflet: resolved at
-    once when Leaflet is inlined (or the page already has it), else when the CDN's copy has loaded.
-    Every fragment draws its map when that promise resolves.
+    arms-routes-embed.js puts the stylesheets on the page and sets `window.armsRoutesLeaflet`, a
+    promise of Leaflet (resolved at once when Leaflet is inlined or the page already has it, else
+    when the CDN's copy has loaded); every fragment draws its map when that promise resolves. Our
+    SCRIPTS each run once per page, whichever fragment comes first.
     """
     if offline:
         js, css = _leaflet_inline()
-        leaflet = ("if (!window.armsRoutesLeaflet) {\n"
-                   f"(function (addStyle) {{ addStyle(\"arms-routes-leaflet-css\", {_js_string(css)}); }})({_ADD_STYLE});\n"
-                   f"if (!window.L) {{\n{js}\n}}\n"
-                   "window.armsRoutesLeaflet = Promise.resolve(window.L);\n}")
+        loader = _filled("arms-routes-embed.js", config={"leaflet": None, "leafletCss": css,
+                                                         "css": _static("arms-routes.css")})
+        leaflet = _static("arms-routes-leaflet.js")
+        if leaflet.count(LEAFLET_MARKER) != 1:
+            raise AssertionError(f"arms-routes-leaflet.js has no single marker {LEAFLET_MARKER}")
+        assets = [("arms-routes-embed", loader), (f"leaflet-{LEAFLET_VERSION}", leaflet.replace(LEAFLET_MARKER, js))]
     else:
-        leaflet = ("if (!window.armsRoutesLeaflet) {\n"
-                   "  window.armsRoutesLeaflet = window.L ? Promise.resolve(window.L) : new Promise(function (resolve, reject) {\n"
-                   "    var head = document.head, css = document.createElement(\"link\"), js = document.createElement(\"script\");\n"
-                   f"    css.id = \"arms-routes-leaflet-css\"; css.rel = \"stylesheet\"; css.href = \"{LEAFLET_CDN}/leaflet.css\"; css.crossOrigin = \"anonymous\";\n"
-                   f"    css.integrity = \"{LEAFLET_INTEGRITY['leaflet.css']}\";\n"
-                   f"    js.src = \"{LEAFLET_CDN}/leaflet.js\"; js.crossOrigin = \"anonymous\";\n"
-                   f"    js.integrity = \"{LEAFLET_INTEGRITY['leaflet.js']}\";\n"
-                   "    js.onload = function () { resolve(window.L); };\n"
-                   "    js.onerror = function () { reject(new Error(\"could not load Leaflet from \" + js.src)); };\n"
-                   "    head.insertBefore(css, head.firstChild);\n"
-                   "    head.appendChild(js);\n"
-                   "  });\n}")
-    ours = ("if (!window.armsRoutesDraw) {\n"
-            f"(function (addStyle) {{ addStyle(\"arms-routes-css\", {_js_string(_static('arms-routes.css'))}); }})({_ADD_STYLE});\n"
-            f"{_static('arms-routes.js')}\n}}")
-    return [f'<script data-arms-routes-asset="leaflet-{LEAFLET_VERSION}">\n{leaflet}\n</script>',
-            f'<script data-arms-routes-asset="arms-routes-{__version__}">\n{ours}\n</script>']
+        loader = _filled("arms-routes-embed.js", config={
+            "leaflet": {"css": f"{LEAFLET_CDN}/leaflet.css", "cssIntegrity": LEAFLET_INTEGRITY["leaflet.css"],
+                        "js": f"{LEAFLET_CDN}/leaflet.js", "jsIntegrity": LEAFLET_INTEGRITY["leaflet.js"]},
+            "leafletCss": None, "css": _static("arms-routes.css")})
+        assets = [("arms-routes-embed", loader)]
+    assets += [(f"{name.removesuffix('.js')}-{__version__}", _static(name)) for name in SCRIPTS]
+    return [f'<script data-arms-routes-asset="{asset}">\n{text}</script>' for asset, text in assets]
 
 
 def _draw_call(data_id: str, cards_id: str, element_id: str):

@@ -35,6 +35,7 @@
  */
 (function () {
   "use strict";
+  if (window.armsRoutesDraw) { return; }  // (every --embed fragment carries it; the first one on a page runs it)
 
   var ARROW_MIN_LEG_PX = 40;     // legs shorter than this on screen get no arrowhead
   // With more route lines than this in view, they are drawn thin, without arrowheads, halos or
