@@ -1,7 +1,413 @@
-/* arms-routes: access without a mouse (issue 16): the routes as an accessible list, keyboard access,
- * waypoint-click route lists, the overlapping-lines chooser, the no-Leaflet message and the phone
- * layout. Loaded after arms-routes.js and arms-routes-filters.js (routes/render/html.py SCRIPTS),
- * on every map: a page, --offline and --embed (once per page).
+/* arms-routes: the map without a mouse, and on a phone (issue 16). Loaded after arms-routes.js and
+ * arms-routes-filters.js (routes/render/html.py SCRIPTS), on every map: a page, --offline and --embed
+ * (once per page). For each map drawn (window.armsRoutesPlugins, see arms-routes.js) it adds:
  *
- * (Empty for now: written by the helper that builds these.)
+ * - The routes shown as a list: a <figure> whose <figcaption> names the selection (the title and
+ *   the filter in words, as the title box says them), behind a "Routes (N)" button in the top left
+ *   corner. Folded, it is off the screen but not out of reach: a screen reader reads it, and Tab
+ *   (after the button) enters it and unfolds it. It follows the filters (api.onChange; until that
+ *   exists, the category boxes). The list is one Tab stop: the arrow keys, Home, End, Page Up and
+ *   Page Down move between routes, Enter opens the route's card (api.openCard), focus goes into the
+ *   card (Escape closes it) and back to the route when it closes.
+ * - A click on a waypoint lists the routes shown through it (each button opens its card); a click
+ *   where several route lines lie under the pointer lists those to choose from, instead of opening
+ *   the topmost one's card.
+ * - window.armsRoutesNoLeaflet(box, embed): the words a map whose Leaflet could not be loaded shows
+ *   in `box`, naming --offline. A page shows them by itself; a fragment, when its promise of Leaflet
+ *   fails (arms-routes-embed.js).
+ *
+ * Every text from the data goes on the page through textContent.
  */
+(function () {
+  "use strict";
+  if (window.armsRoutesNoLeaflet) { return; }  // (every --embed fragment carries it; the first one on a page runs it)
+
+  var LIST_STEP = 200;   // routes listed at a time ("Show more" adds as many): 30,000 buttons take a second to make
+  var PAGE_STEP = 10;    // routes Page Up and Page Down move by
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  // -- no Leaflet: say so, in words -----------------------------------------------------------------
+
+  function leafletHost() {
+    // Where the page asked for Leaflet (its <script>, or the stylesheet a fragment put on the page).
+    var node = document.querySelector("script[src*='leaflet'], link#arms-routes-leaflet-css, link[href*='leaflet']");
+    var url = node && (node.src || node.href);
+    try { return url ? new URL(url, document.baseURI).host : ""; } catch (error) { return ""; }
+  }
+
+  function noLeaflet(box, embed) {
+    if (!box || box.querySelector(".arms-routes-no-leaflet")) { return; }
+    var host = leafletHost(), note = el("div", "arms-routes-failed arms-routes-no-leaflet");
+    note.setAttribute("role", "alert");
+    note.appendChild(el("p", null, "This map needs Leaflet" + (host ? " from " + host : "") +
+                        ", which could not be loaded (is this computer offline?)."));
+    var how = el("p", null, "Render it with ");
+    how.appendChild(el("code", null, "arms-routes render " + (embed ? "--embed " : "") + "--offline"));
+    how.appendChild(document.createTextNode(" to get a map that needs no network."));
+    note.appendChild(how);
+    box.appendChild(note);
+  }
+  window.armsRoutesNoLeaflet = noLeaflet;
+
+  if (!window.L && !window.armsRoutesLeaflet) {
+    // A page (a fragment has its promise of Leaflet): Leaflet's <script>, before this one, failed.
+    var onReady = function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".folium-map"), function (box) { noLeaflet(box, false); });
+    };
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", onReady); } else { onReady(); }
+  }
+
+  // -- route buttons, lists of them, and moving along them with the keyboard -------------------------
+
+  function routeWords(data, route) {
+    // "Fixture Nampo → Fixture Port Sudan · 2009–2014 · reported, disputed"
+    var path = (route.path || []).map(function (i) { return data.places[i] && data.places[i].label; });
+    var words = [];
+    if (path.length) { words.push(path[0] + " → " + path[path.length - 1]); }
+    if (route.period) { words.push(route.period); }
+    words.push(route.status + (route.disputed ? ", disputed" : ""));
+    if (route.kind && route.kind !== "arms") { words.push(route.kind); }
+    return words.join(" · ");
+  }
+
+  function routeButton(data, route, pick) {
+    var button = el("button", "arms-routes-pick");
+    button.type = "button";
+    button.tabIndex = -1;
+    button.setAttribute("data-route", route.id);
+    button.appendChild(el("span", "arms-routes-pick-name", route.name));
+    button.appendChild(el("span", "arms-routes-offscreen", ": "));  // (so the name read out is "name: where, when")
+    button.appendChild(el("span", "arms-routes-pick-meta", routeWords(data, route)));
+    button.addEventListener("click", function () { pick(route.id, button); });
+    return button;
+  }
+
+  function roving(list) {
+    // One Tab stop for the buttons of `list`: the current one (tabIndex 0); arrows move it.
+    function buttons() { return Array.prototype.slice.call(list.querySelectorAll("button.arms-routes-pick")); }
+    function current(button) {
+      buttons().forEach(function (b) { b.tabIndex = b === button ? 0 : -1; });
+    }
+    list.addEventListener("focusin", function (e) {
+      if (e.target.classList && e.target.classList.contains("arms-routes-pick")) { current(e.target); }
+    });
+    list.addEventListener("keydown", function (e) {
+      var items = buttons(), at = items.indexOf(document.activeElement), to = null;
+      if (at < 0) { return; }
+      if (e.key === "ArrowDown" || e.key === "ArrowRight") { to = at + 1; }
+      else if (e.key === "ArrowUp" || e.key === "ArrowLeft") { to = at - 1; }
+      else if (e.key === "Home") { to = 0; }
+      else if (e.key === "End") { to = items.length - 1; }
+      else if (e.key === "PageDown") { to = at + PAGE_STEP; }
+      else if (e.key === "PageUp") { to = at - PAGE_STEP; }
+      if (to === null) { return; }
+      e.preventDefault();
+      e.stopPropagation();
+      to = Math.max(0, Math.min(items.length - 1, to));
+      current(items[to]);
+      items[to].focus();
+    });
+    return {
+      buttons: buttons,
+      first: function () {
+        // the button that Tab reaches: the current one, else the first
+        var items = buttons(), found = items.filter(function (b) { return b.tabIndex === 0; })[0] || items[0];
+        if (found) { current(found); }
+        return found || null;
+      }
+    };
+  }
+
+  // -- cards opened from a list: focus goes in, and back out when the card closes --------------------
+
+  function watchPopups(api) {
+    // Every popup of the map (route card, or a list of routes) can be scrolled and read with the
+    // keyboard (it is focusable), and Escape closes it; focus goes back to what opened it.
+    var map = api.map;
+    map.on("popupopen", function (e) {
+      var node = e.popup.getElement(), content = node && node.querySelector(".leaflet-popup-content");
+      if (!content) { return; }
+      content.tabIndex = 0;
+      var heading = content.querySelector("h3");
+      content.setAttribute("role", "group");
+      content.setAttribute("aria-label", heading ? heading.textContent : "Map card");
+      if (!node.armsRoutesKeys) {
+        node.armsRoutesKeys = true;
+        node.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            map.closePopup();
+          }
+        });
+      }
+    });
+    map.on("popupclose", function (e) {
+      var node = e.popup.getElement(), opener = e.popup.armsRoutesOpener, active = document.activeElement;
+      if (!opener || !document.body.contains(opener)) { return; }
+      if (active === document.body || active === null || (node && node.contains(active))) {
+        opener.focus({preventScroll: true});
+      }
+    });
+  }
+
+  function focusInto(popup, opener) {
+    // After a card opened from a button: focus in the card, so that Tab, the arrow keys and Escape work there.
+    if (!popup) { return; }
+    popup.armsRoutesOpener = opener;
+    var node = popup.getElement(), content = node && node.querySelector(".leaflet-popup-content");
+    if (content) {
+      content.tabIndex = 0;
+      content.focus({preventScroll: true});
+    }
+  }
+
+  function openCard(api, routeId, opener, latlng) {
+    var popup = api.openCard(routeId, latlng);
+    if (popup && opener) { focusInto(popup, opener); }
+    return popup;
+  }
+
+  // -- the list of routes ----------------------------------------------------------------------------
+
+  function selectionWords(api) {
+    // What the title box says the map shows: its title and its filter in words (with the count).
+    var box = api.map.getContainer().querySelector(".arms-routes-title");
+    if (!box) { return api.data.title; }
+    var title = box.querySelector(".arms-routes-title-text"), filter = box.querySelector(".arms-routes-filter");
+    return [title && title.textContent, filter && filter.textContent].filter(function (t) { return t; }).join(" — ");
+  }
+
+  function routeList(api) {
+    var data = api.data, byId = {}, shownIds = [], listed = 0;
+    data.routes.forEach(function (route) { byId[route.id] = route; });
+
+    var box = el("div", "arms-routes-list-box");
+    var toggle = el("button", "arms-routes-list-toggle");
+    toggle.type = "button";
+    var figure = el("figure", "arms-routes-list arms-routes-folded");
+    figure.id = api.id + "-routes";
+    toggle.setAttribute("aria-controls", figure.id);
+    toggle.setAttribute("aria-expanded", "false");
+    var caption = el("figcaption", "arms-routes-list-caption");
+    caption.id = api.id + "-routes-caption";
+    var list = el("ul", "arms-routes-list-items");
+    list.setAttribute("aria-labelledby", caption.id);
+    var more = el("button", "arms-routes-list-more");
+    more.type = "button";
+    more.hidden = true;
+    figure.appendChild(caption);
+    figure.appendChild(list);
+    figure.appendChild(more);
+    box.appendChild(toggle);
+    box.appendChild(figure);
+    var keys = roving(list);
+
+    function pick(routeId, button) { openCard(api, routeId, button); }
+
+    function addItems(count) {
+      var end = Math.min(shownIds.length, listed + count), i, item;
+      for (i = listed; i < end; i++) {
+        item = el("li");
+        item.appendChild(routeButton(data, byId[shownIds[i]], pick));
+        list.appendChild(item);
+      }
+      listed = end;
+      var rest = shownIds.length - listed;
+      more.hidden = rest <= 0;
+      more.textContent = "Show " + Math.min(LIST_STEP, rest) + " more (" + rest + " not listed yet)";
+    }
+
+    function update(ids) {
+      // The routes shown, as the map now draws them (`ids` in the order of the data).
+      var focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("data-route") : null;
+      shownIds = ids.filter(function (id) { return byId[id]; });
+      listed = 0;
+      list.textContent = "";
+      if (shownIds.length) {
+        addItems(LIST_STEP);
+      } else {
+        list.appendChild(el("li", "arms-routes-list-empty", "No route is shown: the filters leave none."));
+        more.hidden = true;
+      }
+      toggle.textContent = "Routes (" + shownIds.length + ")";
+      caption.textContent = "Routes shown on the map: " + selectionWords(api);
+      var again = focused && list.querySelector('button[data-route="' + CSS.escape(focused) + '"]');
+      if (again) { again.focus({preventScroll: true}); } else { keys.first(); }
+    }
+
+    function fold(folded) {
+      figure.classList.toggle("arms-routes-folded", folded);
+      toggle.setAttribute("aria-expanded", String(!folded));
+    }
+
+    toggle.addEventListener("click", function () {
+      var unfold = figure.classList.contains("arms-routes-folded");
+      fold(!unfold);
+      if (unfold) { var first = keys.first(); if (first) { first.focus({preventScroll: true}); } }
+    });
+    more.addEventListener("click", function () {
+      var next = listed;
+      addItems(LIST_STEP);
+      var button = keys.buttons()[next];
+      if (button) { button.focus({preventScroll: true}); }
+    });
+    figure.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !figure.classList.contains("arms-routes-folded")) {
+        fold(true);
+        toggle.focus({preventScroll: true});
+      }
+    });
+
+    function fit() {
+      // As tall as the map leaves below the zoom buttons, then it scrolls.
+      var size = api.map.getSize();
+      figure.style.maxHeight = Math.max(120, size.y - 150) + "px";
+      figure.style.width = Math.max(180, Math.min(320, size.x - 80)) + "px";
+    }
+    fit();
+    api.map.on("resize", fit);
+
+    var control = L.control({position: "topleft"});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "leaflet-control arms-routes-list-control");
+      div.appendChild(box);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(api.map);
+    update(api.visibleRoutes());
+    return {update: update, element: figure, toggle: toggle};
+  }
+
+  function followFilters(api, update) {
+    // After each redraw: api.onChange (the filter panel's); else after a category box or button changes.
+    if (typeof api.onChange === "function") {
+      api.onChange(function (ids) { update(ids || api.visibleRoutes()); });
+      return;
+    }
+    var container = api.control.getContainer(), pending = false;
+    function later() {
+      if (pending) { return; }
+      pending = true;
+      setTimeout(function () { pending = false; update(api.visibleRoutes()); }, 0);
+    }
+    container.addEventListener("change", later);
+    container.addEventListener("click", later);
+    var setCategories = api.setCategories;
+    api.setCategories = function (ids) { setCategories(ids); update(api.visibleRoutes()); };
+  }
+
+  // -- a list of routes in a popup: through a waypoint, or under the pointer ---------------------------
+
+  function choice(api, latlng, heading, notes, routes, hidden) {
+    var data = api.data, box = el("div", "arms-routes-choice");
+    box.appendChild(el("h3", null, heading));
+    notes.forEach(function (note) { if (note) { box.appendChild(el("p", "arms-routes-describe", note)); } });
+    var list = el("ul", "arms-routes-list-items");
+    routes.forEach(function (route) {
+      var item = el("li");
+      item.appendChild(routeButton(data, route, function (routeId) {
+        // (the card opens where the reader clicked; focus goes into it, as from the list of routes)
+        focusInto(api.openCard(routeId, latlng), popup.armsRoutesOpener || null);
+      }));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (hidden) { box.appendChild(el("p", "arms-routes-muted", plural(hidden, "more route") + " through here hidden by the filters")); }
+    var keys = roving(list);
+    keys.first();
+    var room = api.map.getSize();
+    var popup = L.popup({maxWidth: Math.max(200, Math.min(340, room.x - 80)), minWidth: Math.min(220, room.x - 80),
+                         maxHeight: Math.max(160, Math.round(room.y * 0.6)), className: "arms-routes-choice-popup",
+                         autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]})
+      .setLatLng(latlng).setContent(box).openOn(api.map);
+    return popup;
+  }
+
+  function shownSet(api) {
+    var set = {};
+    api.visibleRoutes().forEach(function (id) { set[id] = true; });
+    return set;
+  }
+
+  function routesThrough(api, markers) {
+    // The routes whose waypoints are drawn at these markers: [routes shown, number hidden].
+    var places = {}, shown = shownSet(api), through = [], hidden = 0;
+    markers.forEach(function (m) { (m.place.places || []).forEach(function (p) { places[p] = true; }); });
+    api.data.routes.forEach(function (route) {
+      var path = route.path || [], i;
+      for (i = 0; i < path.length; i++) {
+        if (places[path[i]]) {
+          if (shown[route.id]) { through.push(route); } else { hidden++; }
+          return;
+        }
+      }
+    });
+    return [through, hidden];
+  }
+
+  function waypointLists(api) {
+    // A click on a waypoint lists the routes through it (and through any other marker under the pointer there).
+    api.waypoints.on("click", function (e) {
+      if (!e.layer || !e.layer.place) { return; }
+      L.DomEvent.stop(e);
+      var point = e.layerPoint || api.map.latLngToLayerPoint(e.latlng), markers = [];
+      api.waypoints.eachLayer(function (layer) {
+        if (layer.place && layer._map && (layer === e.layer || layer._containsPoint(point))) { markers.push(layer); }
+      });
+      var found = routesThrough(api, markers), through = found[0];
+      var names = [];
+      markers.forEach(function (m) { if (names.indexOf(m.place.label) < 0) { names.push(m.place.label); } });
+      var notes = markers.map(function (m) { return m.place.describe; });
+      notes.push(through.length ? plural(through.length, "route") + " through here:" : "No route shown passes through here.");
+      choice(api, L.latLng(e.layer.getLatLng()), names.join(" · "), notes, through, found[1]);
+      e.layer.closeTooltip();
+    });
+  }
+
+  function linesAt(api, point) {
+    // The route lines under a layer point, as Leaflet finds the one it clicks (within each line's click tolerance).
+    var hits = [];
+    api.routes.eachLayer(function (layer) {
+      if (layer.route && layer._parts && layer._parts.length && layer._containsPoint(point)) { hits.push(layer); }
+    });
+    return hits.sort(function (a, b) { return a.route.index - b.route.index; });
+  }
+
+  function lineChoices(api) {
+    // Where several route lines lie under the pointer, the reader picks one (Leaflet alone opens the topmost).
+    var group = api.routes, open = group._openPopup;
+    if (typeof open !== "function") { return; }
+    group.off("click", open);
+    group.on("click", function (e) {
+      var hits = e.layerPoint ? linesAt(api, e.layerPoint) : [];
+      if (hits.length < 2) { return open.call(group, e); }
+      L.DomEvent.stop(e);
+      group.closeTooltip();
+      choice(api, e.latlng, hits.length + " routes here: choose one",
+             ["Several route lines lie under the pointer."], hits.map(function (l) { return l.route; }), 0);
+    });
+  }
+
+  function addAccess(api) {
+    if (api.access) { return; }
+    watchPopups(api);
+    var list = routeList(api);
+    followFilters(api, list.update);
+    waypointLists(api);
+    lineChoices(api);
+    api.access = {list: list.element, toggle: list.toggle, update: list.update};
+  }
+
+  window.armsRoutesPlugins = window.armsRoutesPlugins || [];
+  window.armsRoutesPlugins.push(addAccess);
+})();

@@ -23,6 +23,12 @@
  *   interdictions  L.FeatureGroup of markers where shipments were stopped
  *   control        the L.control.layers: the category boxes, then the Waypoints and Interdictions overlays
  *   routePoint(id) a container point {x, y} on the drawn line of a route
+ *   openCard(id, latlng)  open the card of a route shown (the one a click on its line opens), at
+ *                  `latlng` or the middle of its longest leg; returns the L.Popup, or null for a
+ *                  route not shown
+ *
+ * Each function in window.armsRoutesPlugins (an array a later script fills) is called with that
+ * object once the map is drawn: the filter panel and the keyboard access add to the map this way.
  *
  * Changed with honest uncertainty (issue 12): categories are no longer Leaflet overlays (`layers`,
  * one L.GeoJSON per category, is gone) but boxes: a route shows while ANY of its categories is
@@ -58,10 +64,6 @@
     return String(text).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
-  }
-
-  function httpUrl(url) {
-    return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
   }
 
   // -- Leaflet classes: a route line with sideways offset, arrowheads and halo; an interdiction marker;
@@ -550,7 +552,8 @@
     var source = data.sources[item.source] || {title: "unknown source " + item.source, reliability: "F"};
     var block = el("div", "arms-routes-source");
     block.appendChild(el("span", "arms-routes-source-label", "Source: "));
-    var url = httpUrl(source.url);
+    // the payload carries only an address that may be a link (routes.encode.link_url), else null
+    var url = source.url;
     if (url) {
       var link = el("a", null, source.title);
       link.href = url;
@@ -977,7 +980,11 @@
     group.bindTooltip(function (path) { return routeTooltip(data, routeOf(path).route); }, {sticky: true, opacity: 0.95});
     group.on("popupopen", function (e) {
       // As tall as the map allows, then the card scrolls; panned clear of the legend (`cardPadding`).
-      e.popup.options.maxHeight = Math.max(200, Math.round(group._map.getSize().y * 0.7));
+      var size = group._map.getSize();
+      e.popup.options.maxHeight = Math.max(200, Math.round(size.y * 0.7));
+      // and no wider than a phone's map leaves (room for its margins and the panning padding)
+      e.popup.options.maxWidth = Math.max(200, Math.min(460, size.x - 80));
+      e.popup.options.minWidth = Math.min(300, e.popup.options.maxWidth);
       if (group.cardPadding) {
         var padding = group.cardPadding();
         e.popup.options.autoPanPaddingTopLeft = padding.topLeft;
@@ -1287,6 +1294,17 @@
         .map(function (route) { return route.id; });
     }
 
+    function openCard(routeId, latlng) {
+      var layer = routeLayers[routeId];
+      if (!layer || !shown.hasLayer(layer)) { return null; }
+      if (!latlng) {
+        var middle = pointOnLongestSegment(layer._rings || [], 0.5);
+        latlng = middle ? map.layerPointToLatLng(middle) : layer.getBounds().getCenter();
+      }
+      layer.openPopup(latlng);
+      return shown.getPopup();
+    }
+
     function routePoint(routeId) {
       var layer = routeLayers[routeId];
       if (!layer) { return null; }
@@ -1299,9 +1317,10 @@
     var api = {id: map.getContainer().id, map: map, data: data, routes: shown, categories: categories.boxes,
                setCategories: setCategories, visibleRoutes: visibleRoutes, routeLayers: routeLayers,
                waypoints: waypoints, interdictions: interdictions, control: layerControl, renderer: renderer,
-               routePoint: routePoint};
+               routePoint: routePoint, openCard: openCard};
     window.armsRoutes = window.armsRoutes || {};
     window.armsRoutes[api.id] = api;
+    (window.armsRoutesPlugins || []).forEach(function (plugin) { plugin(api); });
     return api;
   }
 
