@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import geometry, model, paths
 from .dataset import edit_lock, write_atomic
+from .encode import link_url
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
 from .fmt import document_places, dumps, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
@@ -28,7 +29,6 @@ NO_COUNTRY = "XXX"  # an ISO 3166 user-assigned code: a raw point outside every 
 PLACE_DISTANCE_WARNING_KM = 100.0
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-_URL = re.compile(r"^https?://[^\s<>\"]+$")
 _VIA_SEPARATOR = re.compile(r"\s*(?:>|→|->)\s*")
 STAND_IN_MARK = "~"
 _APPROXIMATE_YEAR = re.compile(r"^\s*(?:(?:c\.?|ca\.?|~)\s*(\d{4})|(\d{4})\s*\?)\s*$", re.IGNORECASE)
@@ -222,8 +222,9 @@ def _check_source_fields(source: NewSource, known: dict) -> None:
                          field="--kind")
     if source.reliability not in model.RELIABILITY:
         raise UsageError(f"reliability {source.reliability!r} is not allowed; use A to F", field="--reliability")
-    if source.url is not None and not _URL.match(source.url):
-        raise UsageError(f"url {source.url!r} is not an http:// or https:// address", field="--url")
+    if source.url is not None and not link_url(source.url):
+        raise UsageError(f"url {source.url!r} is not an http:// or https:// address that can be a link "
+                         "(a host, no spaces, quotes or angle brackets)", field="--url")
     if source.published is not None and not _DATE.match(source.published):
         raise UsageError(f"published {source.published!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
                          field="--published")
@@ -237,8 +238,17 @@ def _check_source_fields(source: NewSource, known: dict) -> None:
 
 def _source_record(source: NewSource) -> dict:
     return {"title": source.title.strip(), "author": source.author, "publisher": source.publisher,
-            "published": source.published, "url": source.url, "kind": source.kind,
+            "published": source.published, "url": _stored_url(source.url), "kind": source.kind,
             "reliability": source.reliability, "derived_from": list(source.derived_from)}
+
+
+def _stored_url(url: str | None) -> str | None:
+    """An address as the file keeps it: the link it makes (`encode.link_url`), its scheme in lower case."""
+    link = link_url(url)
+    if link is None:
+        return None
+    scheme, rest = link.split(":", 1)
+    return f"{scheme.lower()}:{rest}"
 
 
 def _register_source(doc: dict, source: NewSource, path: Path) -> None:

@@ -74,3 +74,35 @@ def csv_writer(out, *, lineterminator: str = "\n"):
     import csv
 
     return csv.writer(out, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
+
+
+# What a link may not hold: whitespace, controls, the characters that reorder or hide text (as for a
+# terminal), the quotes and brackets that end an attribute or an autolink, and a backslash (which a
+# browser reads as "/", so that the host it goes to is not the one a reader sees).
+_NOT_IN_LINK = re.compile('[\\s<>"\\\\\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]')
+
+
+def link_url(value: object) -> str | None:
+    """The one rule for which text becomes a link: the text without the spaces around it when it is an
+    http:// or https:// address with a host (any case of the scheme) and nothing a link may not hold
+    (spaces or controls inside, `<`, `>`, `"`, a backslash, an invalid port); else None, and the text
+    is shown as text. `https://example.org/o'brien` is a link.
+
+    The address is returned as written, not re-encoded: every output puts this same text in its link,
+    escaped only for where it goes (`html.escape` in the report and KML balloons, the DOM's `href` in
+    the map card, a Markdown link target in the Markdown report)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if _NOT_IN_LINK.search(url):
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url

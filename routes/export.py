@@ -11,12 +11,13 @@ import copy
 import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from . import model, style
 from .dataset import Dataset, refuse_input, write_atomic
-from .encode import for_gpkg, for_terminal, for_xml
+from .encode import for_gpkg, for_terminal, for_xml, link_url
 from .errors import RoutesError, UsageError
 from .gazetteer import Gazetteer
 from .geometry import route_lines
@@ -347,15 +348,33 @@ _GX = "http://www.google.com/kml/ext/2.2"
 _xml = for_xml
 
 
-def _balloon(lines: list[str]) -> str:
+# A source line of `summary.evidence_lines`: "source: ID: CITATION <ADDRESS>" (one line of text).
+_SOURCE_LINE = re.compile(r"(source: .*) <([^<>\s]+)>")
+
+
+def _balloon(lines: list[str], links: frozenset[str] = frozenset()) -> str:
     """Lines of plain text as the HTML a KML viewer renders: every text escaped, so that markup in the
-    data shows as text; indentation kept; control characters made visible."""
+    data shows as text; indentation kept; control characters made visible. The address at the end of
+    a source line becomes a link when it is one of `links` (the cited sources' `encode.link_url`s)."""
     out = []
     for line in lines:
         text = for_terminal(line)
-        indent = len(text) - len(text.lstrip(" "))
-        out.append("&#160;" * indent + html.escape(text.lstrip(" "), quote=True))
+        body = text.lstrip(" ")
+        indent = "&#160;" * (len(text) - len(body))
+        found = _SOURCE_LINE.fullmatch(body) if links else None
+        if found and found.group(2) in links:
+            url = html.escape(found.group(2), quote=True)
+            out.append(f'{indent}{html.escape(found.group(1), quote=True)} &lt;<a href="{url}">{url}</a>&gt;')
+        else:
+            out.append(indent + html.escape(body, quote=True))
     return "<br>\n".join(out)
+
+
+def _source_links(route: dict, dataset: Dataset) -> frozenset[str]:
+    """The addresses of the sources a route cites that may be links (`encode.link_url`)."""
+    cited = {item.get("source") for item in model.evidence(route) if isinstance(item.get("source"), str)}
+    found = (link_url((dataset.sources.get(sid) or {}).get("url")) for sid in cited)
+    return frozenset(url for url in found if url)
 
 
 def _kml_colour(rgb: str, opacity: float = 1.0) -> str:
@@ -438,7 +457,8 @@ def kml_document(dataset: Dataset, *, filters=None) -> bytes:
         marks = row["status"] + ("; disputed" if row["disputed"] else "")
         placemark = sub(folder, k("Placemark"), id=_xml(route.get("id")))
         sub(placemark, k("name")).text = _xml(for_terminal(f"{row['name']} [{marks}]"))
-        sub(placemark, k("description")).text = _xml(_balloon(description_lines(route, dataset)))
+        sub(placemark, k("description")).text = _xml(_balloon(description_lines(route, dataset),
+                                                                _source_links(route, dataset)))
         span = _kml_time_span(route)
         if span is not None:
             time_span = sub(placemark, k("TimeSpan"))

@@ -7,7 +7,7 @@ import json
 
 from . import model
 from .dataset import Dataset
-from .encode import csv_writer, for_csv_cell, for_terminal, json_for_terminal
+from .encode import csv_writer, for_csv_cell, for_terminal, json_for_terminal, link_url
 from .gazetteer import Place
 
 ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
@@ -178,8 +178,18 @@ def evidence_lines(item: dict, route: dict, dataset: Dataset) -> list[str]:
     if item.get("note"):
         lines.append(f"note: {item['note']}")
     cite = ", ".join(str(x) for x in (source.get("title"), source.get("publisher"), source.get("published")) if x)
-    lines.append(f"source: {item.get('source')}: {cite}" + (f" <{source['url']}>" if source.get("url") else ""))
+    lines.append(f"source: {item.get('source')}: {cite}{source_address(source)}")
     return lines
+
+
+def source_address(source: dict) -> str:
+    """A source's address after its citation: " <https://...>" when it may be a link (`encode.link_url`),
+    " (address, not a web link: javascript:...)" when it may not, "" when there is none."""
+    url = source.get("url")
+    link = link_url(url)
+    if link:
+        return f" <{link}>"
+    return f" (address, not a web link: {url})" if url else ""
 
 
 def source_notes(route: dict, dataset: Dataset) -> list[tuple[str, str]]:

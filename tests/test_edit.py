@@ -180,11 +180,18 @@ def test_add_source(data):
     assert list(read(data)["sources"]) == ["fx-news", "fx-analysis", "fx-un"]
 
 
+def test_add_source_keeps_the_address_a_link_is_made_of(data):
+    # the one rule of links (routes.encode.link_url): spaces around it go, the scheme is written in lower case
+    edit.add_source(data, edit.NewSource("fx-o", "O", url=" HTTPS://example.org/o'brien "))
+    assert read(data)["sources"]["fx-o"]["url"] == "https://example.org/o'brien"
+
+
 @pytest.mark.parametrize(("source", "message"), [
     (edit.NewSource("fx-news", "Again"), "already registered"),
     (edit.NewSource("fx-x", "X", derived_from=["fx-nwes"]), "unknown source 'fx-nwes'; did you mean: fx-news"),
     (edit.NewSource("fx-x", "X", published="March 2024"), "not a date"),
     (edit.NewSource("fx-x", "X", url="javascript:alert(1)"), "not an http"),
+    (edit.NewSource("fx-x", "X", url="https://example.org\\@evil.example"), "not an http"),  # not a link anywhere
     (edit.NewSource("fx x", "X"), "not a valid source id"),
 ])
 def test_add_source_refuses_bad_values(data, source, message):

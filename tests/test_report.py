@@ -63,11 +63,14 @@ def test_disputing_statements_say_who_said_what(dataset):
         ("fx-second", "The court found no shipment.", 3), ("fx-second", "Denied by the ministry.", 1)]
 
 
-def test_safe_url_only_accepts_http_links():
-    assert report.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
-    assert report.safe_url("HTTP://example.org") == "HTTP://example.org"
-    for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "https://", "file:///etc/passwd", None, 3):
-        assert report.safe_url(bad) is None
+def test_only_http_links_are_links():
+    # (the rule is routes.encode.link_url, shared with the map, show and KML: tests/test_links.py)
+    assert report._html_link("https://example.org/a?b=1&c") == (
+        '<a href="https://example.org/a?b=1&amp;c" rel="noopener noreferrer">https://example.org/a?b=1&amp;c</a>')
+    assert report._md_link("HTTP://example.org/(x)") == "[HTTP://example.org/(x)](HTTP://example.org/%28x%29)"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "https://", "file:///etc/passwd"):
+        assert report._html_link(bad).endswith("(not an http(s) link)")
+    assert report._html_link(None) == "no URL"
 
 
 class Page(HTMLParser):
