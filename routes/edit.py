@@ -16,6 +16,7 @@ from pathlib import Path
 from . import geometry, model, paths
 from .dataset import edit_lock, write_atomic
 from .encode import link_url
+from .text import noun, plural
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
 from .fmt import document_places, dumps, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
@@ -112,8 +113,8 @@ def _open_dataset(path: Path, *, create: bool) -> _Opened:
     report = validate_document(doc, path, text=text, weapons=Taxonomy.load(), places=Gazetteer.load())
     if not report.ok:
         first, count = report.errors[0], len(report.errors)
-        raise RoutesError(f"has {count} error{'s' if count != 1 else ''} already, so nothing was written; fix "
-                          f"{'it' if count == 1 else 'them'} first (`arms-routes validate {path}`). Line {first.line}: "
+        raise RoutesError(f"has {plural(count, 'error')} already, so nothing was written; fix "
+                          f"{noun(count, 'it', 'them')} first (`arms-routes validate {path}`). Line {first.line}: "
                           f"{first.route_id}: {first.field}: {first.message}", path=path)
     return _Opened(path, doc, digest, True, rounded_note(opened))
 

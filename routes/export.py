@@ -21,6 +21,7 @@ from .encode import for_gpkg, for_terminal, for_xml, link_url
 from .errors import RoutesError, UsageError
 from .gazetteer import Gazetteer
 from .geometry import route_lines
+from .text import plural
 from .summary import as_csv, evidence_lines, flat_row, leg_text, route_row, source_notes, waypoint_text
 from .weapons import Taxonomy
 
@@ -237,8 +238,8 @@ def description_lines(route: dict, dataset: Dataset, row: dict | None = None) ->
     weapons = [(dataset.weapons.get(w) or {}).get("name", w) for w in row["weapons"]]
     lines = [
         f"Route {row['id']}: {actors}",
-        f"Status: {status}; {row['independent_sources']} independent supporting source(s); "
-        f"{row['evidence']} evidence item(s)",
+        f"Status: {status}; {plural(row['independent_sources'], 'independent supporting source')}; "
+        f"{plural(row['evidence'], 'evidence item')}",
         f"Kind: {row['kind']}" + (f"; outcome: {row['outcome']}" if row["outcome"] else ""),
         f"Period: {row['period_text']}",
         f"Weapons: {', '.join(map(str, weapons)) or 'none listed'}",
@@ -407,7 +408,7 @@ def kml_document(dataset: Dataset, *, filters=None) -> bytes:
     root = ET.Element(k("kml"))
     document = sub(root, k("Document"))
     count = len(dataset.routes)
-    sub(document, k("name")).text = f"arms-routes: {count} route{'s' if count != 1 else ''}"
+    sub(document, k("name")).text = f"arms-routes: {plural(count, 'route')}"
     sub(document, k("open")).text = "1"
     sub(document, k("description")).text = _balloon(_kml_legend())
     from .select import matched_weapons, selection

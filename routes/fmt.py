@@ -30,6 +30,7 @@ from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
 from .jsonfile import line_at, parse_strict, read_text, rounding_text
 from .schema import validator
+from .text import plural
 from .validate import as_whole_numbers
 
 PRECISION = geometry.PRECISION
@@ -231,7 +232,7 @@ def rounded_note(opened: ForEdit) -> list[str]:
     at = opened.text.find(written)
     more = len(opened.rounded) - 1
     return [f"line {line_at(opened.text, at)}: {rounding_text(written, double)}, and the file now says {double}"
-            + (f"; {more} more number{'s' if more != 1 else ''} likewise (`arms-routes validate` lists them)"
+            + (f"; {plural(more, 'more number')} likewise (`arms-routes validate` lists them)"
                if more else "")]
 
 
@@ -308,8 +309,7 @@ def describe(result: FormatResult) -> list[str]:
     """What formatting did to a file, as lines for a person."""
     lines = [f"formatted {result.path}" if result.changed else f"{result.path} was already formatted"]
     if result.built:
-        lines.append(f"{result.path}: built the geometry of {len(result.built)} "
-                     f"route{'s' if len(result.built) != 1 else ''}")
+        lines.append(f"{result.path}: built the geometry of {plural(len(result.built), 'route')}")
     if result.kept:
         lines.append(f"{result.path}: kept the hand-drawn geometry of {', '.join(result.kept)} "
                      "(--force replaces it)")

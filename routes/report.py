@@ -22,6 +22,7 @@ from urllib.parse import quote
 from . import __version__, model, style
 from .dataset import Dataset, refuse_input, write_all_atomic, write_atomic
 from .encode import link_url
+from .text import noun, plural
 from .errors import UsageError
 
 REPORT_FORMATS = (".html", ".md")
@@ -152,7 +153,7 @@ class RouteEntry:
     def independence_text(self) -> str:
         """The count of independent supporting sources, and how it stands to the status."""
         n = self.independent_sources
-        text = f"{n} independent supporting source{'s' if n != 1 else ''}"
+        text = plural(n, "independent supporting source")
         if not model.status_allows(self.status, n):
             text += " (corroborated needs two)"
         elif n >= 2 and model.STATUS_RANK.get(self.status, 0) < model.STATUS_RANK["corroborated"]:
@@ -243,10 +244,10 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
             known=isinstance(source, dict), note=str(s["note"]) if s.get("note") else None,
         ))
     described = dataset.description
-    selection = f"{described} ({len(routes)} route{'s' if len(routes) != 1 else ''})"
+    selection = f"{described} ({plural(len(routes), 'route')})"
     unknown = undated(dataset, filters)
     if unknown:
-        selection += (f"; the time filter let through {unknown} route{'s' if unknown != 1 else ''} of unknown "
+        selection += (f"; the time filter let through {plural(unknown, 'route')} of unknown "
                       "date (a period it cannot test counts as open)")
     files = ", ".join(p.name for p in dataset.files) or "the bundled dataset"
     when = (today or date.today()).isoformat()
@@ -284,7 +285,7 @@ def _speaks_to(dataset: Dataset, item: dict, labels: list[str]) -> str | None:
     if count > 1 and sorted(set(legs)) == list(range(count)):
         parts.append("every leg")
     elif named:
-        parts.append(f"the leg{'s' if len(named) > 1 else ''} {', '.join(named)}")
+        parts.append(f"the {noun(len(named), 'leg')} {', '.join(named)}")
     weapons = [_weapon_name(dataset, w) for w in item.get("weapons") or []]
     if weapons:
         parts.append(", ".join(weapons))

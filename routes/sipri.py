@@ -34,6 +34,7 @@ from .errors import DataFileError, RoutesError
 from .jsonfile import read_bytes
 from .geometry import great_circle, split_antimeridian, unwrap
 from .names import normalise
+from .text import noun
 from .weapons import Taxonomy
 
 SOURCE_ID = "sipri-at-database"
@@ -174,8 +175,8 @@ def read_export(path: Path) -> Export:
     expected = "; or ".join(f"the {layout.name} columns {', '.join(layout.required)}" for layout in LAYOUTS)
     if nearest:
         number, layout, missing, _ = nearest
-        raise RoutesError(f"line {number} looks like a SIPRI {layout.name} header but lacks the column"
-                          f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}; expected {expected}",
+        raise RoutesError(f"line {number} looks like a SIPRI {layout.name} header but lacks the "
+                          f"{noun(len(missing), 'column')} {', '.join(missing)}; expected {expected}",
                           path=path, line=number)
     raise RoutesError(f"not a SIPRI export this tool knows: no header row in the first {HEADER_SCAN_LINES} "
                       f"lines. Expected {expected}. The file starts with {first_line[:80]!r}", path=path)

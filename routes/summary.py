@@ -9,6 +9,7 @@ from . import model
 from .dataset import Dataset
 from .encode import csv_writer, for_csv_cell, for_terminal, json_for_terminal, link_url
 from .gazetteer import Place
+from .text import plural
 
 ROUTE_COLUMNS = ("id", "status", "period", "weapons", "name")
 
@@ -207,7 +208,7 @@ def route_card(route: dict, dataset: Dataset) -> str:
     row = route_row(route, dataset)
     lines = [f"{route.get('id')}: {p.get('name')}"]
     status = p.get("status", "?") + (" (disputed)" if row["disputed"] else "")
-    lines.append(f"  status:         {status}; {row['independent_sources']} independent supporting source(s)")
+    lines.append(f"  status:         {status}; {plural(row['independent_sources'], 'independent supporting source')}")
     lines.append(f"  kind:           {row['kind']}" + (f"; outcome: {row['outcome']}" if row["outcome"] else ""))
     lines.append(f"  period:         {row['period_text']}")
     lines.append(f"  supplier:       {p.get('supplier')}")

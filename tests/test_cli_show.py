@@ -15,7 +15,7 @@ def test_card_shows_path_actors_weapons_and_evidence(runner, write_dataset):
     result = runner.invoke(app, ["show", "fx-gaza", "-d", str(write_dataset(make_collection([route])))])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "status:         reported (disputed); 1 independent supporting source(s)" in out
+    assert "status:         reported (disputed); 1 independent supporting source" in out
     assert "1. Fixture Nampo (PRK)" in out and "3. Fixture Port Sudan (SDN)" in out
     assert "Fixture RPG [anti-tank] (also FX-7, Fixture Rocket Grenade)" in out
     assert "[supports, B2] Shipments went through Port Sudan." in out

@@ -234,8 +234,8 @@ def test_kml_reads_back_with_gdal(dataset, tmp_path):
     assert list(frame["Name"]) == ["Route fx-plain [reported]", "Route fx-built [reported; disputed]",
                                    "Route fx-pacific [alleged]"]
     assert frame["description"][0].startswith("Route fx-plain: North Korea → Iran → Hamas<br>\n")
-    assert ("Status: reported (disputed: disputed by -Spokesman); 1 independent supporting source(s); "
-            "2 evidence item(s)") in frame["description"][1]
+    assert ("Status: reported (disputed: disputed by -Spokesman); 1 independent supporting source; "
+            "2 evidence items") in frame["description"][1]
     assert frame.loc[1, "weapons"] == "fx-rocket" and frame.loc[1, "status"] == "reported"
     assert frame.loc[0, "period_start"] == 2009
     assert frame.geometry.notna().all()

@@ -23,6 +23,7 @@ from .. import model, paths, style
 from ..dataset import Dataset, write_atomic
 from ..errors import UsageError
 from ..geometry import route_lines, unwrap
+from ..text import plural
 
 IMAGE_FORMATS = (".png", ".svg")
 DEFAULT_WIDTH = 2000
@@ -301,13 +302,13 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
     map_w = fig_w - 2 * margin
     described = dataset.description
     disputed = sum(r.disputed for r in routes)
-    count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}" + (f", {disputed} disputed" if disputed else "")
+    count = plural(len(routes), "route") + (f", {disputed} disputed" if disputed else "")
     title_lines = textwrap.wrap(title, 75, break_on_hyphens=False) or [""]
     selection_lines = textwrap.wrap(f"Selection: {described} · {count}", 112, break_on_hyphens=False)
     unknown = undated(dataset, filters)
     if unknown:
         selection_lines += textwrap.wrap(
-            f"The time filter let through {unknown} route{'s' if unknown != 1 else ''} of unknown date "
+            f"The time filter let through {plural(unknown, 'route')} of unknown date "
             "(a period it cannot test counts as open).", 112, break_on_hyphens=False)
     line_pt = _BASE_LINE_PT * s
     bands = _legend_bands(routes, dataset, filters, map_w * 72 / s)

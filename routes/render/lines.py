@@ -18,6 +18,7 @@ from .. import model
 from ..dataset import Dataset
 from ..errors import RoutesError
 from ..geometry import EARTH_RADIUS_KM
+from ..text import noun
 
 SCALE = 10_000  # a coordinate travels as an integer number of 1/10,000 degree: about 10 m
 # Lines are simplified (Douglas-Peucker) to within this many degrees, about 2 km: a pixel or two
@@ -278,7 +279,7 @@ def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
 
     if not known:
         missing = [str(w) for w, place in zip(waypoints, found) if place is None]
-        raise RoutesError(f"cannot draw the route: no coordinates for waypoint(s) {', '.join(missing) or '(none)'}",
+        raise RoutesError(f"cannot draw the route: no coordinates for {noun(len(missing), 'waypoint')} {', '.join(missing) or '(none)'}",
                           route_id=str(route.get("id")), field="properties.waypoints")
     pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(found, found[1:])]
     return _Plan("arcs", waypoints, status, leg_statuses, leg_paths, pairs, found)

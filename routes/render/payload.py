@@ -35,6 +35,7 @@ from .. import __version__, model, style
 from ..dataset import Dataset
 from ..encode import link_url
 from ..errors import UsageError
+from ..text import plural
 from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from .lines import Leg, numbers, route_legs
 
@@ -104,7 +105,7 @@ DEFAULT_PATH = "plausible"  # a leg's path left out of its row
 def default_title(count: int, described: str) -> str:
     """E.g. "Alleged arms-transfer routes — weapon F-7 (12 routes)"."""
     what = "" if described == "all routes" else f" — {described}"
-    return f"Alleged arms-transfer routes{what} ({count} route{'s' if count != 1 else ''})"
+    return f"Alleged arms-transfer routes{what} ({plural(count, 'route')})"
 
 
 def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filters | None = None) -> dict:
