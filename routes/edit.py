@@ -16,7 +16,7 @@ from pathlib import Path
 from . import geometry, model, paths
 from .dataset import edit_lock, write_atomic
 from .encode import link_url
-from .text import noun, plural
+from .text import MAX_ID_LENGTH, is_slug, noun, plural
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
 from .fmt import document_places, dumps, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
@@ -28,7 +28,6 @@ from .weapons import Taxonomy
 PLACE_KINDS = ("city", "port", "airport", "border crossing", "region", "country")
 NO_COUNTRY = "XXX"  # an ISO 3166 user-assigned code: a raw point outside every country (at sea)
 PLACE_DISTANCE_WARNING_KM = 100.0
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 _VIA_SEPARATOR = re.compile(r"\s*(?:>|→|->)\s*")
 STAND_IN_MARK = "~"
@@ -141,9 +140,9 @@ def problem_lines(error: InvalidDataset) -> list[str]:
 
 # -- checks of option values -------------------------------------------------------------------------------
 def _slug(value: str, what: str, option: str) -> str:
-    if not _SLUG.match(value or ""):
+    if not is_slug(value):
         raise UsageError(f"{value!r} is not a valid {what} id: use lower-case letters, digits and single hyphens, "
-                         "e.g. 'iran-yemen-dhow'", field=option)
+                         f"at most {MAX_ID_LENGTH} characters, e.g. 'iran-yemen-dhow'", field=option)
     return value
 
 

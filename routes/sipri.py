@@ -21,7 +21,6 @@ import json
 import math
 import re
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from .errors import DataFileError, RoutesError
 from .jsonfile import read_bytes
 from .geometry import great_circle, split_antimeridian, unwrap
 from .names import normalise
-from .text import noun
+from .text import noun, slug
 from .weapons import Taxonomy
 
 SOURCE_ID = "sipri-at-database"
@@ -542,8 +541,7 @@ def category_of(description: str, armament_category: str = "") -> str:
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:120].strip("-")
+    return slug(text, 120)  # (the one rule of ids made of names, routes.text.slug; room left for a prefix)
 
 
 class _WeaponPlan:
