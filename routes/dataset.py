@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, model, paths
+from .text import plural
 from .errors import DataFileError, InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
 from .jsonfile import decode, parse, parse_strict, read_bytes
@@ -77,9 +78,87 @@ class Dataset:
     def place(self, place_id: str) -> Place | None:
         return self.places.get(place_id)
 
+    # -- the Python API (docs/python.md): each method is a function of its module, called on this dataset --
+    def __len__(self) -> int:
+        """The number of routes."""
+        return len(self.routes)
 
-def load_dataset(data: list[Path] | None = None) -> Dataset:
+    def __repr__(self) -> str:
+        """E.g. ``<Dataset: 29 routes, 7 sources from transfers.geojson>``, or for a selection
+        ``<Selection: 3 of 29 routes (weapon F-7), 2 sources from transfers.geojson>``."""
+        routes = plural(len(self.routes), "route")
+        sources = plural(len(self.cited_sources()) if self.filters is not None else len(self.sources), "source")
+        where = ", ".join(p.name for p in self.files) or "no file"
+        if self.filters is None:
+            return f"<Dataset: {routes}, {sources} from {where}>"
+        total = self.total if self.total is not None else len(self.routes)
+        return f"<Selection: {len(self.routes)} of {plural(total, 'route')} ({self.description}), {sources} from {where}>"
+
+    def _repr_html_(self) -> str:
+        """A small summary table for notebooks: what was selected, and the first routes."""
+        from .render.notebook import summary_html
+
+        return summary_html(self)
+
+    def cited_sources(self) -> list[str]:
+        """The ids of the sources the routes' evidence cites, in order of first citation."""
+        return list(dict.fromkeys(item["source"] for route in self.routes for item in model.evidence(route)
+                                  if isinstance(item.get("source"), str)))
+
+    def select(self, filters=None, /, **options) -> "Dataset":
+        """The routes that pass the filters, as a selection: see `routes.select.select`.
+
+        >>> import routes
+        >>> routes.load().select(weapon="f7", since=2014).description
+        'weapon F-7, since 2014'
+        """
+        from .select import select
+
+        return select(self, filters, **options)
+
+    def explore(self, m=None, **options):
+        """The routes on an interactive map, a `folium.Map`: see `routes.explore`."""
+        from .render.notebook import explore
+
+        return explore(self, m, **options)
+
+    def to_geodataframe(self, by: str = "route"):
+        """The routes as a GeoDataFrame (EPSG:4326), a row per route or per leg: see `routes.to_geodataframe`."""
+        from .frames import to_geodataframe
+
+        return to_geodataframe(self, by)
+
+    def evidence_table(self):
+        """Every evidence item as a DataFrame row, with its source: see `routes.evidence_table`."""
+        from .frames import evidence_table
+
+        return evidence_table(self)
+
+    def render(self, output: Path | str, **options) -> Path:
+        """Write the map as `arms-routes render` does (.html, .png or .svg): see `routes.render_map`."""
+        from .render import render_map
+
+        return render_map(self, output, **options)
+
+    def report(self, output: Path | str, **options) -> list[Path]:
+        """Write the evidence report (.html or .md) as `arms-routes report` does: see `routes.write_report`."""
+        from .report import write_report
+
+        return write_report(self, Path(output), **options)
+
+    def export(self, output: Path | str, **options) -> int:
+        """Write the routes as `arms-routes export` does (.geojson, .csv, .kml, .gpkg, .parquet): see
+        `routes.export_routes`; returns the number of rows or features written."""
+        from .export import export_routes
+
+        return export_routes(self, Path(output), **options)
+
+
+def load_dataset(data: list[Path] | None = None, *, remember: bool = True) -> Dataset:
     """Load and validate one or more dataset files (the bundled one when none is given) and merge them.
+
+    A file that passes is recorded as valid in the user's cache (`routes.cache`) unless `remember` is
+    false, so that the next load only parses it; a record made before is used either way.
 
     Raises `InvalidDataset` with every problem of the first invalid file, and `RoutesError` when two
     files define the same route id or give one source id two different records.
@@ -88,13 +167,13 @@ def load_dataset(data: list[Path] | None = None) -> Dataset:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a large file is millions of small objects and no cycles: collections only cost time
     try:
-        return _load(files)
+        return _load(files, remember)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load(files: list[Path]) -> Dataset:
+def _load(files: list[Path], remember: bool = True) -> Dataset:
     base_weapons, base_places = Taxonomy.load(), Gazetteer.load()
     weapons, places = base_weapons.copy(), base_places.copy()
     routes: list[dict] = []
@@ -104,7 +183,7 @@ def _load(files: list[Path]) -> Dataset:
     place_origin: dict[str, str] = {}
     weapon_origin: dict[str, str] = {}
     for path in files:
-        doc = _read_valid(path, base_weapons, base_places)
+        doc = _read_valid(path, base_weapons, base_places, remember)
         file_places = [Place.from_feature(f) for f in doc.get("places") or []]
         if len(files) > 1:
             # One gazetteer and one taxonomy serve every file: a file may not move another file's (or
@@ -149,7 +228,7 @@ def _refuse_redefinition(path: Path, member: str, item_id: str, known, new, orig
                       f"the other would change. Give this one another id", path=path, field=f"{member}.{item_id}")
 
 
-def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
+def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer, remember: bool = True) -> dict:
     """The parsed document of a dataset file, which `validate` accepts; `InvalidDataset` when it does not.
 
     A file validated before, byte for byte and by the same validator, is only parsed (see `routes.cache`).
@@ -165,7 +244,7 @@ def _read_valid(path: Path, weapons: Taxonomy, places: Gazetteer) -> dict:
                                repeated_keys=repeated)
     if not report.ok:
         raise InvalidDataset(report.errors, path)
-    if quick_exact:  # (a file with an integer beyond 64 bits is always read the slow, exact way)
+    if quick_exact and remember:  # (a file with an integer beyond 64 bits is always read the slow, exact way)
         cache.remember_valid(key)
     return doc
 

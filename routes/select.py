@@ -88,6 +88,9 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def __repr__(self) -> str:
+        return f"<Filters: {self.describe()}>"
+
     def describe(self) -> str:
         """The filter in words, for map titles and messages, e.g. "weapon F-7, since 2010"."""
         parts = []

@@ -71,11 +71,12 @@ class Report:
         return not self.errors
 
 
-def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazetteer | None = None) -> Report:
+def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazetteer | None = None,
+                  remember: bool = True) -> Report:
     """Check one dataset file and report every problem in it.
 
     Against the bundled weapon systems and places unless others are given; a file that passes is
-    recorded as valid against them (see `routes.cache`).
+    recorded as valid against them (see `routes.cache`) unless `remember` is false.
     """
     path = Path(path)
     try:
@@ -89,7 +90,7 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
     checker.check(doc, repeated)
     checker.check_rounded(rounded)
     report = Report(path, checker.sorted_problems(), checker.route_count)
-    if report.ok and quick_exact:  # commands that load this file need not check it again
+    if report.ok and quick_exact and remember:  # commands that load this file need not check it again
         cache.remember_valid(cache.key(raw, weapons, places))
     return report
 
@@ -1155,9 +1156,9 @@ class Validation:
                 f"in {files} file{'s' if files != 1 else ''} ({routes} route{'s' if routes != 1 else ''})")
 
 
-def validate_files(paths: list[Path] | None = None) -> Validation:
-    """Validate each file on its own (the bundled dataset when none is given)."""
+def validate_files(paths: list[Path] | None = None, *, remember: bool = True) -> Validation:
+    """Validate each file on its own (the bundled dataset when none is given); `remember` as `validate_file`."""
     from . import paths as data_paths
 
     files = [Path(p) for p in paths] if paths else [data_paths.bundled_dataset()]
-    return Validation([validate_file(p) for p in files])
+    return Validation([validate_file(p, remember=remember) for p in files])
