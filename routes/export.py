@@ -30,6 +30,7 @@ FORMATS = {
     ".csv": "CSV, one row per route (one per evidence item with --evidence)",
     ".kml": "KML (Google Earth)",
     ".gpkg": "GeoPackage (QGIS)",
+    ".parquet": "GeoParquet (DuckDB spatial, Apache Sedona, GeoPandas), one row per route (evidence items with --evidence)",
 }
 
 # Columns are only ever added, at the end: a reader's spreadsheet or script may rely on their order.
@@ -68,8 +69,8 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, fil
     suffix = export_format(output)
     dataset = selection(dataset, filters)
     filters = dataset.filters
-    if evidence and suffix != ".csv":
-        raise UsageError("--evidence works with a .csv output only (a .gpkg always has an evidence layer)")
+    if evidence and suffix not in (".csv", ".parquet"):
+        raise UsageError("--evidence works with a .csv or .parquet output only (a .gpkg always has an evidence layer)")
     refuse_input(output, dataset.files)
     if suffix == ".geojson":
         collection = geojson_collection(dataset)
@@ -81,6 +82,8 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, fil
         return len(rows)
     if suffix == ".kml":
         write_atomic(output, kml_document(dataset, filters=filters))
+    elif suffix == ".parquet":
+        return _write_parquet(dataset, output, evidence)
     else:
         _write_gpkg(dataset, output)
     return len(dataset.routes)
@@ -329,6 +332,21 @@ def _write_gpkg(dataset: Dataset, output: Path) -> None:
                 leftover.unlink()
             except OSError:
                 pass
+
+
+# -- GeoParquet --------------------------------------------------------------------------------------
+def _write_parquet(dataset: Dataset, output: Path, evidence: bool) -> int:
+    """The routes as GeoParquet (`frames.to_geodataframe`: lists as lists, unknown years as nulls,
+    EPSG:4326 in the file's geo metadata), or with `evidence` the evidence table as plain Parquet."""
+    import io
+
+    from .frames import evidence_table, to_geodataframe
+
+    frame = evidence_table(dataset) if evidence else to_geodataframe(dataset)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_atomic(output, buffer.getvalue())
+    return len(frame)
 
 
 # -- KML (Google Earth) ----------------------------------------------------------------------------------

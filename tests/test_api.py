@@ -223,3 +223,27 @@ def test_the_evidence_table_has_a_row_per_item_with_its_source(data):
     assert list(c["source_kind"]) == ["news", "analysis"]
     assert list(c["source_title"]) == ["Fixture News Report", "Fixture Analysis"]
     assert c["dispute"].iloc[1] == "denial"
+
+
+def test_export_writes_geoparquet_that_geopandas_reads_back(runner, data_file, tmp_path):
+    import geopandas
+    import pandas
+    import pyarrow.parquet
+
+    out = tmp_path / "routes.parquet"
+    result = runner.invoke(app, ["export", "-d", str(data_file), "--weapon", "FX-7", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "(2 routes)" in result.output
+    frame = geopandas.read_parquet(out)
+    assert frame.crs.to_string() == "EPSG:4326"
+    assert list(frame["id"]) == ["fx-a", "fx-d"]
+    assert list(frame["weapons"].iloc[1]) == ["fx-rpg", "fx-rocket"]
+    assert str(frame["period_start"].dtype) == "Int64"
+    geo = json.loads(pyarrow.parquet.read_metadata(out).metadata[b"geo"])
+    assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
+    evidence = tmp_path / "evidence.parquet"
+    result = runner.invoke(app, ["export", "-d", str(data_file), "--evidence", "-o", str(evidence)])
+    assert result.exit_code == 0, result.output
+    assert len(pandas.read_parquet(evidence)) == 6
+    result = runner.invoke(app, ["export", "-d", str(data_file), "--evidence", "-o", str(tmp_path / "x.kml")])
+    assert result.exit_code == 2 and "--evidence works with a .csv or .parquet output only" in result.output
