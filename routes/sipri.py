@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import model, paths
 from .dataset import refuse_input, same_file, write_all_atomic, write_atomic
 from .encode import csv_writer, for_csv_cell
 from .errors import DataFileError, RoutesError
@@ -670,12 +670,13 @@ def _figure(value) -> str:
 
 
 def _span(years: list, approximate=()) -> str:
-    """Delivery years as "1999-2004"; a year SIPRI marks "?" as "c. 1999" (model.bound_text's form)."""
+    """Delivery years as every output writes a period (`model.period_text`): "1999–2004", a year SIPRI
+    marks "?" as "c. 1999"."""
     numbers = sorted(y for y in years if isinstance(y, int))
     if not numbers:
         return ""
-    text = [f"c. {y}" if y in approximate else str(y) for y in (numbers[0], numbers[-1])]
-    return text[0] if len(numbers) == 1 else f"{text[0]}-{text[1]}"
+    start, end = (_bound(y, y in approximate) for y in (numbers[0], numbers[-1]))
+    return model.period_text({"properties": {"period": {"start": start, "end": end}}})
 
 
 def _summary(deal: Deal, supplier: str, recipient: str) -> str:
@@ -779,8 +780,10 @@ def _route(deal: Deal, route_id: str, supplier: Party, recipient: Party, weapons
     a, b = countries.places[supplier.place], countries.places[recipient.place]
     summary = _summary(deal, supplier.actor, recipient.actor)
     count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
-    year = f" ({'c. ' if 'order_year' in deal.uncertain else ''}{deal.order_year})" if deal.order_year is not None \
-        else ""
+    ordered = deal.order_year
+    if isinstance(ordered, int):  # a year as every output writes one: "c. 1990" when SIPRI marks it "?"
+        ordered = model.bound_text(_bound(ordered, "order_year" in deal.uncertain))
+    year = f" ({ordered})" if ordered is not None else ""
     sipri = _sipri_properties(deal, supplier, recipient)
     props = {
         "name": _within_limit(f"{supplier.actor} → {recipient.actor}: {count}{deal.designation or deal.description}"

@@ -162,7 +162,7 @@ def test_a_trade_register_deal_becomes_one_route(write_export, taxonomy):
     assert p["evidence"] == [{"source": "sipri-at-database", "claim": "Including assembly from kits in Iran",
                               "stance": "supports", "credibility": 2}]  # `?` flags doubt figures, not the deal
     assert p["notes"] == ("SIPRI lists an order by Iran from North Korea of about 170 Hwasong-6 "
-                          "(surface-to-surface missile) in 1990; delivered: 170 in 1991-1993.")
+                          "(surface-to-surface missile) in 1990; delivered: 170 in 1991–1993.")
     assert p["sipri"] == {
         "designation": "Hwasong-6", "description": "surface-to-surface missile", "order_year": 1990,
         "number_ordered": 170, "number_delivered": 170, "delivery_years": [1991, 1992, 1993],
@@ -299,7 +299,7 @@ def test_per_delivery_rows_of_one_deal_merge_into_one_route(write_export, taxono
     assert p["sipri"]["armament_category"] == "Missiles"
     assert p["sipri"]["tiv"] == {"per_unit": 1.25, "delivered": 212.5}
     assert p["evidence"][0]["claim"] == ("SIPRI lists an order by Iran from North Korea of Hwasong-6 "
-                                         "(surface-to-surface missile) in 1990; delivered: 170 in 1991-1993.")
+                                         "(surface-to-surface missile) in 1990; delivered: 170 in 1991–1993.")
     # the unknown supplier's deal is rejected with both of its rows
     assert [len(r.rows) for r in result.rejects] == [2]
     assert result.reject_counts() == [("supplier is unknown", 2)]
@@ -548,7 +548,7 @@ def test_uncertain_delivery_years_are_kept_in_sipris_own_figures(write_export, t
     assert p["sipri"]["uncertain"] == ["order_year", "delivery_years"]
     assert p["name"] == "North Korea → Iran: 170 Hwasong-6 (c. 1990)"
     summary = p.get("notes") or p["evidence"][0]["claim"]  # (the plain sentence, when SIPRI has no comment)
-    assert "in 1991-c. 1993" in summary and "in about 1990" in summary
+    assert "in 1991–c. 1993" in summary and "in about 1990" in summary
 
 
 def approximate_delivery(deal_id, year, *, order_estimate="No", year_estimate="No", order="1990"):
