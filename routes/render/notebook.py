@@ -130,7 +130,7 @@ def summary_html(dataset: Dataset) -> str:
     from ..text import plural
 
     def cell(value: object) -> str:
-        return f"<td>{html.escape(str(value))}</td>"
+        return f'<td style="text-align:left">{html.escape(str(value))}</td>'
 
     heading = html.escape(repr(dataset).strip("<>"))
     rows = []
@@ -143,5 +143,6 @@ def summary_html(dataset: Dataset) -> str:
     more = len(dataset.routes) - SUMMARY_ROWS
     tail = (f'<tr><td colspan="5">… and {plural(more, "more route")}</td></tr>' if more > 0 else "")
     return ('<div class="arms-routes-summary"><p><strong>' + heading + "</strong></p>"
-            "<table><thead><tr><th>id</th><th>status</th><th>period</th><th>weapons</th><th>name</th></tr></thead>"
+            "<table><thead><tr>" + "".join(f'<th style="text-align:left">{h}</th>' for h in
+                                            ("id", "status", "period", "weapons", "name")) + "</tr></thead>"
             "<tbody>" + "".join(rows) + tail + "</tbody></table></div>")
