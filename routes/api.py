@@ -51,11 +51,21 @@ def load(*paths: str | Path, remember: bool = False) -> Dataset:
 
 
 def check(*paths: str | Path, remember: bool = False):
-    """Check dataset files as `arms-routes validate` does, without raising: a `Validation`.
+    """Check dataset files as `arms-routes validate` does, without raising.
 
-    ``.ok()`` says whether every file passed, ``.problems()`` lists each problem (``str()`` of one is
-    the line the CLI prints: PATH:LINE: ROUTE-ID: FIELD: message), ``.summary()`` the last line.
-    Writes nothing to the user's cache unless `remember`.
+    Parameters
+    ----------
+    *paths : str or Path
+        Dataset files, each checked on its own (default: the bundled dataset).
+    remember : bool, default False
+        Record the files that pass in the user's cache, as the CLI does.
+
+    Returns
+    -------
+    routes.validate.Validation
+        ``.ok()`` says whether every file passed (``.ok(strict=True)``: with no warning either),
+        ``.problems()`` lists each problem (``str()`` of one is the line the CLI prints:
+        PATH:LINE: ROUTE-ID: FIELD: message), ``.summary()`` the CLI's last line.
 
     Examples
     --------

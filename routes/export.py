@@ -55,13 +55,32 @@ def export_format(output: Path) -> str:
 
 
 def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, filters=None) -> int:
-    """Write the routes of a selection to `output` in the format its suffix names; returns the rows/features written.
+    """Write the routes of a selection for other tools, as `arms-routes export` does.
 
-    `filters` (a routes.select.Filters) is what made the selection: a KML colours each route by the weapon
-    system that matched, as the map does.
+    Parameters
+    ----------
+    dataset : Dataset
+        A dataset or a selection. A KML colours each route by the weapon system its selection matched,
+        as the map does.
+    output : Path
+        The file; its suffix picks the format (`FORMATS`): .geojson, .csv, .kml, .gpkg, .parquet.
+    evidence : bool, default False
+        A CSV or Parquet file of evidence items (one row each) instead of routes. A GeoPackage always
+        holds a second, table-only layer `evidence` with those rows.
+    filters : Filters, optional
+        Select from `dataset` first.
 
-    With `evidence`, a CSV has one row per evidence item instead of one per route. A GeoPackage always
-    holds a second, table-only layer `evidence` with those rows. Nothing is left behind on failure.
+    Returns
+    -------
+    int
+        The rows or features written. Nothing is left behind on failure.
+
+    Examples
+    --------
+    >>> import routes, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> routes.load().select(actor="Hamas").export(folder / "hamas.csv")
+    7
     """
     from .select import selection
 

@@ -44,7 +44,7 @@ def to_geodataframe(dataset: Dataset, by: str = "route"):
     --------
     >>> import routes
     >>> legs = routes.load().select(route="prk-irn-sdn-egy-gaza").to_geodataframe(by="leg")
-    >>> list(legs["leg"])
+    >>> legs["leg"].tolist()
     [0, 1, 2, 3]
     >>> legs.crs.to_string()
     'EPSG:4326'
@@ -55,11 +55,19 @@ def to_geodataframe(dataset: Dataset, by: str = "route"):
 
 
 def evidence_table(dataset: Dataset):
-    """Every evidence item of the routes of `dataset` as a `pandas.DataFrame`, one row per item.
+    """Every evidence item of the routes of `dataset`, one row per item.
 
-    The columns of `routes.export.EVIDENCE_FIELDS` (``route_id``, ``item`` numbered from 1 within its
-    route, ``stance``, ``claim``, ``source``, ``source_title``, ``url``, ``grade`` ...) and
-    `SOURCE_FIELDS` (the cited source's kind, reliability and author), in the order of the data.
+    Parameters
+    ----------
+    dataset : Dataset
+        A dataset or a selection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of `routes.export.EVIDENCE_FIELDS` (``route_id``, ``item`` numbered from 1 within
+        its route, ``stance``, ``claim``, ``source``, ``source_title``, ``url``, ``grade`` ...) and
+        `SOURCE_FIELDS` (the cited source's kind, reliability and author), in the order of the data.
 
     Examples
     --------

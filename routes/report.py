@@ -61,11 +61,35 @@ def write_report(
     include_map: bool = True,
     today: date | None = None,
 ) -> list[Path]:
-    """Write the evidence report for a selection as HTML or Markdown (by suffix); returns the files written.
+    """Write the evidence report for a selection, as `arms-routes report` does.
 
-    A Markdown report's map is a PNG beside it (`map_file_for`); an HTML report holds its map inline.
-    The report and its map are written together: both, or (when either cannot be written) neither.
-    Neither may be one of the files the report is made from.
+    Parameters
+    ----------
+    dataset : Dataset
+        A dataset or a selection; its description heads the report.
+    output : Path
+        .html (one self-contained page, its map inline) or .md (its map a PNG beside it, `map_file_for`).
+    filters : Filters, optional
+        Select from `dataset` first.
+    title : str, optional
+        Default: from the selection.
+    include_map : bool, default True
+        Leave the map out when false.
+    today : date, optional
+        The date the report says it was made (default: today).
+
+    Returns
+    -------
+    list of Path
+        The files written: the report and its map are written together, both or (when either cannot
+        be written) neither. Neither may be one of the files the report is made from.
+
+    Examples
+    --------
+    >>> import routes, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in routes.load().select(actor="Hezbollah").report(folder / "hezbollah.md")]
+    ['hezbollah.md', 'hezbollah-map.png']
     """
     from .select import selection
 

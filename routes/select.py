@@ -126,18 +126,45 @@ def _strings(name: str, value: object) -> tuple[str, ...]:
 
 
 def select(dataset: Dataset, filters: Filters | None = None, /, **options) -> Dataset:
-    """The routes that pass every filter, in the order of the data, as a selection: a `Dataset` that
-    remembers its `filters` and its `description` ("weapon RPG-7, since 2014", names as the data
-    spells them), which every map, image, report and message of it uses. An empty selection when
-    no route passes.
+    """The routes that pass every filter, in the order of the data, as a selection.
 
-    Give a `Filters` or the filters by name (`OPTIONS`: ``weapon="F-7"``, ``since=2014``, a string or
-    a list of strings each), not both. Filters apply to the routes of `dataset`, so selecting from a
-    selection narrows it further.
+    Parameters
+    ----------
+    dataset : Dataset
+        A dataset or a selection; selecting from a selection narrows it further.
+    filters : Filters, optional
+        What to select; or give the filters by name instead (not both).
+    **options
+        The filters by the CLI's names (`OPTIONS`): ``weapon``, ``category``, ``actor``, ``place``,
+        ``since``, ``until``, ``min_status``, ``route``, ``kind``, ``disputed``; each a string or a
+        list of strings (years: whole numbers; ``disputed``: True or False).
 
-    Raises `UsageError` (with the closest names) for an unknown weapon, category, place or route id.
+    Returns
+    -------
+    Dataset
+        The selection: it remembers its `filters` and its `description` ("weapon F-7, since 2014",
+        names as the data spells them), which every map, image, report and message of it uses; no
+        routes when none passes.
+
+    Raises
+    ------
+    UsageError
+        For an unknown weapon, category, place, actor or route id (with the closest names), or a
+        value no route can have (years the wrong way round, an unknown status or kind).
+
+    Notes
+    -----
     A route with an unknown start or end year is kept by since/until: its period is open. An
     approximate year ("c. 1999", SIPRI's "1999?") counts as the year given (see `overlaps`).
+
+    Examples
+    --------
+    >>> from routes.dataset import load_dataset
+    >>> chosen = select(load_dataset(remember=False), weapon="RPG-7")
+    >>> chosen.description
+    'weapon F-7'
+    >>> [route["id"] for route in chosen.routes]
+    ['prk-gaza-weapons-found']
     """
     if filters is not None and options:
         raise UsageError("give a Filters or filters by name, not both")
@@ -156,7 +183,7 @@ def select(dataset: Dataset, filters: Filters | None = None, /, **options) -> Da
     for route_id in route_ids - known_ids:
         raise UsageError(f"unknown route {route_id!r}",
                          suggestions=closest(route_id, {normalise(i): i for i in known_ids if i}))
-    actors = [normalise(a) for a in filters.actors]
+    actors = _actors(dataset, filters.actors)
     min_rank = model.STATUS_RANK[filters.min_status] if filters.min_status else None
 
     chosen = []
@@ -244,35 +271,61 @@ def describe(dataset: Dataset, filters: Filters | None) -> str:
 
 
 def _resolve_places(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """The places a place filter matches, and the countries it names: each place a query names
+    (`Gazetteer.resolve`) with every place inside it (`Gazetteer.inside`: "Gaza Strip" matches Rafah);
+    for a country (an ISO code, or a country-level place by name), its code and every place inside it."""
+    places = dataset.places
     place_ids: set[str] = set()
     countries: set[str] = set()
     for query in queries:
-        country = dataset.places.country_of(query)
+        country = places.country_of(query)
         if country:
             countries.add(country)
+            place_ids |= places.inside_country(country)
         else:
-            place_ids.add(dataset.places.resolve(query).id)
+            place_ids |= places.inside(places.resolve(query).id)
     return place_ids, countries
 
 
+def _actors(dataset: Dataset, actors: tuple[str, ...]) -> list[str]:
+    """The actors of a filter as `_has_actor` compares them (normalised). `UsageError`, with the closest
+    names, for one that no route of `dataset` names as supplier, recipient or intermediary (no other
+    filter could make it match: a misspelling, not an empty selection)."""
+    keys = [normalise(a) for a in actors]
+    if not keys:
+        return keys
+    names: dict[str, str] = {}
+    for route in dataset.routes:
+        for name in _actor_names(model.props(route)):
+            names.setdefault(normalise(name), name)
+    for actor, key in zip(actors, keys):
+        if not key:
+            raise UsageError(f"actor {actor!r} names no one; give a supplier, recipient or intermediary")
+        if not any(key in name for name in names):
+            among = "" if dataset.filters is None else f" of the selection ({dataset.description})"
+            raise UsageError(f"unknown actor {actor!r}: no route{among} names it as supplier, recipient or "
+                             "intermediary", suggestions=closest(actor, names))
+    return keys
+
+
+def _actor_names(p: dict) -> list[str]:
+    return [str(n) for n in (p.get("supplier"), p.get("recipient"), *(p.get("intermediaries") or [])) if n]
+
+
 def _has_actor(p: dict, actors: list[str]) -> bool:
-    names = [p.get("supplier") or "", p.get("recipient") or "", *(p.get("intermediaries") or [])]
-    keys = [normalise(n) for n in names]
+    keys = [normalise(n) for n in _actor_names(p)]
     return any(actor and actor in key for actor in actors for key in keys)
 
 
 def _passes_through(dataset: Dataset, p: dict, place_ids: set[str], countries: set[str]) -> bool:
-    """Whether a route passes one of the places or countries; a stand-in does not count (the sources do
-    not say the route passed it: it only stands in for what they name)."""
+    """Whether a route passes one of the places (`_resolve_places`: every place of the countries too);
+    a stand-in does not count (the sources do not say the route passed it: it only stands in for what
+    they name)."""
     waypoints = p.get("waypoints") if isinstance(p.get("waypoints"), list) else []
     for waypoint in waypoints:
         if isinstance(waypoint, dict) and waypoint.get("stand_in") is True:
             continue
-        place_id = model.place_id(waypoint)
-        if place_id in place_ids:
-            return True
-        place = dataset.places.get(place_id)
-        if place and place.country in countries:
+        if model.place_id(waypoint) in place_ids:
             return True
     return False
 

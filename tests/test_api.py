@@ -105,9 +105,9 @@ def test_a_selection_remembers_its_words_and_everything_says_them(runner, data_f
     assert "weapon Fixture RPG" in svg.read_text(encoding="utf-8")
     assert "Selection: weapon Fixture RPG (2 routes)" in re.sub(r"<[^>]+>", "", report.read_text(encoding="utf-8"))
     # the CLI's words are the same
-    result = runner.invoke(app, ["list", "-d", str(data_file), "-w", "fx7", "--actor", "nobody"])
+    result = runner.invoke(app, ["list", "-d", str(data_file), "-w", "fx7", "--actor", "Hezbollah"])
     assert result.exit_code == 1
-    assert "no routes match weapon Fixture RPG, actor nobody" in result.output
+    assert "no routes match weapon Fixture RPG, actor Hezbollah" in result.output
     # a selection of a selection narrows it and says both
     narrower = chosen.select(since=2002)
     assert [r["id"] for r in narrower.routes] == ["fx-a", "fx-d"]
@@ -119,8 +119,8 @@ def test_filters_given_to_an_output_select_what_it_draws(data, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert '"fx-c"' in text and '"fx-a"' not in text and '"filter":"kind payment"' in text
     assert routes.export_routes(data, tmp_path / "x.csv", filters=Filters(actors=("Hezbollah",))) == 1
-    with pytest.raises(NoRoutesMatch, match="no routes to draw for actor nobody"):
-        routes.render_map(data, tmp_path / "none.html", filters=Filters(actors=("nobody",)))
+    with pytest.raises(NoRoutesMatch, match="no routes to draw for actor Hezbollah, kind payment"):
+        routes.render_map(data, tmp_path / "none.html", filters=Filters(actors="Hezbollah", kinds="payment"))
     assert not (tmp_path / "none.html").exists()
 
 
@@ -247,3 +247,24 @@ def test_export_writes_geoparquet_that_geopandas_reads_back(runner, data_file, t
     assert len(pandas.read_parquet(evidence)) == 6
     result = runner.invoke(app, ["export", "-d", str(data_file), "--evidence", "-o", str(tmp_path / "x.kml")])
     assert result.exit_code == 2 and "--evidence works with a .csv or .parquet output only" in result.output
+
+
+@pytest.mark.parametrize("module", ["routes.api", "routes.select", "routes.frames", "routes.render.notebook",
+                                    "routes.render", "routes.report", "routes.export", "routes.dataset"])
+def test_the_examples_in_the_docstrings_run(module, tmp_path, monkeypatch):
+    import doctest
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0
+
+
+def test_the_public_functions_have_numpydoc_docstrings():
+    for name in ("load", "check", "explore", "to_geodataframe", "evidence_table", "render_map", "write_report",
+                 "export_routes"):
+        doc = getattr(routes, name).__doc__
+        for section in ("Returns\n    -------", "Examples\n    --------"):
+            assert section in doc, (name, section)
+    assert "Parameters\n    ----------" in routes.select.select.__doc__

@@ -29,17 +29,45 @@ def render_map(
     width: int | None = None,
     dpi: int | None = None,
 ) -> Path:
-    """Write a map of the routes in `dataset` to `output` and return its path; the suffix picks the kind.
+    """Write a map of the routes in `dataset` to `output`, as `arms-routes render` does.
 
-    .html: an interactive map, a page of its own or, with `embed`, a fragment `height` pixels high
-    (default 600) to paste into another page; `offline` inlines Leaflet and draws country outlines
-    instead of web `tiles` (a name from `TILE_SETS`). .png and .svg: a static image `width` pixels
-    wide (default 2000) at `dpi` (default 200); an image never needs the network, so `offline`
-    changes nothing there.
+    Parameters
+    ----------
+    dataset : Dataset
+        A dataset or a selection (`routes.select.select`); its description titles the map.
+    output : str or Path
+        The file; its suffix picks the kind: .html (an interactive map), .png or .svg (a static image).
+    title : str, optional
+        Default: from the selection, e.g. "Alleged arms-transfer routes — weapon F-7 (1 route)".
+    filters : Filters, optional
+        Select from `dataset` first: the map draws what they select and says so.
+    offline : bool, default False
+        .html: inline Leaflet and draw country outlines instead of web tiles (no network request).
+    tiles : str, optional
+        .html: a background from `TILE_SETS` (default "osm"; "none" for none).
+    embed : bool, default False
+        .html: a fragment (no html/head/body) `height` pixels high (default 600) to paste into a page.
+    height, width, dpi : int, optional
+        The fragment's height; the image's width in pixels (default 2000) and resolution (default 200).
 
-    The same data and options always give the same bytes. Raises `UsageError` for another suffix
-    or an option that cannot apply to the kind of output, `NoRoutesMatch` for a dataset without
-    routes; nothing is written then.
+    Returns
+    -------
+    Path
+        The file written. The same data and options always give the same bytes.
+
+    Raises
+    ------
+    UsageError
+        For another suffix or an option that cannot apply to the kind of output.
+    NoRoutesMatch
+        For a selection without routes; nothing is written then.
+
+    Examples
+    --------
+    >>> import routes, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> routes.load().select(weapon="F-7").render(folder / "f7.svg").name
+    'f7.svg'
     """
     output = Path(output)
     suffix = output.suffix.lower()

@@ -65,7 +65,7 @@ def explore(
     >>> m = f7.explore()                          # doctest: +SKIP
     >>> m.save("f7.html")                          # doctest: +SKIP
     >>> import folium
-    >>> mine = folium.Map(location=[25, 45], zoom_start=4, tiles="CartoDB.Positron")
+    >>> mine = folium.Map(location=[25, 45], zoom_start=4)
     >>> routes.explore(f7, m=mine) is mine
     True
     """
