@@ -112,7 +112,7 @@ def _onto(m, dataset: Dataset, *, title):
     figure.html.add_child(map_html._raw(_data_block(data_id, data_json)), name=f"arms_routes_data_{digest}")
     figure.html.add_child(map_html._raw(f'<script type="application/json" id="{cards_id}">{cards_json}</script>'),
                           name=f"arms_routes_cards_{digest}")
-    m.add_child(map_html._draw_call(data_id, cards_id, f"arms_routes_{digest}_draw"), name=f"arms_routes_{digest}")
+    m.add_child(map_html._draw_call(data_id, cards_id, f"arms_routes_{digest}_draw", "map"), name=f"arms_routes_{digest}")
     return m
 
 
