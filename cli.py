@@ -1,18 +1,92 @@
 """The `arms-routes` command line: a thin layer over the `routes` library."""
 
+import functools
+import re
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
+from routes import __version__, model
 from routes.encode import for_terminal
 from routes.errors import RoutesError, UsageError
+from routes.text import plural
+
+try:  # Typer 0.2x carries its own copy of Click
+    from typer import _click as click
+except ImportError:  # pragma: no cover (older Typer uses Click itself)
+    import click
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: Click's own usage errors (an unknown option, a bad choice, a missing value)
+    said as ours are, "error: ..." on one line, then where to look; exit 2."""
+
+    def make_context(self, *args, **kwargs):
+        with _usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _usage_errors():
+            return super().invoke(ctx)
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help lists each argument by its name alone (ROUTE-ID, not "ROUTE-ID <str>")."""
+
+    def format_options(self, ctx, formatter):
+        sections = {"argument": [], "option": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            name, help_text = record
+            if param.param_type_name == "argument" and param.metavar:
+                name = param.metavar + ("..." if param.nargs != 1 else "")
+            sections[param.param_type_name].append((name, help_text))
+        for title, kind in (("Arguments", "argument"), ("Options", "option")):
+            if sections[kind]:
+                with formatter.section(title):
+                    formatter.write_dl(sections[kind])
+
+
+class _usage_errors:
+    """Print a Click exception in our voice and exit with its code (2 for usage); let help through."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if not isinstance(exc, click.ClickException) or isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            return False
+        _say(f"error: {_click_message(exc)}", err=True)
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            _say(f"see '{ctx.command_path} {ctx.help_option_names[0]}'", err=True)
+        raise typer.Exit(exc.exit_code)
+
+
+def _click_message(exc) -> str:
+    """Click's message as one of ours: lower case, no full stop, suggestions as "did you mean"."""
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        message = f"no such option: {exc.option_name}"
+        possible = sorted(p for p in exc.possibilities or () if p != "--help")  # (close to every typo)
+        if possible:
+            message += f"; did you mean: {', '.join(possible)}?"
+        return message
+    message = " ".join(exc.format_message().split()).removesuffix(".").replace("Value error, ", "")
+    message = re.sub(r"'(--?[\w-]+)'", r"\1", message)  # options named as the user types them
+    message = message.replace(". Did you mean", "; did you mean")
+    return message[:1].lower() + message[1:]
+
 
 app = typer.Typer(
     name="arms-routes",
     help="Map alleged arms-transfer routes, with the evidence for each claim.",
+    cls=_Commands,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -20,59 +94,121 @@ app = typer.Typer(
 )
 
 
-class Status(str, Enum):
-    alleged = "alleged"
-    reported = "reported"
-    corroborated = "corroborated"
-    confirmed = "confirmed"
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"arms-routes {__version__}")
+        raise typer.Exit()
 
 
-class RouteKind(str, Enum):
-    arms = "arms"
-    technology = "technology"
-    training = "training"
-    payment = "payment"
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version, is_eager=True)] = False) -> None:
+    # (the app's help is Typer's `help=` above; this callback only carries --version)
+    pass
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+def command(name: Optional[str] = None):
+    """Register a command of `arms-routes` under the guard: a library error (RoutesError) it raises
+    becomes one line on stderr, "error: ...", and exit 1 (2 for bad usage); never a traceback."""
+
+    def register(function):
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except RoutesError as exc:
+                _fail(exc)
+            except KeyboardInterrupt:
+                typer.echo("interrupted", err=True)
+                raise typer.Exit(130)
+            except MemoryError:
+                _fail(RoutesError("ran out of memory: the selection is too large for this command on this "
+                                  "machine; select fewer routes with the filters (--weapon, --route, --since, ...)"))
+            except BrokenPipeError:
+                sys.stderr.close()
+                raise typer.Exit(0)
+
+        app.command(name, cls=_Command)(guarded)
+        return guarded
+
+    return register
+
+
+def _choices(name: str, values) -> type[Enum]:
+    """The values the model allows (a tuple or the keys of a dict in routes.model), as an Enum for
+    Typer to check: one list, never repeated here."""
+    return Enum(name, {value: value for value in values}, type=str)
+
+
+def _listed(values, last: str = "or") -> str:
+    """ "a, b or c": the values of a choice for help text."""
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} {last} {values[-1]}"
+
+
+Status = _choices("Status", model.STATUSES)
+RouteKind = _choices("RouteKind", model.KINDS)
+Format = _choices("Format", model.TEXT_FORMATS)
+Stance = _choices("Stance", model.STANCES)
+SourceKind = _choices("SourceKind", model.SOURCE_KINDS)
+Reliability = _choices("Reliability", model.RELIABILITY)
+PlaceKind = _choices("PlaceKind", model.PLACE_KINDS)
+Precision = _choices("Precision", model.PRECISIONS)
+
+
+def _check_year(ctx: typer.Context, param: typer.CallbackParam, year: Optional[int]) -> Optional[int]:
+    """--since and --until checked by the filters' own rule (routes.select.Filters: a year in range,
+    since no later than until) as soon as each is read, so a refusal is a usage error naming the option."""
+    if year is None:
+        return year
+    from routes.select import Filters
+
+    years = {"since": ctx.params.get("since"), "until": ctx.params.get("until"), param.name: year}
+    for checked, hint in (({param.name: year}, f"--{param.name}"), (years, "--since/--until")):
+        try:
+            Filters(**checked)
+        except UsageError as exc:
+            raise typer.BadParameter(exc.message, param_hint=hint) from None
+    return year
 
 
 # -- options shared by every command that selects routes --------------------------------------
 DataOpt = Annotated[Optional[list[Path]], typer.Option(
-    "--data", "-d", help="Dataset file (repeatable; several merge). Default: the bundled dataset.",
+    "--data", "-d", metavar="FILE", help="Dataset file (repeatable; several merge). Default: the bundled dataset.",
     exists=True, dir_okay=False, show_default=False)]
 WeaponOpt = Annotated[Optional[list[str]], typer.Option(
-    "--weapon", "-w", help="Weapon system id, name or alias, e.g. F-7, RPG-7, Bulsae-2 (repeatable).",
+    "--weapon", "-w", metavar="WEAPON", help="Weapon system id, name or alias, e.g. F-7, RPG-7, Bulsae-2 (repeatable).",
     show_default=False)]
 CategoryOpt = Annotated[Optional[list[str]], typer.Option(
-    "--category", help="Weapon category, e.g. anti-tank (repeatable; see `arms-routes weapons`).", show_default=False)]
-ActorOpt = Annotated[Optional[list[str]], typer.Option(
-    "--actor", help="Supplier, recipient or intermediary, e.g. Hamas (repeatable).", show_default=False)]
-PlaceOpt = Annotated[Optional[list[str]], typer.Option(
-    "--place", help="A place id, name or country the route passes through; a stand-in does not count (repeatable).", show_default=False)]
-SinceOpt = Annotated[Optional[int], typer.Option(
-    "--since", help="Routes whose period ends in this year or later. A route whose end year is unknown is kept "
-                    "(its period is open); an approximate year (c. 1999, SIPRI's 1999?) counts as the year it gives.",
-    min=1800, max=2100, show_default=False)]
-UntilOpt = Annotated[Optional[int], typer.Option(
-    "--until", help="Routes whose period starts in this year or earlier. A route whose start year is unknown is "
-                    "kept (its period is open); an approximate year counts as the year it gives.",
-    min=1800, max=2100, show_default=False)]
-MinStatusOpt = Annotated[Optional[Status], typer.Option(
-    "--min-status", help="Weakest evidence status to include: alleged < reported < corroborated < confirmed.",
+    "--category", metavar="CATEGORY", help="Weapon category, e.g. anti-tank (repeatable; see `arms-routes weapons`).",
     show_default=False)]
+ActorOpt = Annotated[Optional[list[str]], typer.Option(
+    "--actor", metavar="ACTOR", help="Supplier, recipient or intermediary, e.g. Hamas (repeatable).",
+    show_default=False)]
+PlaceOpt = Annotated[Optional[list[str]], typer.Option(
+    "--place", metavar="PLACE", help="A place id, name or country the route passes through; a stand-in does not "
+                                     "count (repeatable).", show_default=False)]
+SinceOpt = Annotated[Optional[int], typer.Option(
+    "--since", metavar="YEAR", callback=_check_year, show_default=False,
+    help="Routes whose period ends in this year or later. A route whose end year is unknown is kept "
+         "(its period is open); an approximate year (c. 1999, SIPRI's 1999?) counts as the year it gives.")]
+UntilOpt = Annotated[Optional[int], typer.Option(
+    "--until", metavar="YEAR", callback=_check_year, show_default=False,
+    help="Routes whose period starts in this year or earlier. A route whose start year is unknown is "
+         "kept (its period is open); an approximate year counts as the year it gives.")]
+MinStatusOpt = Annotated[Optional[Status], typer.Option(
+    "--min-status", metavar="STATUS", show_default=False,
+    help=f"Weakest evidence status to include: {' < '.join(model.STATUSES)}.")]
 RouteOpt = Annotated[Optional[list[str]], typer.Option(
-    "--route", help="Route id (repeatable).", show_default=False)]
+    "--route", metavar="ID", help="Route id (repeatable).", show_default=False)]
 KindFilterOpt = Annotated[Optional[list[RouteKind]], typer.Option(
-    "--kind", help="What moved: arms, technology, training or payment (repeatable).", show_default=False)]
+    "--kind", metavar="KIND", help=f"What moved: {_listed(model.KINDS)} (repeatable).", show_default=False)]
 DisputedOpt = Annotated[Optional[bool], typer.Option(
     "--disputed/--undisputed", help="Only routes that an evidence item disputes (a denial, a non-confirmation, "
                                     "counter-evidence), or only routes that none disputes. Default: both.",
     show_default=False)]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", metavar="FORMAT", help=f"Output format: {_listed(model.TEXT_FORMATS)}.")]
 
 
 def _select(data, weapon=None, category=None, actor=None, place=None, since=None, until=None, min_status=None,
@@ -102,10 +238,10 @@ def _fail(exc: BaseException) -> None:
     raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
-@app.command()
+@command()
 def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(
-        help="Dataset files to check. Default: the bundled dataset.", show_default=False)] = None,
+        metavar="FILE", help="Dataset files to check. Default: the bundled dataset.", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, not warnings.")] = False,
 ) -> None:
@@ -113,7 +249,9 @@ def validate(
 
     Exit 0 when clean, 1 when any file has an error (or a warning, with --strict).
 
-    Example: arms-routes validate data/transfers.geojson my-routes.geojson
+    \b
+    Example:
+      arms-routes validate data/transfers.geojson my-routes.geojson
     """
     from routes.validate import validate_files
 
@@ -125,7 +263,7 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command("list")
+@command("list")
 def list_routes(
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
@@ -133,7 +271,9 @@ def list_routes(
 ) -> None:
     """List the routes that match the filters, one per line.
 
-    Example: arms-routes list --weapon F-7 --format json
+    \b
+    Example:
+      arms-routes list --weapon F-7 --format json
     """
     from routes import summary
 
@@ -141,14 +281,17 @@ def list_routes(
     typer.echo(summary.route_list(chosen, format.value))
 
 
-@app.command()
+@command()
 def show(
-    route_id: Annotated[str, typer.Argument(help="The route id, as `arms-routes list` shows it.")],
+    route_id: Annotated[str, typer.Argument(metavar="ROUTE-ID", help="The route id, as `arms-routes list` shows it.",
+                                            show_default=False)],
     data: DataOpt = None, format: FormatOpt = Format.table,
 ) -> None:
     """Show one route with its path, actors, weapons and every evidence item with its source.
 
-    Example: arms-routes show prk-irn-sdn-egy-gaza
+    \b
+    Example:
+      arms-routes show prk-irn-sdn-egy-gaza
     """
     from routes import summary
 
@@ -156,11 +299,13 @@ def show(
     typer.echo(summary.show_route(chosen, format.value))
 
 
-@app.command()
+@command()
 def weapons(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
     """List the weapon systems a --weapon filter accepts, with their aliases and categories.
 
-    Example: arms-routes weapons --format csv
+    \b
+    Example:
+      arms-routes weapons --format csv
     """
     from routes import summary
     from routes.dataset import load_dataset
@@ -169,14 +314,18 @@ def weapons(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
     typer.echo(summary.render_rows(rows, summary.WEAPON_COLUMNS, format.value))
 
 
-@app.command()
+@command()
 def places(
-    query: Annotated[Optional[str], typer.Argument(help="Part of a place id, name, alias or country code.")] = None,
+    query: Annotated[Optional[str], typer.Argument(
+        metavar="QUERY", help="Part of a place id, name, alias or country code. Default: every place.",
+        show_default=False)] = None,
     data: DataOpt = None, format: FormatOpt = Format.table,
 ) -> None:
     """Find place ids in the gazetteer, for waypoints and --place.
 
-    Example: arms-routes places "port sudan"
+    \b
+    Example:
+      arms-routes places "port sudan"
     """
     from routes import summary
     from routes.dataset import load_dataset
@@ -187,17 +336,18 @@ def places(
     typer.echo(summary.render_rows(summary.place_rows(found), summary.PLACE_COLUMNS, format.value))
 
 
-@app.command()
+@command()
 def render(
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
     route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None,
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="File to write; its suffix picks the kind: .html (an interactive map), "
-                               ".png or .svg (a static image).")] = Path("map.html"),
-    title: Annotated[Optional[str], typer.Option("--title", help="Map title. Default: from the filters.")] = None,
+        "--output", "-o", metavar="FILE", help="File to write; its suffix picks the kind: .html (an interactive "
+                                               "map), .png or .svg (a static image).")] = Path("map.html"),
+    title: Annotated[Optional[str], typer.Option(
+        "--title", metavar="TITLE", help="Map title. Default: from the filters.", show_default=False)] = None,
     tiles: Annotated[Optional[str], typer.Option(
-        "--tiles", show_default=False,
+        "--tiles", metavar="TILES", show_default=False,
         help="Background of an .html map: osm (OpenStreetMap, the default), carto-light (pale grey), "
              "carto-dark, topo (terrain), satellite (Esri imagery), or none.")] = None,
     offline: Annotated[bool, typer.Option(
@@ -207,31 +357,34 @@ def render(
         "--embed", help="Write an HTML fragment (no html/head/body) to paste into another page; several "
                         "fragments work on one page.")] = False,
     height: Annotated[Optional[int], typer.Option(
-        "--height", show_default=False, help="Height of an --embed fragment in pixels (default 600).")] = None,
+        "--height", metavar="PIXELS", show_default=False, help="Height of an --embed fragment in pixels (default 600).")] = None,
     width: Annotated[Optional[int], typer.Option(
-        "--width", show_default=False, help="Width of a .png or .svg image in pixels (default 2000).")] = None,
+        "--width", metavar="PIXELS", show_default=False, help="Width of a .png or .svg image in pixels (default 2000).")] = None,
     dpi: Annotated[Optional[int], typer.Option(
-        "--dpi", show_default=False, help="Resolution of a .png or .svg image in dots per inch (default 200).")] = None,
+        "--dpi", metavar="DPI", show_default=False, help="Resolution of a .png or .svg image in dots per inch (default 200).")] = None,
 ) -> None:
     """Render the selected routes as an interactive map (.html) or a static image (.png, .svg).
 
     Colour by weapon category, line pattern by evidence status. On the interactive map, click a
     route for its evidence and sources; the layer control toggles weapon categories.
 
-    Example: arms-routes render --weapon F-7 -o f7.html
+    \b
+    Example:
+      arms-routes render --weapon F-7 -o f7.html
     """
     from routes.render import render_map
 
     chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
     render_map(chosen, output, title=title, offline=offline, tiles=tiles, embed=embed,
                height=height, width=width, dpi=dpi)
-    _say(f"wrote {output} ({len(chosen.routes)} route{'s' if len(chosen.routes) != 1 else ''})")
+    _say(f"wrote {output} ({plural(len(chosen.routes), 'route')})")
 
 
-@app.command()
+@command()
 def export(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="File to write; its suffix picks the format: .geojson, .csv, .kml or .gpkg.",
+        "--output", "-o", metavar="FILE",
+        help="File to write; its suffix picks the format: .geojson, .csv, .kml or .gpkg.",
         dir_okay=False, show_default=False)],
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
@@ -241,88 +394,50 @@ def export(
 ) -> None:
     """Export the selected routes for other tools: GeoJSON, CSV, KML (Google Earth) or GeoPackage (QGIS).
 
-    Example: arms-routes export --actor Hamas -o hamas.gpkg
+    \b
+    Example:
+      arms-routes export --actor Hamas -o hamas.gpkg
     """
     from routes.export import export_format, export_routes
 
     export_format(output)
     chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
     count = export_routes(chosen, output, evidence=evidence)
-    unit = "evidence item" if evidence else "route"
-    _say(f"wrote {output} ({count} {unit}{'s' if count != 1 else ''})")
+    _say(f"wrote {output} ({plural(count, 'evidence item' if evidence else 'route')})")
 
 
-@app.command()
+@command()
 def report(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="File to write: .html (one self-contained page) or .md (map as a PNG beside it).",
+        "--output", "-o", metavar="FILE",
+        help="File to write: .html (one self-contained page) or .md (map as a PNG beside it).",
         dir_okay=False, show_default=False)],
     data: DataOpt = None, weapon: WeaponOpt = None, category: CategoryOpt = None, actor: ActorOpt = None,
     place: PlaceOpt = None, since: SinceOpt = None, until: UntilOpt = None, min_status: MinStatusOpt = None,
     route: RouteOpt = None, kind: KindFilterOpt = None, disputed: DisputedOpt = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Report title.", show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option(
+        "--title", metavar="TITLE", help="Report title (the filters are described under it).",
+        show_default=False)] = None,
     no_map: Annotated[bool, typer.Option("--no-map", help="Leave the map out.")] = False,
 ) -> None:
     """Write an evidence report: map, table of routes, every claim with its footnote, sources, disputes.
 
-    Example: arms-routes report --weapon F-7 -o f7-report.html
+    \b
+    Example:
+      arms-routes report --weapon F-7 -o f7-report.html
     """
     from routes.report import report_format, write_report
 
     report_format(output)
     chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
     written = write_report(chosen, output, title=title, include_map=not no_map)
-    _say(f"wrote {', '.join(str(p) for p in written)} ({len(chosen.routes)} "
-         f"route{'s' if len(chosen.routes) != 1 else ''})")
+    _say(f"wrote {', '.join(str(p) for p in written)} ({plural(len(chosen.routes), 'route')})")
 
 
 # -- adding to a dataset and formatting it: add, add-source, add-place, fmt -------------------------
-class Stance(str, Enum):
-    supports = "supports"
-    disputes = "disputes"
-
-
-class SourceKind(str, Enum):
-    news = "news"
-    analysis = "analysis"
-    official = "official"
-    court = "court"
-    un_report = "un_report"
-    dataset = "dataset"
-    other = "other"
-
-
-class Reliability(str, Enum):
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-    E = "E"
-    F = "F"
-
-
-class PlaceKind(str, Enum):
-    city = "city"
-    port = "port"
-    airport = "airport"
-    border_crossing = "border crossing"
-    region = "region"
-    country = "country"
-
-
 EditDataOpt = Annotated[Optional[Path], typer.Option(
-    "--data", "-d", help="Dataset file to add to (created when missing). Default: the bundled dataset.",
+    "--data", "-d", metavar="FILE", help="Dataset file to add to (created when missing). Default: the bundled dataset.",
     dir_okay=False, show_default=False)]
-TextOpt = Annotated[Optional[str], typer.Option(show_default=False)]
-
-
-class Precision(str, Enum):
-    site = "site"
-    area = "area"
-    admin1 = "admin1"
-    country = "country"
-    region = "region"
-    water = "water"
 
 
 def _edit(edit, *args, **kwargs) -> None:
@@ -342,59 +457,83 @@ def _edit(edit, *args, **kwargs) -> None:
         _say(f"note: {note}", err=True)
 
 
-@app.command()
+@command()
 def add(
-    route_id: Annotated[str, typer.Argument(help="Id of the new route: lower-case letters, digits and hyphens.")],
-    via: Annotated[str, typer.Option(help='Places in order, separated by ">": ids, names or aliases (any case), '
+    route_id: Annotated[str, typer.Argument(
+        metavar="ROUTE-ID", help="Id of the new route: lower-case letters, digits and hyphens.", show_default=False)],
+    via: Annotated[str, typer.Option(metavar="PLACES", help='Places in order, separated by ">": ids, names or aliases (any case), '
                                           'or "lat,lon". Mark a place that only stands in for what the sources name '
                                           'with ~: "Bandar Abbas~Iran" (or "Bandar Abbas~": the country it lies in).',
                                      show_default=False)],
-    supplier: Annotated[str, typer.Option(help="Who supplied, e.g. Iran.", show_default=False)],
-    recipient: Annotated[str, typer.Option(help="Who received, e.g. Houthis.", show_default=False)],
-    source: Annotated[str, typer.Option(help="Id of the source of the claim; --source-title registers a new one.",
-                                        show_default=False)],
-    claim: Annotated[str, typer.Option(help="What the source says, in your own words.", show_default=False)],
+    supplier: Annotated[str, typer.Option(metavar="ACTOR", help="Who supplied, e.g. Iran.", show_default=False)],
+    recipient: Annotated[str, typer.Option(metavar="ACTOR", help="Who received, e.g. Houthis.", show_default=False)],
+    source: Annotated[str, typer.Option(
+        metavar="SOURCE-ID", help="Id of the source of the claim; --source-title registers a new one.",
+        show_default=False)],
+    claim: Annotated[str, typer.Option(metavar="CLAIM", help="What the source says, in your own words.",
+                                       show_default=False)],
     name: Annotated[Optional[str], typer.Option(
-        help="Title. Default: the --via places joined by → (a stand-in by what it stands for).",
+        metavar="TITLE", help="Title. Default: the --via places joined by → (a stand-in by what it stands for).",
         show_default=False)] = None,
-    mode: Annotated[Optional[str], typer.Option(help="Leg modes, one per leg or one for all: sea, land, air, rail, "
-                                                     "unknown. Sea legs follow sea lanes. Default: unknown.",
-                                                show_default=False)] = None,
+    mode: Annotated[Optional[str], typer.Option(
+        metavar="MODES", help=f"Leg modes, one per leg or one for all, comma-separated: {_listed(model.MODES)}. "
+                              "Sea legs follow sea lanes. Default: unknown.", show_default=False)] = None,
     path: Annotated[Optional[str], typer.Option(
-        "--path", help="How much of each leg's path the sources give, one per leg or one for all: documented (the "
+        "--path", metavar="PATHS", help="How much of each leg's path the sources give, one per leg or one for all: documented (the "
                        "claim describes it; needs --evidence-legs), plausible (a known mode), schematic (the line "
                        "only joins the places). Default: from the mode (unknown: schematic).",
         show_default=False)] = None,
-    weapon: Annotated[Optional[list[str]], typer.Option(help="Weapon system id, name or alias (repeatable).",
-                                                        show_default=False)] = None,
-    intermediary: Annotated[Optional[list[str]], typer.Option(help="An actor in between (repeatable).",
-                                                              show_default=False)] = None,
+    weapon: Annotated[Optional[list[str]], typer.Option(
+        metavar="WEAPON", help="Weapon system id, name or alias (repeatable).", show_default=False)] = None,
+    intermediary: Annotated[Optional[list[str]], typer.Option(
+        metavar="ACTOR", help="An actor in between (repeatable).", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option(
-        help="First year of the period: 2014, or 2014? (also c2014) when approximate. Default: unknown.",
+        metavar="YEAR", help="First year of the period: 2014, or 2014? (also c2014) when approximate. Default: unknown.",
         show_default=False)] = None,
     until: Annotated[Optional[str], typer.Option(
-        help="Last year of the period, written as --since. Default: unknown.", show_default=False)] = None,
-    status: Annotated[Status, typer.Option(help="Evidence status of the route.")] = Status.alleged,
-    kind: Annotated[RouteKind, typer.Option(help="What moved.")] = RouteKind.arms,
-    stance: Annotated[Stance, typer.Option(help="Whether the source supports or disputes the route.")] = Stance.supports,
-    credibility: Annotated[int, typer.Option(min=1, max=6, help="Admiralty credibility 1-6 (6: cannot be judged).")] = 6,
-    quote: TextOpt = None, said_by: TextOpt = None, notes: TextOpt = None,
-    evidence_legs: Annotated[Optional[str], typer.Option(
-        help='The legs the claim speaks to, counted from 0 as add prints them: "0,2".', show_default=False)] = None,
-    evidence_weapon: Annotated[Optional[list[str]], typer.Option(
-        help="A weapon system the claim speaks to, when not all of the route's (repeatable).",
+        metavar="YEAR", help="Last year of the period, written as --since. Default: unknown.",
         show_default=False)] = None,
-    source_title: Annotated[Optional[str], typer.Option(help="Register --source as a new source with this title.",
-                                                        show_default=False)] = None,
-    source_kind: Annotated[SourceKind, typer.Option(help="Kind of the new source.")] = SourceKind.other,
-    source_reliability: Annotated[Reliability, typer.Option(help="Admiralty reliability A-F of the new source.")] = Reliability.F,
-    source_url: TextOpt = None, source_author: TextOpt = None, source_publisher: TextOpt = None,
-    source_published: Annotated[Optional[str], typer.Option(help="YYYY[-MM[-DD]].", show_default=False)] = None,
+    status: Annotated[Status, typer.Option(
+        metavar="STATUS", help=f"Evidence status of the route: {_listed(model.STATUSES)}.")] = Status.alleged,
+    kind: Annotated[RouteKind, typer.Option(metavar="KIND", help=f"What moved: {_listed(model.KINDS)}.")] = RouteKind.arms,
+    stance: Annotated[Stance, typer.Option(
+        metavar="STANCE", help=f"Whether the source {_listed(model.STANCES)} the route.")] = Stance.supports,
+    credibility: Annotated[int, typer.Option(
+        min=1, max=6, metavar="1-6", help="Admiralty credibility of the claim, 1-6 (6: cannot be judged).")] = 6,
+    quote: Annotated[Optional[str], typer.Option(
+        metavar="QUOTE", help="The source's own words, at most one sentence.", show_default=False)] = None,
+    said_by: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who made the claim inside the source, e.g. KCNA.", show_default=False)] = None,
+    notes: Annotated[Optional[str], typer.Option(
+        metavar="NOTES", help="Notes on the route, free text.", show_default=False)] = None,
+    evidence_legs: Annotated[Optional[str], typer.Option(
+        metavar="LEGS", help='The legs the claim speaks to, counted from 0 as add prints them: "0,2".', show_default=False)] = None,
+    evidence_weapon: Annotated[Optional[list[str]], typer.Option(
+        metavar="WEAPON", help="A weapon system the claim speaks to, when not all of the route's (repeatable).",
+        show_default=False)] = None,
+    source_title: Annotated[Optional[str], typer.Option(
+        metavar="TITLE", help="Register --source as a new source with this title.", show_default=False)] = None,
+    source_kind: Annotated[SourceKind, typer.Option(
+        metavar="KIND", help=f"Kind of the new source: {_listed(model.SOURCE_KINDS)}.")] = SourceKind.other,
+    source_reliability: Annotated[Reliability, typer.Option(
+        metavar="A-F", help="Admiralty reliability of the new source, A-F (F: cannot be judged).")] = Reliability.F,
+    source_url: Annotated[Optional[str], typer.Option(
+        metavar="URL", help="The new source's http(s) address.", show_default=False)] = None,
+    source_author: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The new source's author.", show_default=False)] = None,
+    source_publisher: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The new source's publisher.", show_default=False)] = None,
+    source_published: Annotated[Optional[str], typer.Option(
+        metavar="DATE", help="When the new source was published: YYYY[-MM[-DD]].", show_default=False)] = None,
     data: EditDataOpt = None,
 ) -> None:
     """Add a route: places by name, sea legs along sea lanes, validated before the file is written.
 
-    Example: arms-routes add iran-yemen-dhow --via "Bandar Abbas~Iran > Hodeidah > Sanaa" --mode sea,land --supplier Iran --recipient Houthis --source my-source --claim "..." --data my-routes.geojson
+    \b
+    Example:
+      arms-routes add iran-yemen-dhow --via "Bandar Abbas~Iran > Hodeidah > Sanaa" \\
+        --mode sea,land --supplier Iran --recipient Houthis \\
+        --source my-source --claim "..." --data my-routes.geojson
     """
     from routes import edit
 
@@ -410,22 +549,32 @@ def add(
         said_by=said_by, notes=notes, new_source=new_source))
 
 
-@app.command("add-source")
+@command("add-source")
 def add_source(
-    source_id: Annotated[str, typer.Argument(help="Id of the new source: lower-case letters, digits and hyphens.")],
-    title: Annotated[str, typer.Option(help="Title of the article, report or document.", show_default=False)],
-    kind: Annotated[SourceKind, typer.Option(help="What kind of source it is.")] = SourceKind.other,
-    reliability: Annotated[Reliability, typer.Option(help="Admiralty reliability A-F (F: cannot be judged).")] = Reliability.F,
-    url: Annotated[Optional[str], typer.Option(help="http(s) address, if any.", show_default=False)] = None,
-    author: TextOpt = None, publisher: TextOpt = None,
-    published: Annotated[Optional[str], typer.Option(help="YYYY[-MM[-DD]].", show_default=False)] = None,
+    source_id: Annotated[str, typer.Argument(
+        metavar="SOURCE-ID", help="Id of the new source: lower-case letters, digits and hyphens.", show_default=False)],
+    title: Annotated[str, typer.Option(
+        metavar="TITLE", help="Title of the article, report or document.", show_default=False)],
+    kind: Annotated[SourceKind, typer.Option(
+        metavar="KIND", help=f"What kind of source it is: {_listed(model.SOURCE_KINDS)}.")] = SourceKind.other,
+    reliability: Annotated[Reliability, typer.Option(
+        metavar="A-F", help="Admiralty reliability, A-F (F: cannot be judged).")] = Reliability.F,
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="http(s) address, if any.", show_default=False)] = None,
+    author: Annotated[Optional[str], typer.Option(metavar="NAME", help="Who wrote it.", show_default=False)] = None,
+    publisher: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who published it.", show_default=False)] = None,
+    published: Annotated[Optional[str], typer.Option(
+        metavar="DATE", help="When it was published: YYYY[-MM[-DD]].", show_default=False)] = None,
     derived_from: Annotated[Optional[list[str]], typer.Option(
-        help="Id of a source this one repeats (repeatable).", show_default=False)] = None,
+        metavar="SOURCE-ID", help="Id of a source this one repeats (repeatable).", show_default=False)] = None,
     data: EditDataOpt = None,
 ) -> None:
     """Register a source under the dataset's "sources", for evidence items to cite.
 
-    Example: arms-routes add-source un-panel-2024 --title "Final report of the Panel of Experts" --kind un_report --reliability A --published 2024-03 --data my-routes.geojson
+    \b
+    Example:
+      arms-routes add-source un-panel-2024 --title "Final report of the Panel of Experts" \\
+        --kind un_report --reliability A --published 2024-03 --data my-routes.geojson
     """
     from routes import edit
 
@@ -434,26 +583,37 @@ def add_source(
         publisher=publisher, published=published, url=url, derived_from=derived_from or []))
 
 
-@app.command("add-place")
+@command("add-place")
 def add_place(
-    place_id: Annotated[str, typer.Argument(help="Id of the new place: lower-case letters, digits and hyphens.")],
-    name: Annotated[str, typer.Option(help="Name, as maps and --via use it.", show_default=False)],
-    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-3 code, e.g. YEM (Gaza: PSE).", show_default=False)],
-    lat: Annotated[float, typer.Option(min=-90, max=90, help="Latitude, decimal degrees.", show_default=False)],
-    lon: Annotated[float, typer.Option(min=-180, max=180, help="Longitude, decimal degrees.", show_default=False)],
-    kind: Annotated[PlaceKind, typer.Option(help="What the place is.")] = PlaceKind.city,
+    place_id: Annotated[str, typer.Argument(
+        metavar="PLACE-ID", help="Id of the new place: lower-case letters, digits and hyphens.", show_default=False)],
+    name: Annotated[str, typer.Option(metavar="NAME", help="Name, as maps and --via use it.", show_default=False)],
+    country: Annotated[str, typer.Option(
+        metavar="CODE", help="ISO 3166-1 alpha-3 code, e.g. YEM (Gaza: PSE).", show_default=False)],
+    lat: Annotated[float, typer.Option(
+        min=-90, max=90, metavar="DEGREES", help="Latitude, decimal degrees.", show_default=False)],
+    lon: Annotated[float, typer.Option(
+        min=-180, max=180, metavar="DEGREES", help="Longitude, decimal degrees.", show_default=False)],
+    kind: Annotated[PlaceKind, typer.Option(
+        metavar="KIND", help=f"What the place is: {_listed(model.PLACE_KINDS)}.")] = PlaceKind.city,
     precision: Annotated[Optional[Precision], typer.Option(
-        help="How precisely the point locates the place: site, area, admin1, country, region, water. "
-             "Default: by its kind (country: country; region: area; others: site).", show_default=False)] = None,
-    alias: Annotated[Optional[list[str]], typer.Option(help="Another spelling (repeatable).", show_default=False)] = None,
+        metavar="PRECISION", show_default=False,
+        help=f"How precisely the point locates the place: {_listed(model.PRECISIONS)}. Default: by its kind "
+             f"(country: {model.default_precision('country')}; region: {model.default_precision('region')}; "
+             f"others: {model.default_precision(None)}).")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option(
+        metavar="NAME", help="Another spelling (repeatable).", show_default=False)] = None,
     data: EditDataOpt = None,
     gazetteer: Annotated[Optional[Path], typer.Option(
-        help="Add to this gazetteer file (e.g. data/geo/places.geojson) instead of the dataset's own places.",
+        metavar="FILE", help="Add to this gazetteer file (e.g. data/geo/places.geojson) instead of the dataset's own places.",
         exists=True, dir_okay=False, show_default=False)] = None,
 ) -> None:
     """Add a place to a dataset's own "places" (or to a gazetteer file), for --via and waypoints.
 
-    Example: arms-routes add-place mukalla --name Mukalla --country YEM --kind port --lat 14.5425 --lon 49.1242 --alias "Al Mukalla" --data my-routes.geojson
+    \b
+    Example:
+      arms-routes add-place mukalla --name Mukalla --country YEM --kind port \\
+        --lat 14.5425 --lon 49.1242 --alias "Al Mukalla" --data my-routes.geojson
     """
     from routes import edit
     from routes.gazetteer import Place
@@ -465,10 +625,11 @@ def add_place(
     _edit(edit.add_place, gazetteer or data or edit.default_dataset(), place, gazetteer=gazetteer is not None)
 
 
-@app.command("fmt")
+@command("fmt")
 def fmt_files(
     paths: Annotated[Optional[list[Path]], typer.Argument(
-        help="Files to format. Default: the bundled dataset.", exists=True, dir_okay=False, show_default=False)] = None,
+        metavar="FILE", help="Files to format. Default: the bundled dataset.", exists=True, dir_okay=False,
+        show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; list the files that are not formatted "
                                                         "and exit 1 if there are any.")] = False,
     rebuild_geometry: Annotated[bool, typer.Option(
@@ -479,7 +640,9 @@ def fmt_files(
     """Format files canonically: fixed key order, one feature per block, coordinates rounded to 4 decimals
     (about 11 m), UTF-8, a trailing newline. Unknown fields are kept; formatting twice changes nothing.
 
-    Example: arms-routes fmt --check data/transfers.geojson
+    \b
+    Example:
+      arms-routes fmt --check data/transfers.geojson
     """
     from routes import fmt
 
@@ -515,21 +678,24 @@ def _progress_bar(label: str):
     return bar_context()
 
 
-@app.command("import-sipri")
+@command("import-sipri")
 def import_sipri(
     export: Annotated[Path, typer.Argument(
-        help="A CSV export of the SIPRI Arms Transfers Database (trade register or per-delivery layout).",
+        metavar="FILE", help="A CSV export of the SIPRI Arms Transfers Database (trade register or per-delivery layout).",
         exists=True, dir_okay=False, show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Dataset file to write.")] = Path("sipri.geojson"),
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="FILE", help="Dataset file to write.")] = Path("sipri.geojson"),
     rejects: Annotated[Optional[Path], typer.Option(
-        "--rejects", help="Also write the rows that could not be mapped, as CSV with a `reason` column.",
+        "--rejects", metavar="FILE", help="Also write the rows that could not be mapped, as CSV with a `reason` column.",
         dir_okay=False, show_default=False)] = None,
 ) -> None:
     """Import a SIPRI Arms Transfers Database CSV export as a dataset: one route per deal, supplier → recipient.
 
     Rows that cannot be mapped (e.g. "unknown supplier(s)") are counted by reason on stderr, never dropped.
 
-    Example: arms-routes import-sipri trade-register.csv -o sipri.geojson --rejects rejects.csv
+    \b
+    Example:
+      arms-routes import-sipri trade-register.csv -o sipri.geojson --rejects rejects.csv
     """
     from routes import sipri
 
@@ -539,36 +705,6 @@ def import_sipri(
     for line in reject_lines:
         _say(line, err=True)
     _say(summary)
-
-
-# -- every command is defined above this line: _guard wraps them all ------------------------------
-def _guard(command):
-    """Turn library errors into one line on stderr and exit code 1 (2 for bad usage); never a traceback."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except RoutesError as exc:
-            _fail(exc)
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(130)
-        except MemoryError:
-            _fail(RoutesError("ran out of memory: the selection is too large for this command on this machine; "
-                              "select fewer routes with the filters (--weapon, --route, --since, ...)"))
-        except BrokenPipeError:
-            sys.stderr.close()
-            raise typer.Exit(0)
-
-    return wrapper
-
-
-for _command in app.registered_commands:
-    _command.callback = _guard(_command.callback)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,10 @@ CREDIBILITY = {
     1: "confirmed by other sources", 2: "probably true", 3: "possibly true",
     4: "doubtful", 5: "improbable", 6: "truth cannot be judged",
 }
+# What a gazetteer place is (the schema's places[].kind).
+PLACE_KINDS = ("city", "port", "airport", "border crossing", "region", "country")
+# How `list`, `show`, `weapons` and `places` print: aligned text, JSON or CSV.
+TEXT_FORMATS = ("table", "json", "csv")
 
 
 def props(route: dict) -> dict:

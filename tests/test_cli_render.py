@@ -149,7 +149,7 @@ def test_dataset_with_a_javascript_url_is_refused(runner, write_dataset, tmp_pat
 def test_help_names_the_example(runner):
     result = runner.invoke(app, ["render", "--help"])
     assert result.exit_code == 0
-    assert "Example: arms-routes render --weapon F-7 -o f7.html" in result.stdout
+    assert "Example:\n    arms-routes render --weapon F-7 -o f7.html\n" in result.stdout
 
 
 # -- static images ---------------------------------------------------------------------------------
