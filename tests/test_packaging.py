@@ -45,3 +45,41 @@ def test_installed_copy_validates_its_bundled_data_from_elsewhere(wheel, tmp_pat
     where = subprocess.run([sys.executable, "-c", "from routes import paths; print(paths.bundled_dataset())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
     assert where.stdout.strip() == str(target / "routes" / "_data" / "transfers.geojson")
+
+
+# -- the `arms-routes` command of an editable install runs the checkout's cli.py --------------------
+# (an install that copies cli.py into site-packages makes `arms-routes` run a stale copy after any edit,
+# while the tests import the edited file)
+
+RUN_SCRIPT = ("import atexit, runpy, sys; script = sys.argv[1]; "
+              "atexit.register(lambda: print(sys.modules['cli'].__file__)); "
+              "sys.argv = [script, *sys.argv[2:]]; runpy.run_path(script, run_name='__main__')")
+
+
+def test_the_arms_routes_command_runs_the_checkouts_cli(tmp_path):
+    script = ROOT / ".venv" / "bin" / "arms-routes"
+    if not script.exists():
+        pytest.skip("no .venv/bin/arms-routes: the checkout is not installed in .venv")
+    result = subprocess.run([str(script), "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "arms-routes 0.1.0\n"
+    python = script.read_text(encoding="utf-8").splitlines()[0].removeprefix("#!")
+    ran = subprocess.run([python, "-c", RUN_SCRIPT, str(script), "--version"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.stdout.splitlines() == ["arms-routes 0.1.0", str(ROOT / "cli.py")], ran.stdout + ran.stderr
+
+
+def test_an_editable_install_copies_no_cli_py(tmp_path):
+    # --target, never --prefix: pip would uninstall the .venv's own install of arms-routes first
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "-e", str(ROOT),
+                    "--target", str(target)], check=True, capture_output=True, timeout=600)
+    assert not (target / "cli.py").exists(), "an editable install copied cli.py into site-packages"
+    record = next(target.glob("arms_routes-*.dist-info")) / "RECORD"
+    assert not any(line.split(",")[0] == "cli.py" for line in record.read_text(encoding="utf-8").splitlines())
+    # the command it installs, run with that site-packages first on the path, runs the checkout's cli.py
+    code = f"import site, sys; sys.path.insert(0, {str(target)!r}); site.addsitedir({str(target)!r}); " + RUN_SCRIPT
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    ran = subprocess.run([sys.executable, "-c", code, str(target / "bin" / "arms-routes"), "--version"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert ran.stdout.splitlines() == ["arms-routes 0.1.0", str(ROOT / "cli.py")], ran.stdout + ran.stderr
