@@ -327,7 +327,7 @@ def _resolve_waypoints(queries: list[str], doc: dict, places: Gazetteer, path: P
 
 def _country_place(code: str, places: Gazetteer) -> Place | None:
     """The country-level place of an ISO 3166-1 alpha-3 code, if the gazetteer has one."""
-    return next((p for p in places if p.kind == "country" and p.country == code), None)
+    return places.country_place(code)
 
 
 def _stand_in(place: Place, what: str, places: Gazetteer, written: str, path: Path) -> _Via:
@@ -492,8 +492,7 @@ def _check_place(place: Place) -> Place:
 def _place_notes(place: Place, places: Gazetteer) -> list[str]:
     notes = []
     for name in dict.fromkeys((place.name, *place.aliases)):
-        other = [p.id for p in places if p.id != place.id and normalise(name) in
-                 {normalise(n) for n in (p.id, p.name, *p.aliases)}]
+        other = [i for i in places.ids_named(name) if i != place.id]
         if other:
             notes.append(f"{name!r} also names {', '.join(other)}; that name is now ambiguous, the ids are not")
     distance = geometry.distance_to_country(place.lon, place.lat, place.country)

@@ -41,7 +41,7 @@ COLLECTION_TAIL = ("sources", "weapons", "places", "features")
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 ROUTE_KEYS = ("name", "kind", "waypoints", "legs", "weapons", "supplier", "recipient", "intermediaries", "period",
               "status", "outcome", "interdicted", "intended_waypoints", "evidence", "notes")
-PLACE_KEYS = ("name", "aliases", "country", "kind", "precision")
+PLACE_KEYS = ("name", "aliases", "country", "kind", "precision", "within")
 WAYPOINT_KEYS = model.WAYPOINT_KEYS
 LEG_KEYS = ("mode", "path", "status", "note", "geometry", "passages")
 EVIDENCE_KEYS = ("source", "relays", "claim", "quote", "stance", "credibility", "legs", "weapons", "said_by", "dispute",

@@ -26,7 +26,7 @@ class Place:
     lat: float
     aliases: tuple[str, ...] = field(default=())
     precision: str | None = None  # as the gazetteer gives it (see model.PRECISIONS); None: by its kind
-
+    within: tuple[str, ...] = field(default=())  # the ids of the places it lies in (see `Gazetteer.inside`)
 
     @classmethod
     def from_feature(cls, feature: dict) -> "Place":
@@ -41,18 +41,22 @@ class Place:
             lat=float(lat),
             aliases=tuple(props.get("aliases", ())),
             precision=props.get("precision") if isinstance(props.get("precision"), str) else None,
+            within=tuple(w for w in props.get("within") or () if isinstance(w, str)),
         )
 
     def definition(self) -> str:
-        """The place in a few words, to tell two definitions apart: "Nampo, PRK, at 38.73, 125.395"."""
-        return f"{self.name}, {self.country}, at {self.lat:g}, {self.lon:g}"
+        """The place in a few words, to tell two definitions apart: "Nampo, PRK, at 38.73, 125.395"
+        ("..., within gaza-strip" for a place that lies within others)."""
+        within = f", within {', '.join(self.within)}" if self.within else ""
+        return f"{self.name}, {self.country}, at {self.lat:g}, {self.lon:g}{within}"
 
     def to_feature(self) -> dict:
         return {
             "type": "Feature",
             "id": self.id,
             "properties": {"name": self.name, "aliases": list(self.aliases), "country": self.country, "kind": self.kind,
-                           **({"precision": self.precision} if self.precision else {})},
+                           **({"precision": self.precision} if self.precision else {}),
+                           **({"within": list(self.within)} if self.within else {})},
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
         }
 
@@ -63,6 +67,8 @@ class Gazetteer:
     def __init__(self, places: Iterable[Place] = ()) -> None:
         self._places: dict[str, Place] = {}
         self._keys: dict[str, list[str]] = {}
+        self._contents: dict[str, list[str]] | None = None  # (parent id -> the places `within` it, when asked)
+        self._by_country: dict[str, list[str]] | None = None  # (ISO code -> its places, when asked)
         self.extend(places)
         self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
@@ -74,11 +80,14 @@ class Gazetteer:
             gazetteer = cls(Place.from_feature(f) for f in json.loads(raw.decode("utf-8"))["features"])
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise DataFileError(f"cannot read the gazetteer: {exc}", path=path) from None
+        for place_id, index, problem in gazetteer.within_problems():
+            raise DataFileError(f"place {place_id!r}: within[{index}]: {problem}", path=path)
         gazetteer.digest = hashlib.sha256(raw).hexdigest()
         return gazetteer
 
     def extend(self, places: Iterable[Place]) -> "Gazetteer":
         self.digest = None  # no longer the file's content
+        self._contents = self._by_country = None
         for place in places:
             self._places[place.id] = place
             for name in (place.id, place.name, *place.aliases):
@@ -112,6 +121,90 @@ class Gazetteer:
         ids = self._keys.get(normalise(query), [])
         countries = [self._places[i] for i in ids if self._places[i].kind == "country"]
         return countries[0].country if countries else None
+
+    def country_place(self, code: str) -> Place | None:
+        """The country-level place of an ISO 3166-1 alpha-3 code (the first, if there are several), or None."""
+        return next((self._places[i] for i in self._country_index().get(code, ()) if self._places[i].kind == "country"),
+                    None)
+
+    def inside(self, place_id: str) -> set[str]:
+        """The ids of the place and of every place inside it: those that name it in their `within`, and
+        for a country-level place every place with its ISO code; transitively (what lies within a place
+        inside it is inside it too). An empty set for an id the gazetteer does not hold.
+
+        Containment goes one way: a route through Rafah passes through the Gaza Strip, but one through
+        the Gaza Strip (an area) is not known to pass through Rafah."""
+        contents, by_country = self._contents_index(), self._country_index()
+        found: set[str] = set()
+        todo = [place_id]
+        while todo:
+            current = todo.pop()
+            place = self._places.get(current)
+            if place is None or current in found:
+                continue
+            found.add(current)
+            todo.extend(contents.get(current, ()))
+            if place.kind == "country":
+                todo.extend(by_country.get(place.country, ()))
+        return found
+
+    def inside_country(self, code: str) -> set[str]:
+        """The ids of every place with an ISO 3166-1 alpha-3 code and of every place inside one of them
+        (`inside`); empty for a code no place has."""
+        found: set[str] = set()
+        for place_id in self._country_index().get(code, ()):
+            if place_id not in found:
+                found |= self.inside(place_id)
+        return found
+
+    def within_problems(self, place_ids: Iterable[str] | None = None) -> list[tuple[str, int, str]]:
+        """What is wrong with the `within` of these places (every place when None), as (place id, index in
+        its `within`, message): an id that names no place or the place itself, a place inside it (a
+        cycle), or a country-level place of another country than the place's own."""
+        problems = []
+        for place_id in self._places if place_ids is None else place_ids:
+            place = self._places.get(place_id)
+            for index, outer_id in enumerate(place.within if place else ()):
+                outer = self._places.get(outer_id)
+                if outer_id == place_id:
+                    problems.append((place_id, index, "a place cannot lie within itself"))
+                elif outer is None:
+                    problems.append((place_id, index, f"unknown place {outer_id!r}; `within` lists the ids of the "
+                                                      "places this one lies in"))
+                elif place_id in self._around(outer_id):
+                    problems.append((place_id, index, f"{outer_id!r} lies within {place_id!r} (through `within`), "
+                                                      "so it cannot also contain it; remove one of the two"))
+                elif outer.kind == "country" and outer.country != place.country:
+                    problems.append((place_id, index, f"{outer_id!r} is the country-level place of {outer.country}, "
+                                                      f"but this place is in {place.country or 'no country'} (its "
+                                                      "`country`); a place lies in the country its code gives"))
+        return problems
+
+    def _around(self, place_id: str) -> set[str]:
+        """The ids of the places a place lies within, through `within` alone, transitively."""
+        found: set[str] = set()
+        todo = list(self._places[place_id].within) if place_id in self._places else []
+        while todo:
+            current = todo.pop()
+            if current not in found and current in self._places:
+                found.add(current)
+                todo.extend(self._places[current].within)
+        return found
+
+    def _contents_index(self) -> dict[str, list[str]]:
+        if self._contents is None:
+            self._contents = {}
+            for place in self._places.values():
+                for outer in place.within:
+                    self._contents.setdefault(outer, []).append(place.id)
+        return self._contents
+
+    def _country_index(self) -> dict[str, list[str]]:
+        if self._by_country is None:
+            self._by_country = {}
+            for place in self._places.values():
+                self._by_country.setdefault(place.country, []).append(place.id)
+        return self._by_country
 
     def resolve(self, query: str, *, allow_coordinates: bool = False, suggest: bool = True) -> Place:
         """The one place a query names (id, name or alias, any case); "lat,lon" makes a new point when allowed.

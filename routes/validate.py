@@ -581,6 +581,9 @@ class _Checker:
                     self._warn_redefinition(("places", i), ["places", i], "place", place.id, place.definition(),
                                             known.definition())
             self.places = self.places.copy().extend(good_places)
+            for place_id, j, problem in self.places.within_problems(p.id for p in good_places):
+                self.add(("places", seen[place_id], "properties", "within", j), COLLECTION,
+                         ["places", seen[place_id], "properties", "within", j], problem)
 
     def _unique_in_file(self, seen: dict, item_id: str, index: int, member: str, what: str) -> bool:
         if item_id in seen:
@@ -691,7 +694,7 @@ class _Checker:
             # means only its country or region is a stand-in, and must be labelled with what it stands for)
             if own in _PRECISION_RANK and precision in ("country", "region") and \
                     _PRECISION_RANK[precision] > _PRECISION_RANK[own]:
-                point = next((p.id for p in self.places if p.kind == "country" and p.country == place.country), None)
+                point = getattr(self.places.country_place(place.country), "id", None)
                 self.add(json_path + ("precision",), route_id, [*field_parts, "precision"],
                          f"{precision!r} says the sources name only the {precision}, so {place.id!r} ({place.name}) "
                          "only stands in for what they name: add \"stand_in\": true and \"stands_for\""

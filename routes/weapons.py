@@ -84,8 +84,23 @@ class Taxonomy:
             return [self._keys[key]]
         if key and key in self._families:
             return list(self._families[key])
-        raise UnknownWeapon(f"unknown weapon system {name!r}",
-                            suggestions=closest(name, self._display) if suggest else None)
+        raise UnknownWeapon(f"unknown weapon system {name!r}", suggestions=self._closest(name) if suggest else None)
+
+    def _closest(self, name: str, n: int = 5) -> list[str]:
+        """The closest names (`names.closest`), one per weapon system: the spelling nearest to `name`."""
+        found, systems = [], set()
+        for display in closest(name, self._display, n=len(self._display)):
+            system = self._keys.get(normalise(display))
+            if system not in systems:
+                systems.add(system)
+                found.append(display)
+        return found[:n]
+
+    def lookup(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """What `resolve` looks a name up in, after an id as written: every normalised id, name and alias
+        -> the id it names, and every normalised family -> the ids in it (copies). The map's weapon box
+        resolves names with these, as `resolve` does."""
+        return dict(self._keys), {family: list(ids) for family, ids in self._families.items()}
 
     def id_named(self, name: str) -> str | None:
         """The id of the system a name, alias or id means once case and punctuation are set aside."""

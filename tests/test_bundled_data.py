@@ -824,3 +824,64 @@ def test_every_country_named_in_the_articles_has_a_country_point(places):
     country_points = {f["properties"]["country"] for f in places.values() if f["properties"]["kind"] == "country"}
     assert {"PRK", "KOR", "IRN", "SYR", "LBN", "YEM", "SDN", "EGY", "ISR", "PSE", "USA", "SAU", "ARE", "THA", "RUS",
             "MMR", "CHN", "JPN", "KHM", "JOR", "UKR"} <= country_points
+
+
+# -- places inside places, and the names people type (issue 15) -----------------------------------------------
+GAZA_ROUTES = ["prk-irn-sdn-egy-gaza", "prk-gaza-weapons-found", "prk-gaza-bulsae-2-nasser-brigades"]
+
+
+def test_gaza_names_the_gaza_strip_as_the_articles_use_the_word(gazetteer):
+    assert gazetteer.resolve("Gaza").id == "gaza-strip"
+    assert gazetteer.resolve("Gaza City").id == "gaza-city"
+
+
+def test_the_places_inside_the_named_areas_are_marked_and_only_those(places, gazetteer):
+    within = {pid: f["properties"]["within"] for pid, f in places.items() if "within" in f["properties"]}
+    assert within == {"rafah-gaza": ["gaza-strip"], "gaza-city": ["gaza-strip"]}  # (the Egyptian crossing is not)
+    assert gazetteer.inside("gaza-strip") == {"gaza-strip", "rafah-gaza", "gaza-city"}
+    assert gazetteer.inside("south-lebanon") == {"south-lebanon"}  # (no bundled place lies south of the Litani)
+    assert gazetteer.within_problems() == []
+
+
+def test_every_bundled_place_is_a_place_as_the_schema_defines_it(places):
+    from routes.schema import errors
+
+    assert {pid: [e.message for e in errors("place", f)] for pid, f in places.items() if errors("place", f)} == {}
+
+
+def _listed(*args):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["list", "-f", "json", *args])
+    return result.exit_code, ([r["id"] for r in json.loads(result.stdout)] if result.exit_code == 0 else result.stderr)
+
+
+def test_place_gaza_and_place_gaza_strip_find_the_routes_through_the_strip():
+    assert _listed("--place", "Gaza") == (0, GAZA_ROUTES)
+    assert _listed("--place", "Gaza Strip") == (0, GAZA_ROUTES)  # (the stand-ins for Hamas do not count)
+    assert _listed("--place", "Gaza City") == (1, "error: no routes match place Gaza City\n")
+
+
+def test_place_gaza_strip_finds_a_route_ending_at_rafah(write_dataset):
+    from conftest import make_collection, make_route
+
+    route = make_route("fx-to-rafah", waypoints=["prk", "rafah-gaza"], legs=[{"mode": "unknown"}])
+    route["geometry"] = None
+    path = str(write_dataset(make_collection([route])))
+    assert _listed("-d", path, "--place", "Gaza Strip") == (0, ["fx-to-rafah"])
+    assert _listed("-d", path, "--place", "Gaza") == (0, ["fx-to-rafah"])
+    assert _listed("-d", path, "--place", "Palestine") == (0, ["fx-to-rafah"])
+
+
+def test_the_suggestions_for_the_names_people_mistype_are_worth_reading():
+    assert _listed("--actor", "Hizbollah") == (2, "error: unknown actor 'Hizbollah': no route names it as supplier, "
+                                                  "recipient or intermediary; did you mean: Hezbollah?\n")
+    assert _listed("--actor", "Hezbollah", "--kind", "payment") == (1, "error: no routes match actor Hezbollah, "
+                                                                       "kind payment\n")
+    assert _listed("--weapon", "AK-47") == (2, "error: unknown weapon system 'AK-47'\n")  # (it said "tank")
+    assert _listed("--weapon", "kornett") == (2, "error: unknown weapon system 'kornett'; did you mean: Kornet?\n")
+    assert _listed("--weapon", "Scud-D") == (2, "error: unknown weapon system 'Scud-D'; did you mean: Scud missile "
+                                                "(variant not stated), Scud-B, Scud-C?\n")
+    assert _listed("--place", "port sudn") == (2, "error: unknown place 'port sudn'; did you mean: port-sudan?\n")

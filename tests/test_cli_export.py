@@ -106,9 +106,9 @@ def test_output_is_required(runner, data):
 
 def test_no_match_exits_1_and_writes_nothing(runner, data, tmp_path):
     out = tmp_path / "none.geojson"
-    result = runner.invoke(app, ["export", "-d", data, "--actor", "Nobody", "-o", str(out)])
+    result = runner.invoke(app, ["export", "-d", data, "--actor", "Hezbollah", "--weapon", "fx-rpg", "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: no routes match actor Nobody"
+    assert result.stderr.strip() == "error: no routes match weapon Fixture RPG, actor Hezbollah"
     assert not out.exists()
 
 

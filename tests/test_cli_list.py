@@ -50,15 +50,15 @@ def test_weapon_aliases_give_the_same_list(runner, data, weapon):
 
 
 def test_unknown_weapon_is_bad_usage_with_suggestions(runner, data):
-    result = runner.invoke(app, ["list", "-d", data, "--weapon", "FX-8"])
+    result = runner.invoke(app, ["list", "-d", data, "--weapon", "Fixture RPGG"])
     assert result.exit_code == 2
-    assert "unknown weapon system 'FX-8'; did you mean: FX-7" in result.stderr
+    assert "unknown weapon system 'Fixture RPGG'; did you mean: Fixture RPG" in result.stderr
 
 
 def test_no_match_exits_one(runner, data):
-    result = runner.invoke(app, ["list", "-d", data, "--actor", "Nobody"])
+    result = runner.invoke(app, ["list", "-d", data, "--actor", "Hezbollah", "--weapon", "fx-rpg"])
     assert result.exit_code == 1
-    assert "error: no routes match actor Nobody" in result.stderr
+    assert "error: no routes match weapon Fixture RPG, actor Hezbollah" in result.stderr
 
 
 def test_wrong_option_value_is_usage_error(runner, data):
@@ -150,3 +150,41 @@ def test_a_control_character_in_a_name_is_shown_not_run(runner, write_dataset):
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\r" not in result.stdout
     assert "Gone\\x1b[2K\\x0dfake" in result.stdout
+
+
+# -- "did you mean" only where it is worth reading; places inside places --------------------------------------
+def test_an_actor_no_route_names_is_bad_usage_with_the_closest_actor(runner, data):
+    result = runner.invoke(app, ["list", "-d", data, "--actor", "Hizbollah"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: unknown actor 'Hizbollah': no route names it as supplier, recipient or "
+                             "intermediary; did you mean: Hezbollah?\n")
+    assert result.stdout == ""
+
+
+def test_a_weapon_name_with_another_number_suggests_nothing_accidental(runner, write_dataset):
+    collection = make_collection([make_route("fx-a")])
+    collection["weapons"].append({"id": "fx-tank", "name": "Fixture tank", "aliases": ["tank"], "category": "other"})
+    result = runner.invoke(app, ["list", "-d", str(write_dataset(collection)), "--weapon", "AK-47"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: unknown weapon system 'AK-47'\n"  # (it suggested "tank": two shared letters)
+
+
+def test_a_region_lists_the_route_that_ends_at_a_place_inside_it(runner, write_dataset):
+    collection = make_collection([make_route("fx-to-rafah", waypoints=["fx-nampo", "fx-rafah-strip"]),
+                                  make_route("fx-elsewhere", waypoints=["fx-nampo", "fx-rafah"])])
+    collection["places"] += [
+        {"type": "Feature", "id": "fx-strip", "properties": {"name": "Fixture Strip", "aliases": ["Fixture Gaza Strip"],
+                                                             "country": "PSE", "kind": "region"},
+         "geometry": {"type": "Point", "coordinates": [34.35, 31.42]}},
+        {"type": "Feature", "id": "fx-rafah-strip", "properties": {"name": "Fixture Rafah (Strip)", "aliases": [],
+                                                                   "country": "PSE", "kind": "city",
+                                                                   "within": ["fx-strip"]},
+         "geometry": {"type": "Point", "coordinates": [34.24, 31.3]}}]
+    for route in collection["features"]:
+        route["geometry"] = None
+    path = str(write_dataset(collection))
+    result = runner.invoke(app, ["list", "-d", path, "--place", "fixture gaza strip", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["fx-to-rafah"]
+    result = runner.invoke(app, ["list", "-d", path, "--place", "Fixture Strp"])
+    assert result.exit_code == 2 and "unknown place 'Fixture Strp'; did you mean: fx-strip" in result.stderr

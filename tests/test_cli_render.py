@@ -72,18 +72,18 @@ def test_two_renders_are_byte_identical(runner, data, tmp_path):
 
 def test_unknown_weapon_exits_2_with_the_closest_names(runner, data, tmp_path):
     out = tmp_path / "map.html"
-    result = runner.invoke(app, ["render", "-d", data, "--weapon", "FX-8", "-o", str(out)])
+    result = runner.invoke(app, ["render", "-d", data, "--weapon", "Fixture RPGG", "-o", str(out)])
     assert result.exit_code == 2
-    assert "unknown weapon system 'FX-8'" in result.stderr
-    assert "did you mean: FX-7" in result.stderr
+    assert "unknown weapon system 'Fixture RPGG'" in result.stderr
+    assert "did you mean: Fixture RPG" in result.stderr
     assert not out.exists()
 
 
 def test_filter_matching_nothing_exits_1_and_writes_nothing(runner, data, tmp_path):
     out = tmp_path / "map.html"
-    result = runner.invoke(app, ["render", "-d", data, "--actor", "nobody", "-o", str(out)])
+    result = runner.invoke(app, ["render", "-d", data, "--actor", "hezbollah", "--weapon", "fx-rpg", "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: no routes match actor nobody"
+    assert result.stderr.strip() == "error: no routes match weapon Fixture RPG, actor hezbollah"
     assert not out.exists()
 
 
@@ -201,9 +201,10 @@ def test_svg_output_carries_the_legend_as_text(runner, data, tmp_path):
 
 @pytest.mark.parametrize("name", ["map.png", "map.svg"])
 def test_image_matching_nothing_exits_1_and_writes_nothing(runner, data, tmp_path, name):
-    result = runner.invoke(app, ["render", "-d", data, "--actor", "nobody", "-o", str(tmp_path / name)])
+    result = runner.invoke(app, ["render", "-d", data, "--actor", "hezbollah", "--weapon", "fx-rpg", "-o",
+                                 str(tmp_path / name)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: no routes match actor nobody"
+    assert result.stderr.strip() == "error: no routes match weapon Fixture RPG, actor hezbollah"
     assert list(tmp_path.glob("map.*")) == []
 
 

@@ -139,6 +139,12 @@ UNCERTAINTY = [
      "fx-route", "interdicted.stands_for", "is missing"),
     ("place-precision-enum", _set(["places", 0, "properties", "precision"], "town"), "-",
      "places[0].properties.precision", "'town' is not allowed"),
+    ("place-within-unknown", _set(["places", 0, "properties", "within"], ["fx-atlantis"]), "-",
+     "places[0].properties.within[0]", "unknown place 'fx-atlantis'; `within` lists the ids of the places"),
+    ("place-within-itself", _set(["places", 0, "properties", "within"], ["fx-pyongyang"]), "-",
+     "places[0].properties.within[0]", "a place cannot lie within itself"),
+    ("place-within-not-ids", _set(["places", 0, "properties", "within"], "fx-nampo"), "-",
+     "places[0].properties.within", "must be a list"),
     ("leg-path-enum", _set(P + ["legs", 0, "path"], "certain"), "fx-route", "legs[0].path",
      "'certain' is not allowed; use one of: documented, plausible, schematic"),
     ("documented-path-without-evidence-on-the-leg", _set(P + ["legs", 0, "path"], "documented"), "fx-route",
@@ -363,3 +369,28 @@ def test_an_unpaired_surrogate_escape_is_an_error_and_a_pair_is_a_character(runn
     result = runner.invoke(app, ["render", "--data", str(path), "-o", str(tmp_path / "map.html")])
     assert result.exit_code == 0, result.output
     assert "\U0001F600" in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def test_places_that_lie_within_each_other_are_refused_on_both_lines(runner, write_dataset):
+    collection = make_collection()
+    collection["places"][0]["properties"]["within"] = ["fx-nampo"]  # (Pyongyang inside Nampo, Nampo inside it)
+    collection["places"][1]["properties"]["within"] = ["fx-pyongyang"]
+    path = write_dataset(collection)
+    result = runner.invoke(app, ["validate", "--quiet", str(path)])
+    assert result.exit_code == 1
+    assert [re.sub(r"^.*?:\d+: ", "", line) for line in result.stdout.splitlines()] == [
+        "-: places[0].properties.within[0]: 'fx-nampo' lies within 'fx-pyongyang' (through `within`), so it cannot "
+        "also contain it; remove one of the two",
+        "-: places[1].properties.within[0]: 'fx-pyongyang' lies within 'fx-nampo' (through `within`), so it cannot "
+        "also contain it; remove one of the two"]
+
+
+def test_a_place_within_a_region_of_the_file_validates(runner, write_dataset):
+    collection = make_collection()
+    collection["places"].append({"type": "Feature", "id": "fx-strip", "properties": {
+        "name": "Fixture Strip", "aliases": [], "country": "PSE", "kind": "region"},
+        "geometry": {"type": "Point", "coordinates": [34.35, 31.42]}})
+    gaza = next(p for p in collection["places"] if p["id"] == "fx-gaza")
+    gaza["properties"]["within"] = ["fx-strip"]
+    result = runner.invoke(app, ["validate", str(write_dataset(collection))])
+    assert result.exit_code == 0, result.output

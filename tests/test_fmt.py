@@ -279,3 +279,12 @@ def test_rebuild_builds_the_line_of_a_route_with_waypoint_objects(write_dataset)
     coordinates = doc["features"][0]["geometry"]["coordinates"]
     assert coordinates[0] == [125.395, 38.73] and coordinates[-1] == [37.2164, 19.6158]
     assert dataset.load_dataset([path]).route("fx-uncertain") is not None  # it validates
+
+
+def test_a_places_within_comes_after_its_precision_and_before_unknown_keys_on_one_line():
+    collection = make_collection()
+    collection["places"][0]["properties"] = {"note": "n", "within": ["fx-nampo"], "kind": "city", "name": "P",
+                                             "precision": "area", "country": "PRK", "aliases": []}
+    out = fmt.canonical(collection)
+    assert list(out["places"][0]["properties"]) == ["name", "aliases", "country", "kind", "precision", "within", "note"]
+    assert '"within": ["fx-nampo"]' in fmt.dumps(out)

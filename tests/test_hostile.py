@@ -128,7 +128,7 @@ def _strings(value):
 def test_an_error_quoting_hostile_text_shows_it_escaped(runner, write_dataset):
     path = write_dataset()
     result = runner.invoke(app, ["list", "-d", str(path), "--actor", f"x{ESC_CLEAR}{BIDI}"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # (an actor no route names)
     assert _raw_controls(result.stderr) == [] and result.stderr.startswith("error: ")
 
 
@@ -429,7 +429,7 @@ def _quadratic_bait(sources: int, routes: int, places: int) -> dict:
                            status="corroborated", geometry=None)
         route["properties"]["evidence"] = [
             {"source": f"src-{i}", "claim": "c", "stance": "supports", "credibility": 3},
-            {"source": f"unknown-{i}", "claim": "c", "stance": "supports", "credibility": 3}]
+            {"source": f"srcx-{i}", "claim": "c", "stance": "supports", "credibility": 3}]  # (close to src-{i})
         route["geometry"] = None
         collection["features"].append(route)
     return collection
