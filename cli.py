@@ -531,9 +531,10 @@ def add(
 
     \b
     Example:
-      arms-routes add iran-yemen-dhow --via "Bandar Abbas~Iran > Hodeidah > Sanaa" \\
-        --mode sea,land --supplier Iran --recipient Houthis \\
-        --source my-source --claim "..." --data my-routes.geojson
+      arms-routes add iran-yemen-dhow \\
+        --via "Bandar Abbas~Iran > Hodeidah > Sanaa" --mode sea,land \\
+        --supplier Iran --recipient Houthis --source my-source \\
+        --claim "..." --data my-routes.geojson
     """
     from routes import edit
 
@@ -573,8 +574,9 @@ def add_source(
 
     \b
     Example:
-      arms-routes add-source un-panel-2024 --title "Final report of the Panel of Experts" \\
-        --kind un_report --reliability A --published 2024-03 --data my-routes.geojson
+      arms-routes add-source un-panel-2024 \\
+        --title "Final report of the Panel of Experts" --kind un_report \\
+        --reliability A --published 2024-03 --data my-routes.geojson
     """
     from routes import edit
 
@@ -613,7 +615,8 @@ def add_place(
     \b
     Example:
       arms-routes add-place mukalla --name Mukalla --country YEM --kind port \\
-        --lat 14.5425 --lon 49.1242 --alias "Al Mukalla" --data my-routes.geojson
+        --lat 14.5425 --lon 49.1242 --alias "Al Mukalla" \\
+        --data my-routes.geojson
     """
     from routes import edit
     from routes.gazetteer import Place
@@ -695,7 +698,8 @@ def import_sipri(
 
     \b
     Example:
-      arms-routes import-sipri trade-register.csv -o sipri.geojson --rejects rejects.csv
+      arms-routes import-sipri trade-register.csv -o sipri.geojson \\
+        --rejects rejects.csv
     """
     from routes import sipri
 

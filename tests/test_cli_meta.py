@@ -203,6 +203,8 @@ def test_each_example_is_printed_whole_at_a_narrow_width(runner, name):
         assert line in printed, f"`arms-routes {name} --help` at 60 columns breaks the example line {line!r}"
     assert all(line.endswith(" \\") for line in example[:-1]) and not example[-1].endswith("\\"), \
         "an example over several lines continues each line with a backslash, to paste into a shell"
+    wide = [line for line in example if len(line) > 80 - 6]
+    assert not wide, f"an example line wider than an 80-column terminal shows it: {wide}"
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
