@@ -2,7 +2,7 @@
 
 Each dataset carries its own `places` (about 300, near real capitals), `weapons` (60 systems in the
 real categories) and `sources` (200, some derived from others), so it validates without the bundled
-data. Routes have 2-6 waypoints, great-circle geometry (about one vertex per 100 km, as
+data. Routes have 2-6 waypoints, great-circle geometry (about one vertex per 200 km, as
 `arms-routes` builds it) or null for a share of them, 1-3 weapon systems, and 1-4 evidence items with
 claims of realistic length; the status follows the evidence rules (corroborated only with two
 independent supporting sources). The same seed gives the same bytes; the first N routes of a larger

@@ -5,7 +5,8 @@ A route's geometry is its legs joined end to end, from the first waypoint to the
 records in `properties.legs[i].geometry` how its line was made:
 
 - `sea-lane`: a `sea` leg routed over the maritime network of the `searoute` package (offline);
-- `great-circle`: any other leg (land, air, rail, unknown), an arc densified every `ARC_STEP_KM`;
+- `great-circle`: any other leg (land, air, rail, unknown), an arc with a vertex every `ARC_STEP_KM`
+  (`great_circle`; the map, the images, exports and import-sipri draw every arc with the same function);
 - `hand-drawn`: a line the user drew; the builder never replaces it unless forced.
 
 A route's geometry was *built by arms-routes* when it is null or every leg says `sea-lane` or
@@ -25,7 +26,7 @@ from . import paths
 from .errors import UnknownPlace
 from .gazetteer import Gazetteer, Place
 
-ARC_STEP_KM = 100.0
+ARC_STEP_KM = 200.0  # the vertex spacing of every great-circle arc drawn or written (`great_circles`)
 EARTH_RADIUS_KM = 6371.0088
 PRECISION = 4  # decimal places of a coordinate: 0.0001° is about 11 m
 BUILT_KINDS = ("sea-lane", "great-circle")
@@ -61,25 +62,46 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def great_circle(a: tuple[float, float], b: tuple[float, float], step_km: float = ARC_STEP_KM) -> list[list[float]]:
-    """Points [lon, lat] along the great circle from a to b, about every `step_km`, ends included."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    d = 2 * math.asin(min(1.0, math.sqrt(math.sin((lat2 - lat1) / 2) ** 2
-                                         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)))
-    steps = max(1, int(d * EARTH_RADIUS_KM / step_km))
-    if d == 0 or math.sin(d) == 0:
-        return [[a[0], a[1]], [b[0], b[1]]]
-    points = []
-    for i in range(steps + 1):
-        f = i / steps
-        s1, s2 = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
-        x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
-        y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
-        z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
-        points.append([round(math.degrees(math.atan2(y, x)), PRECISION),
-                       round(math.degrees(math.atan2(z, math.hypot(x, y))), PRECISION)])
-    points[0], points[-1] = [a[0], a[1]], [b[0], b[1]]
-    return points
+def great_circles(pairs) -> tuple:
+    """The great-circle arcs between pairs of [lon, lat] positions ((a, b), ...), all computed at once:
+    their vertices (a numpy array of [lon, lat] rows, one arc after the other) and how many each has.
+
+    The one spacing rule: an arc of D km has int(D / ARC_STEP_KM) segments (at least one), so a vertex
+    about every ARC_STEP_KM; its ends are exactly a and b, its other vertices rounded to PRECISION
+    decimals. This is the one great-circle function: `great_circle` is one arc of it, and
+    the map (routes.render.lines), the images, exports, `fmt --rebuild-geometry` and import-sipri all
+    draw their arcs with it, so that they draw a leg with the same vertices.
+    """
+    import numpy as np
+
+    if not len(pairs):
+        return np.empty((0, 2)), np.empty(0, dtype=np.int64)
+    ends = np.asarray(pairs, dtype=float).reshape(-1, 4)
+    lon1, lat1, lon2, lat2 = np.radians(ends).T
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    flat = (d == 0) | (np.sin(d) == 0)
+    steps = np.where(flat, 1, np.maximum(1, (d * EARTH_RADIUS_KM / ARC_STEP_KM).astype(np.int64)))
+    count = steps + 1
+    arc = np.repeat(np.arange(len(steps)), count)
+    f = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / steps[arc]
+    dd = np.where(flat, 1.0, d)[arc]
+    s1 = np.where(flat[arc], 1 - f, np.sin((1 - f) * dd) / np.sin(dd))
+    s2 = np.where(flat[arc], f, np.sin(f * dd) / np.sin(dd))
+    x = s1 * np.cos(lat1[arc]) * np.cos(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.cos(lon2[arc])
+    y = s1 * np.cos(lat1[arc]) * np.sin(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.sin(lon2[arc])
+    z = s1 * np.sin(lat1[arc]) + s2 * np.sin(lat2[arc])
+    points = np.round(np.column_stack([np.degrees(np.arctan2(y, x)), np.degrees(np.arctan2(z, np.hypot(x, y)))]),
+                      PRECISION)
+    last = np.cumsum(count) - 1
+    points[last - steps] = ends[:, :2]
+    points[last] = ends[:, 2:]
+    return points, count
+
+
+def great_circle(a: tuple[float, float], b: tuple[float, float]) -> list[list[float]]:
+    """Points [lon, lat] along the great circle from a to b, about every ARC_STEP_KM, ends exact (`great_circles`)."""
+    return great_circles([(a, b)])[0].tolist()
 
 
 def unwrap(line: list[list[float]], start_lon: float | None = None) -> list[list[float]]:
@@ -345,10 +367,13 @@ def route_lines(route: dict, places: Gazetteer) -> list[list[list[float]]]:
 
     points = [places.get(w) if isinstance(w, str) else None
               for w in place_ids((route.get("properties") or {}).get("waypoints"))]
+    pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(points, points[1:]) if a is not None and b is not None]
+    vertices, counts = great_circles(pairs)
+    vertices = vertices.tolist()
     line: list[list[float]] = []
-    for a, b in zip(points, points[1:]):
-        if a is None or b is None:
-            continue
-        arc = unwrap(great_circle((a.lon, a.lat), (b.lon, b.lat)), line[-1][0] if line else None)
+    start = 0
+    for count in counts.tolist():
+        arc = unwrap(vertices[start:start + count], line[-1][0] if line else None)
         line.extend(arc if not line else arc[1:])
+        start += count
     return split_antimeridian(line) if line else []

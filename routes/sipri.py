@@ -47,7 +47,6 @@ SOURCE = {
     "reliability": "B",
     "derived_from": [],
 }
-ARC_STEP_KM = 250.0
 HEADER_SCAN_LINES = 60
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -729,7 +728,7 @@ def _line(a: tuple[float, float], b: tuple[float, float]) -> dict:
 
 @functools.lru_cache(maxsize=8192)
 def _arc(a: tuple[float, float], b: tuple[float, float]) -> dict:
-    parts = split_antimeridian(unwrap(great_circle(a, b, step_km=ARC_STEP_KM)))
+    parts = split_antimeridian(unwrap(great_circle(a, b)))
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}
     return {"type": "MultiLineString", "coordinates": parts}

@@ -171,7 +171,7 @@ def test_a_trade_register_deal_becomes_one_route(write_export, taxonomy):
     geometry = route["geometry"]
     assert geometry["type"] == "LineString"
     assert geometry["coordinates"][0] == [125.7543, 39.0339] and geometry["coordinates"][-1] == [51.4215, 35.6944]
-    assert 10 < len(geometry["coordinates"]) < 40  # a point every ~250 km over ~6,500 km
+    assert 10 < len(geometry["coordinates"]) < 40  # a point every ~200 km (geometry.ARC_STEP_KM) over ~6,500 km
 
 
 def test_sipri_is_registered_once_as_a_dataset_source(write_export, taxonomy):

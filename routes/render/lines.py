@@ -17,7 +17,7 @@ from itertools import chain, islice
 from .. import model
 from ..dataset import Dataset
 from ..errors import RoutesError
-from ..geometry import EARTH_RADIUS_KM
+from ..geometry import great_circles
 from ..text import noun
 
 SCALE = 10_000  # a coordinate travels as an integer number of 1/10,000 degree: about 10 m
@@ -28,7 +28,6 @@ SCALE = 10_000  # a coordinate travels as an integer number of 1/10,000 degree: 
 SIMPLIFY_DEG = 0.02
 SIMPLIFY_FROM_ROUTES = 1000
 SIMPLIFY_MAX_DEG = 0.1
-ARC_STEP_KM = 200.0  # vertex spacing of the great-circle legs drawn for routes without geometry
 CORRIDOR_SPACING_PX = 6.0  # distance between routes that share a leg (more than two line widths)
 CORRIDOR_MAX_SPREAD_PX = 36.0  # widest a bundle of routes on one corridor may get
 
@@ -114,9 +113,9 @@ def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | N
     """The legs to draw for every route of `dataset`, and the [[south, west], [north, east]] they span.
 
     A route's own geometry is drawn when it has one, cut into legs at the vertices nearest its
-    waypoints; a route without geometry gets great-circle arcs between its waypoints (as
-    `routes.geometry.route_lines` draws it). A leg with its own status keeps it; the others take the
-    route's. Raises `RoutesError` for a route that cannot be drawn at all.
+    waypoints; a route without geometry gets great-circle arcs between its waypoints
+    (`routes.geometry.great_circles`: the vertices `route_lines` gives the images and exports). A leg
+    with its own status keeps it; the others take the route's. Raises `RoutesError` for a route that cannot be drawn at all.
     """
     import numpy as np
 
@@ -131,7 +130,7 @@ def route_legs(dataset: Dataset) -> tuple[list[list[Leg]], list[list[float]] | N
             kept = [i for i in range(k, k + len(parts)) if part_length[i] >= 2]
             k += len(parts)
         plans.append(_plan(route, places, kept))
-    arc_vertices, arc_length = _arcs([pair for plan in plans if plan.kind == "arcs" for pair in plan.pieces])
+    arc_vertices, arc_length = great_circles([pair for plan in plans if plan.kind == "arcs" for pair in plan.pieces])
     vertices = stack_parts()
 
     # Runs of vertices in `vertices` and `arc_vertices` one after the other: the parts as read, then
@@ -283,37 +282,6 @@ def _plan(route: dict, places: _Places, parts: list[int] | None) -> _Plan:
                           route_id=str(route.get("id")), field="properties.waypoints")
     pairs = [((a.lon, a.lat), (b.lon, b.lat)) for a, b in zip(found, found[1:])]
     return _Plan("arcs", waypoints, status, leg_statuses, leg_paths, pairs, found)
-
-
-def _arcs(pairs: list) -> tuple[object, object]:
-    """Great-circle arcs between pairs of [lon, lat] positions, all computed at once: their vertices,
-    one arc after the other, and how many each has. An arc has a vertex about every ARC_STEP_KM,
-    ends exact (as `routes.geometry.great_circle`).
-    """
-    import numpy as np
-
-    if not pairs:
-        return np.empty((0, 2)), np.empty(0, dtype=np.int64)
-    ends = np.asarray(pairs, dtype=float).reshape(-1, 4)
-    lon1, lat1, lon2, lat2 = np.radians(ends).T
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    flat = (d == 0) | (np.sin(d) == 0)
-    steps = np.where(flat, 1, np.maximum(1, (d * EARTH_RADIUS_KM / ARC_STEP_KM).astype(np.int64)))
-    count = steps + 1
-    arc = np.repeat(np.arange(len(steps)), count)
-    f = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / steps[arc]
-    dd = np.where(flat, 1.0, d)[arc]
-    s1 = np.where(flat[arc], 1 - f, np.sin((1 - f) * dd) / np.sin(dd))
-    s2 = np.where(flat[arc], f, np.sin(f * dd) / np.sin(dd))
-    x = s1 * np.cos(lat1[arc]) * np.cos(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.cos(lon2[arc])
-    y = s1 * np.cos(lat1[arc]) * np.sin(lon1[arc]) + s2 * np.cos(lat2[arc]) * np.sin(lon2[arc])
-    z = s1 * np.sin(lat1[arc]) + s2 * np.sin(lat2[arc])
-    points = np.column_stack([np.degrees(np.arctan2(y, x)), np.degrees(np.arctan2(z, np.hypot(x, y)))])
-    last = np.cumsum(count) - 1
-    points[last - steps] = ends[:, :2]
-    points[last] = ends[:, 2:]
-    return points, count
 
 
 def _unwrap(points, vertex_route) -> None:
