@@ -167,17 +167,19 @@ class Gazetteer:
             for index, outer_id in enumerate(place.within if place else ()):
                 outer = self._places.get(outer_id)
                 if outer_id == place_id:
-                    problems.append((place_id, index, "a place cannot lie within itself"))
+                    problem = "a place cannot lie within itself"
                 elif outer is None:
-                    problems.append((place_id, index, f"unknown place {outer_id!r}; `within` lists the ids of the "
-                                                      "places this one lies in"))
+                    problem = f"unknown place {outer_id!r}; `within` lists the ids of the places this one lies in"
                 elif place_id in self._around(outer_id):
-                    problems.append((place_id, index, f"{outer_id!r} lies within {place_id!r} (through `within`), "
-                                                      "so it cannot also contain it; remove one of the two"))
+                    problem = (f"{outer_id!r} lies within {place_id!r} (through `within`), so it cannot also "
+                               "contain it; remove one of the two")
                 elif outer.kind == "country" and outer.country != place.country:
-                    problems.append((place_id, index, f"{outer_id!r} is the country-level place of {outer.country}, "
-                                                      f"but this place is in {place.country or 'no country'} (its "
-                                                      "`country`); a place lies in the country its code gives"))
+                    problem = (f"{outer_id!r} is the country-level place of {outer.country}, but this place is in "
+                               f"{place.country or 'no country'} (its `country`); a place lies in the country its "
+                               "code gives")
+                else:
+                    continue
+                problems.append((place_id, index, problem))
         return problems
 
     def _around(self, place_id: str) -> set[str]:

@@ -875,13 +875,15 @@ def test_place_gaza_strip_finds_a_route_ending_at_rafah(write_dataset):
     assert _listed("-d", path, "--place", "Palestine") == (0, ["fx-to-rafah"])
 
 
-def test_the_suggestions_for_the_names_people_mistype_are_worth_reading():
-    assert _listed("--actor", "Hizbollah") == (2, "error: unknown actor 'Hizbollah': no route names it as supplier, "
-                                                  "recipient or intermediary; did you mean: Hezbollah?\n")
-    assert _listed("--actor", "Hezbollah", "--kind", "payment") == (1, "error: no routes match actor Hezbollah, "
-                                                                       "kind payment\n")
-    assert _listed("--weapon", "AK-47") == (2, "error: unknown weapon system 'AK-47'\n")  # (it said "tank")
-    assert _listed("--weapon", "kornett") == (2, "error: unknown weapon system 'kornett'; did you mean: Kornet?\n")
-    assert _listed("--weapon", "Scud-D") == (2, "error: unknown weapon system 'Scud-D'; did you mean: Scud missile "
-                                                "(variant not stated), Scud-B, Scud-C?\n")
-    assert _listed("--place", "port sudn") == (2, "error: unknown place 'port sudn'; did you mean: port-sudan?\n")
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--actor", "Hizbollah"], 2, ("error: unknown actor 'Hizbollah': no route names it as supplier, recipient or "
+                                   "intermediary; did you mean: Hezbollah?\n")),
+    (["--actor", "Hezbollah", "--kind", "payment"], 1, "error: no routes match actor Hezbollah, kind payment\n"),
+    (["--weapon", "AK-47"], 2, "error: unknown weapon system 'AK-47'\n"),  # (it said "tank")
+    (["--weapon", "kornett"], 2, "error: unknown weapon system 'kornett'; did you mean: Kornet?\n"),
+    (["--weapon", "Scud-D"], 2, ("error: unknown weapon system 'Scud-D'; did you mean: Scud missile (variant not "
+                                 "stated), Scud-B, Scud-C?\n")),
+    (["--place", "port sudn"], 2, "error: unknown place 'port sudn'; did you mean: port-sudan?\n"),
+])
+def test_the_suggestions_for_the_names_people_mistype_are_worth_reading(args, code, message):
+    assert _listed(*args) == (code, message)
