@@ -1,5 +1,6 @@
 """The `arms-routes` command line: a thin layer over the `routes` library."""
 
+import contextlib
 import functools
 import re
 import sys
@@ -19,6 +20,10 @@ try:  # Typer 0.2x carries its own copy of Click
     from typer import _click as click
 except ImportError:  # pragma: no cover (older Typer uses Click itself)
     import click
+
+
+# (`arms-routes` alone prints the help by raising this usage error; Click before 8.2 has no such class)
+_HELP_FOR_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 class _Commands(typer.core.TyperGroup):
@@ -53,20 +58,19 @@ class _Command(typer.core.TyperCommand):
                     formatter.write_dl(sections[kind])
 
 
-class _usage_errors:
+@contextlib.contextmanager
+def _usage_errors():
     """Print a Click exception in our voice and exit with its code (2 for usage); let help through."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if not isinstance(exc, click.ClickException) or isinstance(exc, click.exceptions.NoArgsIsHelpError):
-            return False
+    try:
+        yield
+    except click.ClickException as exc:
+        if isinstance(exc, _HELP_FOR_NO_ARGS):
+            raise
         _say(f"error: {_click_message(exc)}", err=True)
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
             _say(f"see '{ctx.command_path} {ctx.help_option_names[0]}'", err=True)
-        raise typer.Exit(exc.exit_code)
+        raise typer.Exit(exc.exit_code) from None
 
 
 def _click_message(exc) -> str:
@@ -141,7 +145,7 @@ def _choices(name: str, values) -> type[Enum]:
 
 
 def _listed(values, last: str = "or") -> str:
-    """ "a, b or c": the values of a choice for help text."""
+    """The values of a choice in words, for help text: "a, b or c"."""
     values = [str(v) for v in values]
     return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} {last} {values[-1]}"
 
@@ -164,7 +168,7 @@ def _check_year(ctx: typer.Context, param: typer.CallbackParam, year: Optional[i
     from routes.select import Filters
 
     years = {"since": ctx.params.get("since"), "until": ctx.params.get("until"), param.name: year}
-    for checked, hint in (({param.name: year}, f"--{param.name}"), (years, "--since/--until")):
+    for checked, hint in (({param.name: year}, f"--{param.name}"), (years, "--since / --until")):
         try:
             Filters(**checked)
         except UsageError as exc:

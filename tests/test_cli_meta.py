@@ -261,7 +261,7 @@ def test_since_after_until_is_a_usage_error_naming_both_options(runner, data, na
                            [name, "-d", data, *order])
     assert result.exit_code == 2
     first, *rest = result.stderr.splitlines()
-    assert first.startswith("error: invalid value for --since/--until: ") and "2020" in first and "2010" in first
+    assert first.startswith("error: invalid value for --since / --until: ") and "2020" in first and "2010" in first
     assert rest == [f"see 'arms-routes {name} --help'"]
 
 
