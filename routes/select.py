@@ -292,19 +292,24 @@ def _actors(dataset: Dataset, actors: tuple[str, ...]) -> list[str]:
     names, for one that no route of `dataset` names as supplier, recipient or intermediary (no other
     filter could make it match: a misspelling, not an empty selection)."""
     keys = [normalise(a) for a in actors]
-    if not keys:
-        return keys
-    names: dict[str, str] = {}
-    for route in dataset.routes:
-        for name in _actor_names(model.props(route)):
-            names.setdefault(normalise(name), name)
     for actor, key in zip(actors, keys):
         if not key:
             raise UsageError(f"actor {actor!r} names no one; give a supplier, recipient or intermediary")
-        if not any(key in name for name in names):
-            among = "" if dataset.filters is None else f" of the selection ({dataset.description})"
-            raise UsageError(f"unknown actor {actor!r}: no route{among} names it as supplier, recipient or "
-                             "intermediary", suggestions=closest(actor, names))
+    missing = dict(zip(keys, actors))
+    names: dict[str, str] = {}
+    for route in dataset.routes:
+        if not missing:
+            return keys  # (every actor found: no need to read the other routes)
+        for name in _actor_names(model.props(route)):
+            key = normalise(name)
+            if key not in names:
+                names[key] = name
+                missing = {k: a for k, a in missing.items() if k not in key}
+    if missing:
+        actor = next(iter(missing.values()))
+        among = "" if dataset.filters is None else f" of the selection ({dataset.description})"
+        raise UsageError(f"unknown actor {actor!r}: no route{among} names it as supplier, recipient or "
+                         "intermediary", suggestions=closest(actor, names))
     return keys
 
 
