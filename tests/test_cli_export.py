@@ -94,7 +94,7 @@ def test_evidence_with_another_format_exits_2(runner, data, tmp_path):
     out = tmp_path / "routes.kml"
     result = runner.invoke(app, ["export", "-d", data, "--evidence", "-o", str(out)])
     assert result.exit_code == 2
-    assert "--evidence works with a .csv output only" in result.stderr
+    assert "--evidence works with a .csv or .parquet output only" in result.stderr
     assert not out.exists()
 
 
