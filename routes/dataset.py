@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache, model, paths
 from .text import plural
@@ -24,6 +25,9 @@ from .gazetteer import Gazetteer, Place
 from .jsonfile import decode, parse, parse_strict, read_bytes
 from .validate import as_whole_numbers, lineage_roots, validate_document
 from .weapons import Taxonomy
+
+if TYPE_CHECKING:
+    from .select import Filters
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Dataset:
     origin: dict[str, Path] = field(default_factory=dict)
     _lineages: dict = field(default_factory=dict, repr=False, compare=False)  # (shared with every selection)
     # How this dataset was selected (`routes.select.select`): None for a dataset as loaded.
-    filters: "Filters | None" = field(default=None, compare=False)
+    filters: Filters | None = field(default=None, compare=False)
     description: str = field(default="all routes", compare=False)
     total: int | None = field(default=None, compare=False)  # routes of the dataset it was selected from
 
