@@ -18,7 +18,7 @@ from .dataset import edit_lock, write_atomic
 from .encode import link_url
 from .text import MAX_ID_LENGTH, is_slug, noun, plural
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
-from .fmt import document_places, dumps, read_for_edit, rounded_note
+from .fmt import document_places, geojson_text, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
 from .names import closest, normalise
 from .schema import validator
@@ -123,7 +123,7 @@ def _save(opened: _Opened) -> None:
     report = validate_document(opened.doc, opened.path, weapons=Taxonomy.load(), places=Gazetteer.load())
     if not report.ok:
         raise InvalidDataset(report.errors, opened.path)
-    _write(opened.path, dumps(opened.doc), opened.digest, opened.existed)
+    _write(opened.path, geojson_text(opened.doc), opened.digest, opened.existed)
 
 
 def _write(path: Path, text: str, digest: str | None, existed: bool) -> None:
@@ -537,7 +537,7 @@ def _add_place(path: Path, place: Place, gazetteer: bool) -> EditResult:
         raise UsageError(f"the place would be invalid: {error.message}", path=path, field="PLACE-ID")
     target.append(feature)
     if gazetteer:
-        _write(Path(path), dumps(doc), digest, True)
+        _write(Path(path), geojson_text(doc), digest, True)
     else:
         _save(opened)
     where = "gazetteer" if gazetteer else "places"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import os
 import re
 import tempfile
@@ -19,6 +18,7 @@ from . import model, style
 from .dataset import Dataset, refuse_input, write_atomic
 from .encode import for_gpkg, for_terminal, for_xml, link_url
 from .errors import RoutesError, UsageError
+from .fmt import geojson_text
 from .gazetteer import Gazetteer
 from .geometry import route_lines
 from .text import plural
@@ -93,7 +93,7 @@ def export_routes(dataset: Dataset, output: Path, *, evidence: bool = False, fil
     refuse_input(output, dataset.files)
     if suffix == ".geojson":
         collection = geojson_collection(dataset)
-        write_atomic(output, geojson_text(collection))
+        write_atomic(output, geojson_text(collection, layout="lines"))
         return len(collection["features"])
     if suffix == ".csv":
         rows, fields = (evidence_rows(dataset), EVIDENCE_FIELDS) if evidence else (route_rows(dataset), ROUTE_FIELDS)
@@ -132,22 +132,6 @@ def geojson_collection(dataset: Dataset) -> dict:
         collection["places"] = places
     collection["features"] = features
     return collection
-
-
-def geojson_text(collection: dict) -> str:
-    """The collection as JSON text: its members indented, each feature on one line (one route per line)."""
-    head = {k: v for k, v in collection.items() if k != "features"}
-    lines = ["{"]
-    for key, value in head.items():
-        member = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        lines.append(f"  {json.dumps(key)}: {member},")
-    features = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]]
-    lines.append('  "features": [' + ("" if features else "]"))
-    lines.extend(f"    {text}," for text in features[:-1])
-    if features:
-        lines.extend([f"    {features[-1]}", "  ]"])
-    lines.append("}")
-    return "\n".join(lines) + "\n"
 
 
 def built_geometry(route: dict, places: Gazetteer) -> dict | None:

@@ -30,6 +30,7 @@ from . import model, paths
 from .dataset import refuse_input, same_file, write_all_atomic, write_atomic
 from .encode import csv_writer, for_csv_cell
 from .errors import DataFileError, RoutesError
+from .fmt import geojson_text
 from .jsonfile import read_bytes
 from .geometry import great_circle, split_antimeridian, unwrap
 from .names import normalise
@@ -906,22 +907,6 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
     return ImportResult(dataset, rejects, export, len(deals), len(weapons.systems))
 
 
-def dumps(dataset: dict) -> str:
-    """The dataset as GeoJSON text: collection members first, then one route (or place, weapon) per line."""
-    parts = ["{"]
-    members = list(dataset.items())
-    for index, (name, value) in enumerate(members):
-        comma = "," if index < len(members) - 1 else ""
-        if isinstance(value, list) and name in ("features", "places", "weapons"):
-            items = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in value]
-            body = ",\n".join(items)
-            parts.append(f"{json.dumps(name)}: [\n{body}\n]{comma}" if items else f"{json.dumps(name)}: []{comma}")
-        else:
-            parts.append(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    parts.append("}")
-    return "\n".join(parts) + "\n"
-
-
 def rejects_csv(result: ImportResult) -> str:
     """The rejected rows as CSV: the export's own header plus a `reason` column, then every row of every
     reject. Every cell is quoted and none runs as a formula in a spreadsheet (`encode.for_csv_cell`): the
@@ -958,7 +943,7 @@ def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxon
         raise RoutesError(f"no deal could be mapped ({result.rejected_rows} rows rejected"
                           + (f"; wrote them with their reasons to {rejects}" if rejects else
                              "; run again with --rejects FILE to see why") + "); no dataset was written", path=path)
-    text = dumps(result.dataset)
+    text = geojson_text(result.dataset, layout="lines")
     if rejects is not None:
         write_all_atomic([(output, text), (rejects, rejects_csv(result))])
         result.rejects_path = rejects

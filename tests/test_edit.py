@@ -150,14 +150,14 @@ def test_a_failure_in_the_middle_of_the_write_leaves_the_original_intact(data, m
 
 
 def test_a_file_changed_meanwhile_is_not_overwritten(data, monkeypatch):
-    real_dumps = edit.dumps
+    real_dumps = edit.geojson_text
     theirs = data.read_text(encoding="utf-8") + "\n"
 
     def dumps_while_someone_edits(doc):
         data.write_text(theirs, encoding="utf-8")
         return real_dumps(doc)
 
-    monkeypatch.setattr(edit, "dumps", dumps_while_someone_edits)
+    monkeypatch.setattr(edit, "geojson_text", dumps_while_someone_edits)
     with pytest.raises(WriteConflict, match="changed on disk since it was read; nothing was written"):
         edit.add_route(data, new_route())
     assert data.read_text(encoding="utf-8") == theirs

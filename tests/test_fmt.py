@@ -142,13 +142,13 @@ def test_an_interrupted_write_leaves_the_original_intact(write_dataset, monkeypa
 
 def test_a_file_changed_by_someone_else_meanwhile_is_not_overwritten(write_dataset, monkeypatch):
     path = write_dataset(messy_collection())
-    real_dumps = fmt.dumps
+    real_dumps = fmt.geojson_text
 
     def dumps_while_someone_edits(doc):
         path.write_text('{"type": "FeatureCollection", "features": []}\n', encoding="utf-8")
         return real_dumps(doc)
 
-    monkeypatch.setattr(fmt, "dumps", dumps_while_someone_edits)
+    monkeypatch.setattr(fmt, "geojson_text", dumps_while_someone_edits)
     with pytest.raises(WriteConflict, match="changed on disk"):
         fmt.format_file(path)
     assert path.read_text(encoding="utf-8") == '{"type": "FeatureCollection", "features": []}\n'
@@ -288,3 +288,45 @@ def test_a_places_within_comes_after_its_precision_and_before_unknown_keys_on_on
     out = fmt.canonical(collection)
     assert list(out["places"][0]["properties"]) == ["name", "aliases", "country", "kind", "precision", "within", "note"]
     assert '"within": ["fx-nampo"]' in fmt.dumps(out)
+
+
+# -- the one GeoJSON writer ------------------------------------------------------------------------------
+@pytest.mark.parametrize("layout", fmt.LAYOUTS)
+def test_every_layout_of_the_one_writer_writes_text_the_same_way(layout):
+    collection = make_collection([make_route("fx-a", notes="Sanaʽa – “quoted” \ud800 end")])
+    text = fmt.geojson_text(collection, layout)
+    assert text.endswith("}\n") and "Sanaʽa – “quoted”" in text  # UTF-8 as it is, not \u escapes
+    assert "\\ud800" in text and text.encode("utf-8")  # the one character no file can hold, escaped
+    assert json.loads(text)["features"][0]["properties"]["notes"] == "Sanaʽa – “quoted” \ud800 end"
+    collection["features"][0]["properties"]["bad"] = float("nan")
+    with pytest.raises(ValueError):
+        fmt.geojson_text(collection, layout)  # never NaN, which is not JSON
+
+
+def test_the_lines_layout_keeps_the_document_as_it_is_one_item_per_line():
+    collection = make_collection([make_route("fx-a"), make_route("fx-b")])
+    collection["features"][0]["properties"] = dict(reversed(collection["features"][0]["properties"].items()))
+    text = fmt.geojson_text(collection, "lines")
+    assert json.loads(text) == collection and list(json.loads(text)["features"][0]["properties"]) == list(
+        collection["features"][0]["properties"])  # not put in canonical order
+    lines = text.splitlines()
+    for member in ("features", "places", "weapons"):
+        for item in collection[member]:
+            assert f"    {json.dumps(item, ensure_ascii=False, separators=(',', ':'))}" in {
+                line.rstrip(",") for line in lines}
+    with pytest.raises(ValueError, match="unknown layout"):
+        fmt.geojson_text(collection, "pretty")
+
+
+def test_export_import_sipri_fmt_and_add_write_through_the_one_writer(write_dataset, tmp_path, runner):
+    from cli import app
+    from routes import export
+    from routes.dataset import load_dataset
+
+    path = write_dataset(make_collection([make_route("fx-a")]))
+    out = tmp_path / "out.geojson"
+    assert runner.invoke(app, ["export", "-d", str(path), "-o", str(out)]).exit_code == 0
+    collection = export.geojson_collection(load_dataset([path]))
+    assert out.read_text(encoding="utf-8") == fmt.geojson_text(collection, "lines")
+    assert runner.invoke(app, ["fmt", str(path)]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == fmt.geojson_text(json.loads(path.read_text(encoding="utf-8")))

@@ -12,6 +12,7 @@ import pytest
 from conftest import WEAPONS
 from routes import sipri
 from routes.errors import DataFileError, RoutesError
+from routes.fmt import geojson_text
 from routes.gazetteer import Gazetteer
 from routes.names import normalise
 from routes.validate import validate_document
@@ -431,7 +432,7 @@ def test_the_dataset_is_valid_with_no_warnings(write_export, taxonomy):
     rows = [*ROWS, ["Samoa", "Fiji", "2010", "", "1", "", "Pacific-class", "patrol boat", "1", "", "2011",
                     "New", "", "5", "5", "5"]]
     dataset = convert(write_export(rows), taxonomy).dataset
-    text = sipri.dumps(dataset)
+    text = geojson_text(dataset, layout="lines")
     report = validate_document(json.loads(text), "sipri.geojson", text=text, weapons=taxonomy, places=Gazetteer())
     assert report.ok and report.problems == [], [str(p) for p in report.problems]
 
@@ -458,11 +459,11 @@ def test_progress_is_reported_up_to_the_total(write_export, taxonomy):
     assert calls[-1] == (4, 4)
 
 
-def test_dumps_puts_one_route_per_line(write_export, taxonomy):
+def test_the_dataset_is_written_one_route_per_line(write_export, taxonomy):
     dataset = convert(write_export(), taxonomy).dataset
-    text = sipri.dumps(dataset)
+    text = geojson_text(dataset, layout="lines")
     assert json.loads(text) == dataset
-    route_lines = [line for line in text.splitlines() if line.startswith('{"type":"Feature","id":"sipri-')]
+    route_lines = [line for line in text.splitlines() if line.lstrip().startswith('{"type":"Feature","id":"sipri-')]
     assert len(route_lines) == 4
 
 
@@ -470,6 +471,7 @@ def test_import_writes_the_dataset_and_the_rejects(write_export, taxonomy, tmp_p
     out, rejects = tmp_path / "sipri.geojson", tmp_path / "rejects.csv"
     result = sipri.import_sipri(write_export(), out, rejects=rejects, taxonomy=taxonomy)
     assert json.loads(out.read_text(encoding="utf-8"))["features"][0]["id"] == result.dataset["features"][0]["id"]
+    assert out.read_text(encoding="utf-8") == geojson_text(result.dataset, layout="lines")  # the one writer
     assert rejects.read_text(encoding="utf-8").splitlines()[0].endswith(',"reason"')
     summary, lines = sipri.describe(result)
     assert summary.startswith(f"wrote {out}: 4 routes from 6 deals (trade-register layout")
@@ -568,6 +570,6 @@ def test_per_delivery_estimates_of_order_and_delivery_years_become_approximate_b
 
 def test_a_dataset_with_approximate_years_validates(write_export, taxonomy):
     result = convert(write_export([trade_row(order_flag="?", deliveries="1991; 1993?")]), taxonomy)
-    text = sipri.dumps(result.dataset)
+    text = geojson_text(result.dataset, layout="lines")
     report = validate_document(json.loads(text), "sipri.geojson", text=text, weapons=taxonomy, places=Gazetteer())
     assert report.ok, [str(p) for p in report.errors]
