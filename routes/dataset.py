@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import glob
 import hashlib
 import os
 import stat
@@ -428,40 +429,56 @@ def _prepare(path: Path, content: str | bytes) -> _Pending:
     permissions (and owner, where allowed), flushed to disk; nothing else is changed."""
     target = target_of(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        before = os.stat(target)
-    except FileNotFoundError:
-        before = None
-    except OSError as exc:
-        raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    if before is not None and stat.S_ISDIR(before.st_mode):
-        raise RoutesError("is a folder; give the name of a file to write", path=path)
-    if before is not None and not stat.S_ISREG(before.st_mode):
-        raise RoutesError("is not a regular file (a named pipe, device or socket); give the name of a file to write",
-                          path=path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
+    before = _replaced(path, target)
+    fd, tmp = _temporary(path, target, ".tmp")
     pending = _Pending(Path(path), target, tmp, data, before)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
-        if before is not None and hasattr(os, "chown"):
-            try:
-                os.chown(tmp, before.st_uid, before.st_gid)
-            except OSError:
-                pass  # (only the owner's group or root may keep them; the permissions are kept)
+        _keep_mode(tmp, before)
     except BaseException as exc:
         _discard(pending)
         if isinstance(exc, OSError):
             raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
         raise
     return pending
+
+
+def _replaced(path: Path, target: Path) -> os.stat_result | None:
+    """The file a write will replace (None when there is none yet); a folder, pipe or device is refused."""
+    try:
+        before = os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    if stat.S_ISDIR(before.st_mode):
+        raise RoutesError("is a folder; give the name of a file to write", path=path)
+    if not stat.S_ISREG(before.st_mode):
+        raise RoutesError("is not a regular file (a named pipe, device or socket); give the name of a file to write",
+                          path=path)
+    return before
+
+
+def _temporary(path: Path, target: Path, suffix: str) -> tuple[int, str]:
+    """A new temporary file beside the target, named after it: (open descriptor, name)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise RoutesError(f"cannot write here: {exc.strerror}", path=path) from None
+
+
+def _keep_mode(tmp: str, before: os.stat_result | None) -> None:
+    """The replaced file's permissions (and owner, where allowed) on the new one; 0644 for a new file."""
+    os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
+    if before is not None and hasattr(os, "chown"):
+        try:
+            os.chown(tmp, before.st_uid, before.st_gid)
+        except OSError:
+            pass  # (only the owner's group or root may keep them; the permissions are kept)
 
 
 def _commit(pending: _Pending) -> None:
@@ -546,3 +563,47 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str, *, suffix: str = ".tmp"):
+    """`write_atomic` for a writer that must create the file itself, by name (GDAL writing a GeoPackage).
+
+    Yields a temporary path beside `path` (not yet existing, ending in `suffix`); when the block ends
+    without an error, the file written there is put in place as `write_atomic` puts its content (under
+    `edit_lock`, flushed to disk, the old file's permissions kept, renamed over it; a symbolic link
+    followed, a hard-linked file rewritten in place). On an error, or when the block wrote nothing,
+    nothing changes, and no file named after the temporary one (SQLite's -wal, -shm, -journal) is left.
+
+        with atomic_path(output, suffix=".gpkg") as tmp:
+            pyogrio.write_dataframe(frame, tmp, driver="GPKG")
+    """
+    target = target_of(path)
+    with edit_lock(target):
+        before = _replaced(Path(path), target)
+        fd, tmp = _temporary(Path(path), target, suffix)
+        os.close(fd)
+        os.unlink(tmp)  # (the writer creates it)
+        pending = _Pending(Path(path), target, tmp, b"", before)
+        try:
+            yield Path(tmp)
+            if not os.path.isfile(tmp):
+                raise RoutesError("cannot write: nothing was written", path=path)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            _keep_mode(tmp, before)
+            if before is not None and before.st_nlink > 1:
+                pending.data = read_bytes(Path(tmp))  # (rewritten in place, as write_atomic does)
+            _commit(pending)
+        except BaseException as exc:
+            _discard(pending)
+            if isinstance(exc, OSError):
+                raise RoutesError(f"cannot write: {exc.strerror or exc}", path=path) from None
+            raise
+        finally:
+            folder = Path(tmp).parent
+            for leftover in folder.glob(f"{glob.escape(Path(tmp).name)}*"):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from . import model, style
-from .dataset import Dataset, refuse_input, write_atomic
+from .dataset import Dataset, atomic_path, refuse_input, write_atomic
 from .encode import for_gpkg, for_terminal, for_xml, link_url
 from .errors import RoutesError, UsageError
 from .fmt import geojson_text
@@ -309,47 +307,14 @@ def _write_gpkg(dataset: Dataset, output: Path) -> None:
     frame = route_frame(dataset)
     evidence = pandas.DataFrame([{k: for_gpkg(_flat(v)) for k, v in row.items()} for row in evidence_rows(dataset)],
                                 columns=list(EVIDENCE_FIELDS))
-    folder = output.parent if str(output.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp.gpkg", dir=folder)
-    except OSError as exc:
-        raise RoutesError(f"cannot write here: {exc.strerror}", path=output) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # GDAL creates the file itself
-    try:
-        pyogrio.write_dataframe(frame, tmp, layer="routes", driver="GPKG")
-        pyogrio.write_dataframe(evidence.astype(object).where(evidence.notna(), None), tmp, layer="evidence",
-                                driver="GPKG", append=True)
-        write_atomic(output, tmp.read_bytes())
-    except BaseException as exc:
-        if isinstance(exc, OSError):
-            raise RoutesError(f"cannot write: {exc.strerror or exc}", path=output) from None
-        if isinstance(exc, pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError | pyogrio.errors.GeometryError
-                      | pyogrio.errors.FieldError):
-            raise RoutesError(f"cannot write: {exc}", path=output) from None
-        raise
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
-
-
-# -- GeoParquet --------------------------------------------------------------------------------------
-def _write_parquet(dataset: Dataset, output: Path, evidence: bool) -> int:
-    """The routes as GeoParquet (`frames.to_geodataframe`: lists as lists, unknown years as nulls,
-    EPSG:4326 in the file's geo metadata), or with `evidence` the evidence table as plain Parquet."""
-    import io
-
-    from .frames import evidence_table, to_geodataframe
-
-    frame = evidence_table(dataset) if evidence else to_geodataframe(dataset)
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    write_atomic(output, buffer.getvalue())
-    return len(frame)
+        with atomic_path(output, suffix=".tmp.gpkg") as tmp:  # (GDAL creates the file itself)
+            pyogrio.write_dataframe(frame, tmp, layer="routes", driver="GPKG")
+            pyogrio.write_dataframe(evidence.astype(object).where(evidence.notna(), None), tmp, layer="evidence",
+                                    driver="GPKG", append=True)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
+            pyogrio.errors.FieldError) as exc:
+        raise RoutesError(f"cannot write: {exc}", path=output) from None
 
 
 # -- KML (Google Earth) ----------------------------------------------------------------------------------

@@ -118,11 +118,13 @@ def test_unknown_weapon_exits_2(runner, data, tmp_path):
     assert "unknown weapon system 'FX-8'" in result.stderr
 
 
-def test_missing_folder_exits_1_with_the_path(runner, data, tmp_path):
-    out = tmp_path / "missing" / "routes.gpkg"
+@pytest.mark.parametrize("name", ["routes.gpkg", "routes.csv", "routes.kml", "routes.geojson"])
+def test_missing_folder_exits_1_with_the_path(runner, data, tmp_path, name):
+    # (every format through the one atomic write: the same message for each)
+    out = tmp_path / "missing" / name
     result = runner.invoke(app, ["export", "-d", data, "-o", str(out)])
     assert result.exit_code == 1
-    assert str(out) in result.stderr and "cannot write" in result.stderr
+    assert result.stderr == f"error: {out}: cannot open the folder to write in: No such file or directory\n"
     assert "Traceback" not in result.output
 
 
