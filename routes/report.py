@@ -22,6 +22,7 @@ from urllib.parse import quote
 from . import __version__, model, style
 from .dataset import Dataset, refuse_input, write_all_atomic, write_atomic
 from .encode import link_url
+from .summary import data_file_name
 from .text import noun, plural
 from .errors import UsageError
 
@@ -273,7 +274,7 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
     if unknown:
         selection += (f"; the time filter let through {plural(unknown, 'route')} of unknown "
                       "date (a period it cannot test counts as open)")
-    files = ", ".join(p.name for p in dataset.files) or "the bundled dataset"
+    files = ", ".join(data_file_name(p) for p in dataset.files) or "the bundled dataset"
     when = (today or date.today()).isoformat()
     return Content(
         title=title or DEFAULT_TITLE, selection=selection,

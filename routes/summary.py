@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 from . import model
 from .dataset import Dataset
@@ -19,7 +20,7 @@ def route_row(route: dict, dataset: Dataset) -> dict:
 
     `waypoints` are place ids, as written; `stand_ins` says which of them only stand in for what the
     sources name, `leg_paths` how much of each leg's line the sources give, `period_text` the period
-    as people write it ("c. 1999–2004").
+    as people write it ("c. 1999–2004"), `file` the name of the file the route is in (`data_file_name`).
     """
     p = model.props(route)
     waypoints = model.place_ids(p.get("waypoints"))
@@ -46,8 +47,15 @@ def route_row(route: dict, dataset: Dataset) -> dict:
                                if model.bound_approximate(bound)],
         "evidence": len(p.get("evidence") or []),
         "independent_sources": dataset.independent_sources(route),
-        "file": str(dataset.origin.get(route.get("id"), "")),
+        "file": data_file_name(dataset.origin.get(route.get("id"))),
     }
+
+
+def data_file_name(path: object) -> str:
+    """A data file as every output names it: by its name only ("routes.geojson"), never by the folders
+    it is in, so that a shared CSV, KML, GeoPackage or `list --format json` tells nobody where the
+    file was kept (as the map's and the report's credit lines do); "" for routes from no file."""
+    return Path(str(path)).name if path else ""
 
 
 def stand_ins(route: dict, dataset: Dataset) -> list[dict]:

@@ -188,3 +188,17 @@ def test_a_region_lists_the_route_that_ends_at_a_place_inside_it(runner, write_d
     assert [r["id"] for r in json.loads(result.stdout)] == ["fx-to-rafah"]
     result = runner.invoke(app, ["list", "-d", path, "--place", "Fixture Strp"])
     assert result.exit_code == 2 and "unknown place 'Fixture Strp'; did you mean: fx-strip" in result.stderr
+
+
+def test_json_names_the_data_file_without_its_folders(runner, tmp_path, monkeypatch):
+    # (every output names a data file so: tests/test_file_names.py)
+    folder = tmp_path / "private" / "leads"
+    folder.mkdir(parents=True)
+    path = folder / "routes.geojson"
+    path.write_text(json.dumps(make_collection()), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in (str(path), "private/leads/routes.geojson"):
+        result = runner.invoke(app, ["list", "-d", given, "--format", "json"])
+        assert result.exit_code == 0
+        assert [row["file"] for row in json.loads(result.stdout)] == ["routes.geojson"]
+        assert "private" not in result.stdout

@@ -308,7 +308,9 @@ def test_an_online_fragment_without_network_says_so_in_its_box(page, embed, tmp_
     page.goto(host_page(tmp_path, fragment, "").resolve().as_uri())
     note = page.locator(f"#{map_ids(fragment)}_box .arms-routes-failed".replace("map_", "", 1))
     note.wait_for()
-    assert note.inner_text().startswith("The map could not be drawn: could not load Leaflet from https://unpkg.com/")
+    # (the words of arms-routes-access.js: what failed, and how to get a map that needs no network)
+    assert note.inner_text().startswith("This map needs Leaflet from unpkg.com, which could not be loaded")
+    assert "arms-routes render --embed --offline" in note.inner_text()
     assert any("unpkg.com" in url for url in page.blocked)
     assert page.locator("#outro").inner_text() == "Text after the maps."
     assert page.errors == [] and page.dialogs == []

@@ -35,6 +35,7 @@ from .. import __version__, model, style
 from ..dataset import Dataset
 from ..encode import link_url
 from ..errors import UsageError
+from ..summary import data_file_name
 from ..text import plural
 from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from .lines import Leg, numbers, route_legs
@@ -266,7 +267,7 @@ def routes_of(payload: dict) -> list[dict]:
 
 def _credit(dataset: Dataset) -> str:
     # File names only, never absolute paths: the page must not change with the folder it was made in.
-    names = ", ".join(dict.fromkeys(p.name for p in dataset.files)) or "in-memory data"
+    names = ", ".join(dict.fromkeys(data_file_name(p) for p in dataset.files)) or "in-memory data"
     return f"Data: {names} · made with arms-routes {__version__}"
 
 

@@ -24,6 +24,7 @@
 
   var LIST_STEP = 200;   // routes listed at a time ("Show more" adds as many): 30,000 buttons take a second to make
   var PAGE_STEP = 10;    // routes Page Up and Page Down move by
+  var SMALL_MAP = [720, 420];  // a map narrower or lower than this (px) folds its controls (as arms-routes.js)
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -37,7 +38,7 @@
   // -- no Leaflet: say so, in words -----------------------------------------------------------------
 
   function leafletHost() {
-    // Where the page asked for Leaflet (its <script>, or the stylesheet a fragment put on the page).
+    // Where the page asked for Leaflet (its script element, or the stylesheet a fragment put on the page).
     var node = document.querySelector("script[src*='leaflet'], link#arms-routes-leaflet-css, link[href*='leaflet']");
     var url = node && (node.src || node.href);
     try { return url ? new URL(url, document.baseURI).host : ""; } catch (error) { return ""; }
@@ -58,7 +59,7 @@
   window.armsRoutesNoLeaflet = noLeaflet;
 
   if (!window.L && !window.armsRoutesLeaflet) {
-    // A page (a fragment has its promise of Leaflet): Leaflet's <script>, before this one, failed.
+    // A page (a fragment has its promise of Leaflet): the script element of Leaflet, before this one, failed.
     var onReady = function () {
       Array.prototype.forEach.call(document.querySelectorAll(".folium-map"), function (box) { noLeaflet(box, false); });
     };
@@ -83,9 +84,10 @@
     button.type = "button";
     button.tabIndex = -1;
     button.setAttribute("data-route", route.id);
+    var words = routeWords(data, route);
     button.appendChild(el("span", "arms-routes-pick-name", route.name));
-    button.appendChild(el("span", "arms-routes-offscreen", ": "));  // (so the name read out is "name: where, when")
-    button.appendChild(el("span", "arms-routes-pick-meta", routeWords(data, route)));
+    button.appendChild(el("span", "arms-routes-pick-meta", words));
+    button.setAttribute("aria-label", route.name + ": " + words);  // (what it shows, read as one sentence)
     button.addEventListener("click", function () { pick(route.id, button); });
     return button;
   }
@@ -210,7 +212,15 @@
     box.appendChild(figure);
     var keys = roving(list);
 
-    function pick(routeId, button) { openCard(api, routeId, button); }
+    function pick(routeId, button) {
+      // (on a small map the list folds for the card: it unfolds again when focus comes back to it)
+      openCard(api, routeId, button);
+    }
+
+    function small() {
+      var size = api.map.getSize();
+      return size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
+    }
 
     function addItems(count) {
       var end = Math.min(shownIds.length, listed + count), i, item;
@@ -239,6 +249,7 @@
       }
       toggle.textContent = "Routes (" + shownIds.length + ")";
       caption.textContent = "Routes shown on the map: " + selectionWords(api);
+      fit();  // (the title box may have grown with the words of a filter)
       var again = focused && list.querySelector('button[data-route="' + CSS.escape(focused) + '"]');
       if (again) { again.focus({preventScroll: true}); } else { keys.first(); }
     }
@@ -267,13 +278,45 @@
     });
 
     function fit() {
-      // As tall as the map leaves below the zoom buttons, then it scrolls.
-      var size = api.map.getSize();
-      figure.style.maxHeight = Math.max(120, size.y - 150) + "px";
-      figure.style.width = Math.max(180, Math.min(320, size.x - 80)) + "px";
+      // Below the title box where they would meet (a narrow map starts the title beside the zoom
+      // buttons), then as tall as the map leaves (half of it, beside a legend), and it scrolls.
+      var div = box.parentNode, title = api.map.getContainer().querySelector(".arms-routes-title");
+      if (!div) { return; }
+      api.map.getContainer().classList.toggle("arms-routes-small", small());  // (for arms-routes.css)
+      // On a small map the attribution leaves the scale bar (bottom left) its room, on two lines if need be.
+      var credit = api.map.getContainer().querySelector(".leaflet-control-attribution");
+      if (credit) { credit.style.maxWidth = small() ? Math.max(120, api.map.getSize().x - 130) + "px" : ""; }
+      div.style.marginTop = "";
+      var size = api.map.getSize(), t = title && title.offsetWidth ? title.getBoundingClientRect() : null;
+      var b = toggle.getBoundingClientRect();
+      if (t && b.left < t.right && b.right > t.left && b.top < t.bottom + 6 && b.bottom > t.top) {
+        div.style.marginTop = Math.round(10 + t.bottom + 8 - b.top) + "px";
+      }
+      var top = toggle.getBoundingClientRect().bottom - api.map.getContainer().getBoundingClientRect().top;
+      figure.style.maxHeight = Math.round(Math.max(120, Math.min(size.y - top - 50, small() ? size.y : size.y * 0.55))) + "px";
+      figure.style.width = Math.max(180, Math.min(320, size.x - 40)) + "px";
     }
-    fit();
     api.map.on("resize", fit);
+    var padding = api.routes.cardPadding;
+    if (padding) {
+      // A card opens clear of the list while it shows (on a small map the list folds instead: below).
+      api.routes.cardPadding = function () {
+        var room = padding.call(this), shown = figure.offsetWidth > 1 && !small();
+        if (shown) {
+          var right = figure.getBoundingClientRect().right - api.map.getContainer().getBoundingClientRect().left;
+          room.topLeft = [Math.max(room.topLeft[0], Math.round(right) + 10), room.topLeft[1]];
+        }
+        return room;
+      };
+    }
+    api.map.on("popupopen", function (e) {
+      // A card on a phone needs the room: the list folds, and a card opened from it takes the focus
+      // now, before the card is fitted between the controls (a list with focus in it shows).
+      if (!small()) { return; }
+      fold(true);
+      var node = e.popup.getElement(), content = node && node.querySelector(".leaflet-popup-content");
+      if (content && figure.contains(document.activeElement)) { content.focus({preventScroll: true}); }
+    });
 
     var control = L.control({position: "topleft"});
     control.onAdd = function () {
@@ -284,7 +327,12 @@
       return div;
     };
     control.addTo(api.map);
+    // Right under the zoom buttons, before the filter panel: the list is early in the Tab order, and
+    // opens over the panel (the panel is found by the toggle that unfolds it, Tab goes on there).
+    var div = control.getContainer(), corner = div.parentNode, zoom = corner.querySelector(".leaflet-control-zoom");
+    corner.insertBefore(div, zoom ? zoom.nextSibling : corner.firstChild);
     update(api.visibleRoutes());
+    fit();
     return {update: update, element: figure, toggle: toggle};
   }
 
@@ -294,14 +342,12 @@
       api.onChange(function (ids) { update(ids || api.visibleRoutes()); });
       return;
     }
-    var container = api.control.getContainer(), pending = false;
-    function later() {
-      if (pending) { return; }
-      pending = true;
-      setTimeout(function () { pending = false; update(api.visibleRoutes()); }, 0);
-    }
-    container.addEventListener("change", later);
-    container.addEventListener("click", later);
+    // (listened to on the layer control, so after the box's or button's own listener has redrawn the map)
+    var container = api.control.getContainer();
+    container.addEventListener("change", function () { update(api.visibleRoutes()); });
+    container.addEventListener("click", function (e) {
+      if (e.target.closest && e.target.closest("button")) { update(api.visibleRoutes()); }
+    });
     var setCategories = api.setCategories;
     api.setCategories = function (ids) { setCategories(ids); update(api.visibleRoutes()); };
   }
@@ -325,10 +371,14 @@
     if (hidden) { box.appendChild(el("p", "arms-routes-muted", plural(hidden, "more route") + " through here hidden by the filters")); }
     var keys = roving(list);
     keys.first();
-    var room = api.map.getSize();
+    // clear of the controls, as a card (api.routes.cardPadding measures them)
+    var room = api.map.getSize(), padding = api.routes.cardPadding ? api.routes.cardPadding()
+      : {topLeft: [20, 100], bottomRight: [20, 20]};
     var popup = L.popup({maxWidth: Math.max(200, Math.min(340, room.x - 80)), minWidth: Math.min(220, room.x - 80),
-                         maxHeight: Math.max(160, Math.round(room.y * 0.6)), className: "arms-routes-choice-popup",
-                         autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 20]})
+                         maxHeight: Math.max(160, Math.min(Math.round(room.y * 0.6),
+                                                           room.y - padding.topLeft[1] - padding.bottomRight[1] - 40)),
+                         className: "arms-routes-choice-popup",
+                         autoPanPaddingTopLeft: padding.topLeft, autoPanPaddingBottomRight: padding.bottomRight})
       .setLatLng(latlng).setContent(box).openOn(api.map);
     return popup;
   }

@@ -55,6 +55,8 @@
       (window.armsRoutesLeaflet || Promise.reject(new Error("arms-routes: Leaflet was not loaded"))).then(draw)
         .catch(function (error) {
           var box = document.getElementById(boxId), note = document.createElement("p");
+          // No Leaflet: the words of arms-routes-access.js, which name --offline
+          if (box && !window.L && window.armsRoutesNoLeaflet) { window.armsRoutesNoLeaflet(box, true); return; }
           note.className = "arms-routes-failed";
           note.textContent = "The map could not be drawn: " + (error && error.message || error);
           if (box) { box.appendChild(note); }
