@@ -317,6 +317,21 @@ def _write_gpkg(dataset: Dataset, output: Path) -> None:
         raise RoutesError(f"cannot write: {exc}", path=output) from None
 
 
+# -- GeoParquet --------------------------------------------------------------------------------------
+def _write_parquet(dataset: Dataset, output: Path, evidence: bool) -> int:
+    """The routes as GeoParquet (`frames.to_geodataframe`: lists as lists, unknown years as nulls,
+    EPSG:4326 in the file's geo metadata), or with `evidence` the evidence table as plain Parquet."""
+    import io
+
+    from .frames import evidence_table, to_geodataframe
+
+    frame = evidence_table(dataset) if evidence else to_geodataframe(dataset)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_atomic(output, buffer.getvalue())
+    return len(frame)
+
+
 # -- KML (Google Earth) ----------------------------------------------------------------------------------
 # KML draws no dashes, so the evidence status is drawn by width and opacity (the stronger the evidence,
 # the wider and more solid the line), over the colour of the route's weapon category or kind as on the map.
