@@ -16,12 +16,12 @@ from pathlib import Path
 from . import geometry, model, paths
 from .dataset import edit_lock, write_atomic
 from .encode import link_url
-from .text import MAX_ID_LENGTH, is_slug, noun, plural
 from .errors import DataFileError, InvalidDataset, RoutesError, UnknownPlace, UnknownWeapon, UsageError, WriteConflict
 from .fmt import document_places, geojson_text, read_for_edit, rounded_note
 from .gazetteer import Gazetteer, Place
 from .names import closest, normalise
 from .schema import validator
+from .text import MAX_ID_LENGTH, is_slug, noun, plural
 from .validate import date_problem, validate_document
 from .weapons import Taxonomy
 

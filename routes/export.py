@@ -19,8 +19,8 @@ from .errors import RoutesError, UsageError
 from .fmt import geojson_text
 from .gazetteer import Gazetteer
 from .geometry import route_lines
-from .text import plural
 from .summary import as_csv, evidence_lines, flat_row, leg_text, route_row, source_notes, waypoint_text
+from .text import plural
 from .weapons import Taxonomy
 
 FORMATS = {

@@ -21,10 +21,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
-from . import geometry, model, paths as data_paths
+from . import geometry, model
+from . import paths as data_paths
 from .dataset import edit_lock, file_digest, write_atomic
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place

@@ -22,7 +22,6 @@ import warnings
 from dataclasses import dataclass, field
 
 from . import paths
-
 from .errors import UnknownPlace
 from .gazetteer import Gazetteer, Place
 

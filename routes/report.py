@@ -22,9 +22,9 @@ from urllib.parse import quote
 from . import __version__, model, style
 from .dataset import Dataset, refuse_input, write_all_atomic, write_atomic
 from .encode import link_url
+from .errors import UsageError
 from .summary import data_file_name
 from .text import noun, plural
-from .errors import UsageError
 
 REPORT_FORMATS = (".html", ".md")
 DEFAULT_TITLE = "Arms-transfer routes: evidence report"

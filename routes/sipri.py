@@ -31,8 +31,8 @@ from .dataset import refuse_input, same_file, write_all_atomic, write_atomic
 from .encode import csv_writer, for_csv_cell
 from .errors import DataFileError, RoutesError
 from .fmt import geojson_text
-from .jsonfile import read_bytes
 from .geometry import great_circle, split_antimeridian, unwrap
+from .jsonfile import read_bytes
 from .names import normalise
 from .text import noun, slug
 from .weapons import Taxonomy
@@ -318,7 +318,7 @@ def _trade_register_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
         if len(row) != width:
             rejects.append(Reject([(line, row)], f"malformed row: {len(row)} columns where the header has {width}"))
             continue
-        c = lambda title: export.cell(row, title)  # noqa: E731
+        c = lambda title, row=row: export.cell(row, title)  # noqa: E731
         uncertain = [name for name, title in (("order_year", "Year of order"), ("number_ordered", "Number ordered"),
                                               ("number_delivered", "Number delivered"))
                      if export.flagged(row, title)]
@@ -370,7 +370,7 @@ def _per_delivery_deals(export: Export) -> tuple[list[Deal], list[Reject]]:
             else:
                 kept.append((line, row))
                 seen_years.add(year)
-        c = lambda title: export.cell(first, title)  # noqa: E731
+        c = lambda title, first=first: export.cell(first, title)  # noqa: E731
         delivered = [_number(export.cell(r, "Numbers delivered")) for _, r in kept]
         years, approximate = [], set()
         for _, r in kept:
@@ -438,7 +438,7 @@ class Countries:
                 self._index.setdefault(normalise(name), entry["place"])
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Countries":
+    def load(cls, path: Path | None = None) -> Countries:
         path = Path(path) if path else paths.data_dir() / "geo" / "sipri-countries.json"
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))

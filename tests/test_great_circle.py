@@ -9,8 +9,7 @@ from conftest import make_collection, make_route
 from routes import geometry
 from routes.dataset import Dataset
 from routes.gazetteer import Gazetteer, Place
-from routes.render import lines
-from routes.render import image
+from routes.render import image, lines
 from routes.render.image import _prepare
 from routes.weapons import Taxonomy
 
