@@ -178,7 +178,7 @@ def test_legend_layer_control_scale_and_title(page, map_file):
     assert COLOUR_RULE in control  # the colour rule stands beside the category boxes
     assert page.locator(".leaflet-control-scale").count() == 1
     title = page.locator(".arms-routes-title").inner_text()
-    assert "Alleged arms-transfer routes (3 routes)" in title and "Filter: all routes · 3 routes shown" in title
+    assert "Alleged arms-transfer routes (3 routes)" in title and "Filter: all routes · 3 of 3 routes shown" in title
     assert "Data: routes.geojson" in title
     assert page.title() == "Alleged arms-transfer routes (3 routes)"
 
@@ -623,7 +623,7 @@ def test_ticking_one_category_shows_every_route_that_category_selects(page, runn
     control.get_by_role("button", name="tick every category", exact=True).click()
     assert api_eval(page, "(api) => api.routeLayers['fx-stand-in'].options.color") == \
         style.category_colour("artillery-rockets")
-    assert "Filter: all routes · 5 routes shown" in page.locator(".arms-routes-title").inner_text()
+    assert "Filter: all routes · 5 of 5 routes shown" in page.locator(".arms-routes-title").inner_text()
     assert "Anti-tank weapons (3)" in control.inner_text() and "No weapon system listed (1)" in control.inner_text()
     assert page.errors == []
 
@@ -683,7 +683,7 @@ def test_the_title_counts_routes_of_unknown_date_a_time_filter_let_through(page,
     title = page.locator(".arms-routes-title").inner_text()
     # fx-stand-in (c. 1999–2004) is left out; fx-air-defence (2012–?) is kept by its start, fx-undated (?–?)
     # only for want of a year
-    assert "Filter: since 2010 · 4 routes shown, 1 of unknown date (kept: their period is open)" in title
+    assert "Filter: since 2010 · 4 of 4 routes shown, 1 of unknown date (kept: their period is open)" in title
     # with every box unticked the count is of the routes shown: none, so none of unknown date
     page.evaluate("() => Object.values(window.armsRoutes)[0].setCategories([])")
     title = page.locator(".arms-routes-title").inner_text()

@@ -21,7 +21,6 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -187,7 +186,7 @@ def map_fragment(
     if not low <= height <= high:
         raise UsageError(f"--height {height} is out of range; give {low} to {high} pixels")
     built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles,
-                   salt=f"embed\n{height}\n{name}")
+                   salt=f"embed\n{height}\n{name}", key=state_key(name))
     fmap = built.fmap
     fmap.render()  # puts folium's script for the map (map, scale, tiles, fitted view, our draw call) in the figure
     script = fmap.get_root().script.render().strip()
@@ -207,7 +206,16 @@ def map_fragment(
     ]) + "\n"
 
 
-def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None, salt: str = "") -> _Map:
+def state_key(name: str) -> str:
+    """The map's name in the URL fragment that holds its state (`#KEY.w=F-7&KEY.t=2016`, see
+    arms-routes-filters.js): "map" for a page, an --embed fragment's file name made safe ("f7-fragment"),
+    so two fragments on one page keep their own state and a link still finds it after re-rendering."""
+    key = re.sub(r"[^a-z0-9]+", "-", Path(name).stem.lower()).strip("-")[:40]
+    return key or "map"
+
+
+def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None, salt: str = "",
+           key: str = "map") -> _Map:
     """The folium map of the routes (tiles, scale bar, fitted view, our draw call) and the payload it draws."""
     folium = _folium()
 
@@ -217,7 +225,7 @@ def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None
     data_json, cards_json = json_text(payload), json_text(cards)
     # Ids come from the content (and, for fragments, the output's name), so the same data and
     # options give the same page, and two different maps on one page do not clash.
-    digest = hashlib.sha256(f"{offline}\n{background}\n{salt}\n{data_json}\n{cards_json}".encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(f"{offline}\n{background}\n{salt}\n{data_json}\n{cards_json}".encode()).hexdigest()[:12]
     map_id = f"arms_routes_{digest}"
     data_id = f"arms-routes-data-{digest}"
     cards_id = f"arms-routes-cards-{digest}"
@@ -233,7 +241,7 @@ def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None
         tile_layer._id = f"{map_id}_tiles"
         fmap.add_child(tile_layer, name="arms_routes_tiles")
     # Our script fits the view to the routes, in the room the title, layer control and legend leave.
-    fmap.add_child(_draw_call(data_id, cards_id, f"{map_id}_draw"), name="arms_routes_draw")
+    fmap.add_child(_draw_call(data_id, cards_id, f"{map_id}_draw", key), name="arms_routes_draw")
     return _Map(fmap, map_id, data_id, payload["title"], data_json, cards_id, cards_json)
 
 
@@ -295,7 +303,7 @@ def _round(value, digits: int):
     return round(float(value), digits)
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _leaflet_dir() -> Path:
     """The folder of Leaflet's dist files in the installed django-js-lib-leaflet package."""
     try:
@@ -308,12 +316,12 @@ def _leaflet_dir() -> Path:
     return folder
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _static(name: str) -> str:
     return (Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _leaflet_inline() -> tuple[str, str]:
     """Leaflet's JS and CSS from the installed package, made to need nothing else: the CSS's images
     become data: URIs, its comments (which name bug trackers) and the JS's source-map line go."""
@@ -393,7 +401,7 @@ def _embed_assets(offline: bool) -> list[str]:
     return [f'<script data-arms-routes-asset="{asset}">\n{text}</script>' for asset, text in assets]
 
 
-def _draw_call(data_id: str, cards_id: str, element_id: str):
+def _draw_call(data_id: str, cards_id: str, element_id: str, key: str):
     """The line of script that has our script draw the payload on the folium map, once Leaflet made it."""
     _folium()
     from folium.elements import MacroElement
@@ -402,5 +410,6 @@ def _draw_call(data_id: str, cards_id: str, element_id: str):
     call = MacroElement()
     call._id = element_id
     call._template = Template("{% macro script(this, kwargs) %}window.armsRoutesDraw({{ this._parent.get_name() }}, "
-                              + json.dumps(data_id) + ", " + json.dumps(cards_id) + ");{% endmacro %}")
+                              + json.dumps(data_id) + ", " + json.dumps(cards_id) + ", "
+                              + _js_value({"key": key}) + ");{% endmacro %}")
     return call

@@ -29,15 +29,15 @@ Every text in the payload is plain text from the data; the script puts it on the
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 
 from .. import __version__, model, style
 from ..dataset import Dataset
 from ..encode import link_url
 from ..errors import UsageError
+from ..names import normalise
+from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from ..summary import data_file_name
 from ..text import plural
-from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from .lines import Leg, numbers, route_legs
 
 # Labels of the categories in the category boxes; colours and patterns come from routes.style,
@@ -173,6 +173,88 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
         "waypoint_fields": list(WAYPOINT_FIELDS),
         "waypoints": rows.markers(),
         "interdictions": rows.interdictions(),
+        "panel": panel_tables(dataset),
+    }
+
+
+def panel_tables(dataset: Dataset) -> dict:
+    """What the map's filter panel and search (static/arms-routes-filters.js) need to apply the CLI's
+    rules (routes.select) to the routes drawn, as tables referred to by position. Lists "per route"
+    are in the order of "routes", null where a route has nothing:
+
+    - "weapons": every system of the taxonomy ("ids", "names") and what `Taxonomy.resolve` looks a
+      name up in ("keys": normalised id, name or alias -> position; "families": normalised family ->
+      positions);
+    - "years" per route: [start, end] (`model.period_years`, null for an unknown bound), with a third
+      number when a bound is approximate (1 the start, 2 the end, 3 both); null when both are unknown;
+    - "actors": the normalised names of suppliers, recipients and intermediaries ("keys"; "names", a
+      spelling of each from the data) and "route_actors" per route;
+    - "places": the places routes pass through as `--place` counts them (waypoints that are not
+      stand-ins), each [id, name, country, aliases, matches]: `matches`, when it is more than the
+      place itself, the positions of the places `--place ID` matches (a country or an area: the places
+      inside it); "route_places" per route;
+    - "sources": the ids of the sources the routes cite; "route_sources" per route;
+    - "ranks": status -> rank (`model.STATUS_RANK`); "kinds": `model.KINDS`; "window": the years
+      (since, until) of the filters the map was made with.
+    """
+    from ..select import _resolve_places  # (the rule of --place: what a place matches)
+
+    taxonomy = dataset.weapons
+    keys, families = taxonomy.lookup()
+    weapon_ids = [system["id"] for system in taxonomy]
+    weapon_at = {weapon_id: i for i, weapon_id in enumerate(weapon_ids)}
+    actor_at: dict[str, int] = {}
+    actor_names: list[str] = []
+    place_at: dict[str, int] = {}
+    source_at: dict[str, int] = {}
+    years, route_actors, route_places, route_sources = [], [], [], []
+    for route in dataset.routes:
+        p = model.props(route)
+        start, end = model.period(route)
+        span = [model.bound_year(start), model.bound_year(end)]
+        approximate = (1 if model.bound_approximate(start) else 0) | (2 if model.bound_approximate(end) else 0)
+        years.append(None if span == [None, None] else span + [approximate] if approximate else span)
+        found = []
+        for name in (p.get("supplier"), p.get("recipient"), *(p.get("intermediaries") or [])):
+            key = normalise(str(name)) if name else ""
+            if key:
+                if key not in actor_at:
+                    actor_at[key] = len(actor_names)
+                    actor_names.append(str(name))
+                found.append(actor_at[key])
+        route_actors.append(list(dict.fromkeys(found)) or None)
+        waypoints = p.get("waypoints") if isinstance(p.get("waypoints"), list) else []
+        through = [model.place_id(w) for w in waypoints if not (isinstance(w, dict) and w.get("stand_in") is True)]
+        through = [str(place) for place in through if isinstance(place, str) and place]
+        route_places.append(list(dict.fromkeys(place_at.setdefault(place, len(place_at)) for place in through)) or None)
+        cited = [item.get("source") for item in model.evidence(route) if isinstance(item, dict)]
+        route_sources.append(list(dict.fromkeys(source_at.setdefault(s, len(source_at))
+                                                for s in cited if isinstance(s, str) and s)) or None)
+    places = []
+    for place_id, position in place_at.items():
+        place = dataset.places.get(place_id)
+        try:
+            matched = _resolve_places(dataset, (place_id,))[0]
+        except UsageError:
+            matched = {place_id}
+        matches = sorted(place_at[i] for i in matched if i in place_at)
+        entry = [place_id, place.name, place.country, list(place.aliases)] if place else [place_id, place_id, "", []]
+        places.append(entry + ([matches] if matches != [position] else []))
+    filters = dataset.filters
+    return {
+        "weapons": {"ids": weapon_ids, "names": [str(system.get("name") or system["id"]) for system in taxonomy],
+                    "keys": {key: weapon_at[weapon_id] for key, weapon_id in keys.items()},
+                    "families": {key: [weapon_at[i] for i in ids] for key, ids in families.items()}},
+        "years": years,
+        "actors": {"keys": list(actor_at), "names": actor_names},
+        "route_actors": route_actors,
+        "places": places,
+        "route_places": route_places,
+        "sources": list(source_at),
+        "route_sources": route_sources,
+        "ranks": dict(model.STATUS_RANK),
+        "kinds": list(model.KINDS),
+        "window": [filters.since, filters.until] if filters is not None else [None, None],
     }
 
 

@@ -26,6 +26,16 @@
  *   openCard(id, latlng)  open the card of a route shown (the one a click on its line opens), at
  *                  `latlng` or the middle of its longest leg; returns the L.Popup, or null for a
  *                  route not shown
+ *   key            the map's name in the page's URL fragment (see arms-routes-filters.js): "map", or
+ *                  what the draw call's options give (an --embed fragment's file name)
+ *   setRouteFilter({passes(route), undated(route)})  show only the routes that pass (and have ticked
+ *                  boxes); `undated` says which of them the title counts as kept for want of a year
+ *                  (else the payload's `undated`). The filter panel sets it.
+ *   redraw()       apply the category boxes and the route filter again, and redraw
+ *   onChange(fn)   fn(ids of the routes shown) after every redraw (boxes, buttons, filters)
+ *   setFilterWords(text)  the filter in words, in the title box ("Filter: ...")
+ *   fitView()      fit the routes in the room the title and controls leave (again: after a control
+ *                  was added); fitBoxes(): fit the legend and the title to the map's size again
  *
  * Each function in window.armsRoutesPlugins (an array a later script fills) is called with that
  * object once the map is drawn: the filter panel and the keyboard access add to the map this way.
@@ -390,6 +400,12 @@
       },
 
       _project: function () {
+        // Projected once per zoom and pixel origin: a route shown again by a filter, at the same view,
+        // keeps its rings (30,000 routes re-projected are a fifth of a second, and garbage).
+        var key = this._map.getZoom() + "|" + this._map.getPixelOrigin();
+        if (this._projectedAt === key) { return; }
+        this._projectedAt = key;
+        this._clippedAt = null;
         var bounds = new L.Bounds(), offsets = this.options.offsets || [], i, j;
         this._rings = [];
         this._projectLatlngs(this._latlngs, this._rings, bounds);
@@ -404,6 +420,23 @@
           this._updateBounds();
         }
         this._arrows = this._badge = undefined;  // worked out when drawn in detail
+      },
+
+      // Clipped (and simplified) once per projection and view, as _project.
+      _update: function () {
+        if (!this._map) { return; }
+        var b = this._renderer._bounds, key = this._projectedAt + "|" + b.min + "|" + b.max;
+        if (this._clippedAt !== key) {
+          this._clippedAt = key;
+          this._clipPoints();
+          this._simplifyPoints();
+        }
+        this._updatePath();
+      },
+
+      _setLatLngs: function (latlngs) {
+        this._projectedAt = this._clippedAt = null;
+        return L.Polyline.prototype._setLatLngs.call(this, latlngs);
       },
 
       arrows: function () {
@@ -859,10 +892,10 @@
   }
 
   function shownText(data, shown, undatedShown) {
-    // "21 routes shown, 4 of unknown date (kept: their period is open)"; "2 of 3 routes shown" while boxes
-    // hide some, the unknown-date count then of those shown.
+    // "21 of 21 routes shown, 4 of unknown date (kept: their period is open)"; "2 of 3 routes shown" while
+    // boxes or filters hide some, the unknown-date count then of those shown.
     var total = data.routes.length, text, undated = undatedShown === undefined ? data.undated : undatedShown;
-    text = (shown === total ? "" : shown + " of ") + total + " route" + (total === 1 ? "" : "s") + " shown";
+    text = shown + " of " + total + " route" + (total === 1 ? "" : "s") + " shown";
     if (undated) {
       text += ", " + undated + " of unknown date (kept: their period is open)";
     }
@@ -872,7 +905,9 @@
   function titleBox(data) {
     var box = el("div", "arms-routes-title");
     box.appendChild(el("div", "arms-routes-title-text", data.title));
-    var filter = el("div", "arms-routes-filter", "Filter: " + data.filter + " · ");
+    var filter = el("div", "arms-routes-filter", "Filter: ");
+    filter.appendChild(el("span", "arms-routes-filter-words", data.filter));
+    filter.appendChild(document.createTextNode(" · "));
     filter.appendChild(el("span", "arms-routes-shown", shownText(data, data.routes.length)));
     box.appendChild(filter);
     box.appendChild(el("div", "arms-routes-credit", data.credit));
@@ -1094,8 +1129,9 @@
     return {evidence: evidence, legs: legs};
   }
 
-  function drawMap(map, dataElementId, cardsElementId) {
+  function drawMap(map, dataElementId, cardsElementId, options) {
     defineClasses();
+    options = options || {};
     var data = unpack(JSON.parse(document.getElementById(dataElementId).textContent));
     data.cardsElementId = cardsElementId;
     ROUTE_WEIGHT = data.style.weight;
@@ -1168,7 +1204,10 @@
     // A small map (one embedded in a page) folds the layer control and the legend into buttons.
     // A wide map has its legend bottom left, the whole height below the zoom buttons (the layer
     // control, with the category boxes, takes the top right); others under the layer control.
-    var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1], wide = !small && size.x >= WIDE_MAP;
+    // (the legend goes right when a plugin takes the top left corner: the filter panel does)
+    var leftTaken = (window.armsRoutesPlugins || []).some(function (plugin) { return plugin.takesTopLeft; });
+    var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
+    var wide = !small && size.x >= WIDE_MAP && !leftTaken;
     var layerControl = L.control.layers(null, overlays, {collapsed: small, position: "topright"}).addTo(map);
     // The category boxes sit in the layer control, above its overlays (which Leaflet redraws on its own).
     var categories = categoryBoxes(data, applyCategories);
@@ -1200,6 +1239,7 @@
     };
 
     var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
+    var filterWords = title.querySelector(".arms-routes-filter-words");
     L.DomEvent.disableClickPropagation(title);
     L.DomEvent.disableScrollPropagation(title);
     map.getContainer().appendChild(title);
@@ -1209,7 +1249,9 @@
     // the layer control, else it starts right of the zoom buttons.
     function fitBoxes() {
       var size = map.getSize(), box = layerControl.getContainer(), side = box.offsetWidth + 24;
-      var room = small ? Math.round(size.y * 0.5) : wide ? size.y - 150 : size.y - (box.offsetTop + box.offsetHeight) - 50;
+      var topLeft = map._controlCorners.topleft;  // (the zoom buttons, and the filter panel when open)
+      var room = small ? Math.round(size.y * 0.5) : wide ? size.y - Math.max(150, topLeft.offsetHeight + 90) :
+        size.y - (box.offsetTop + box.offsetHeight) - 50;
       legendBox.style.maxHeight = Math.max(120, room) + "px";
       if (size.x - 2 * side >= 360) {
         title.style.left = "50%";
@@ -1227,7 +1269,8 @@
     // Fit the routes in the part of the map the title, the layer control and the legend leave free.
     function fitView() {
       var size = map.getSize(), top = title.offsetTop + title.offsetHeight + 12;
-      var left = wide ? Math.min(legendPanel.offsetWidth + 30, Math.round(size.x * 0.35)) : 40;
+      var panel = map._controlCorners.topleft.offsetWidth;  // (the zoom buttons, and the filter panel when open)
+      var left = Math.min(Math.max(wide ? legendPanel.offsetWidth : 0, panel > 40 ? panel : 10) + 30, Math.round(size.x * 0.35));
       var side = Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth);
       var right = small ? 110 : Math.max(110, Math.min(side + 20, Math.round(size.x * (wide ? 0.3 : 0.4))));  // room for place names
       map.fitBounds(data.bounds, {paddingTopLeft: [left, Math.min(top, Math.round(size.y * 0.4))],
@@ -1268,18 +1311,24 @@
       shown.addLayer(layer);
     });
 
+    var routeFilter = null, changeListeners = [], shownIds = [];
+
     function applyCategories() {
-      // A route shows while any of its boxes is ticked (as --category selects it); its colour follows.
+      // A route shows while any of its boxes is ticked (as --category selects it) and it passes the
+      // route filter (setRouteFilter: the filter panel's); its colour follows the boxes.
       // A new colour is only noted on the line (the canvas reads it when it draws), and the routes
       // shown are drawn once at the end: thousands of setStyle calls would each ask for a redraw.
       var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0, recoloured = false;
-      var undatedShown = 0;
+      var undatedShown = 0, filter = routeFilter;
+      shownIds = [];
       data.routes.forEach(function (route) {
         var layer = routeLayers[route.id], show = false, i, colour;
         for (i = 0; i < route.boxes.length; i++) { if (ticked[route.boxes[i]]) { show = true; break; } }
+        if (show && filter && !filter.passes(route)) { show = false; }
         if (show) {
           count++;
-          if (route.undated) { undatedShown++; }
+          shownIds.push(route.id);
+          if (filter ? filter.undated(route) : route.undated) { undatedShown++; }
           colour = colourOf(route, ticked);
           if (layer.options.color !== colour) {
             layer.options.color = colour;
@@ -1295,7 +1344,17 @@
         renderer._redraw();
       }
       shownCount.textContent = shownText(data, count, undatedShown);
+      changeListeners.forEach(function (fn) { fn(shownIds.slice()); });
     }
+
+    function setRouteFilter(filter) {
+      routeFilter = filter || null;
+      applyCategories();
+    }
+
+    function onChange(fn) { changeListeners.push(fn); }
+
+    function setFilterWords(text) { filterWords.textContent = text; }
 
     function setCategories(ids) {
       // Tick exactly these categories (ids; null for the box of routes without weapon systems).
@@ -1331,10 +1390,13 @@
     var api = {id: map.getContainer().id, map: map, data: data, routes: shown, categories: categories.boxes,
                setCategories: setCategories, visibleRoutes: visibleRoutes, routeLayers: routeLayers,
                waypoints: waypoints, interdictions: interdictions, control: layerControl, renderer: renderer,
-               routePoint: routePoint, openCard: openCard};
+               routePoint: routePoint, openCard: openCard, key: options.key || "map", setRouteFilter: setRouteFilter,
+               redraw: applyCategories, onChange: onChange, setFilterWords: setFilterWords, fitView: fitView,
+               fitBoxes: fitBoxes};
     window.armsRoutes = window.armsRoutes || {};
     window.armsRoutes[api.id] = api;
     (window.armsRoutesPlugins || []).forEach(function (plugin) { plugin(api); });
+    fitBoxes();  // (the legend in the room the plugins' controls leave)
     return api;
   }
 
