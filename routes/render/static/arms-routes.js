@@ -1024,6 +1024,9 @@
         var padding = group.cardPadding();
         e.popup.options.autoPanPaddingTopLeft = padding.topLeft;
         e.popup.options.autoPanPaddingBottomRight = padding.bottomRight;
+        // (the card, its tip and close button between the padding above and below)
+        e.popup.options.maxHeight = Math.max(160, Math.min(e.popup.options.maxHeight,
+                                                           size.y - padding.topLeft[1] - padding.bottomRight[1] - 40));
       }
       e.popup.update();
     });
@@ -1059,9 +1062,6 @@
       var overlay = overlayOf(this, kind);
       if (!overlay) { return null; }
       if (this._owns(overlay)) { overlay.close(); }
-        // (the card, its tip and close button between the padding above and below)
-        e.popup.options.maxHeight = Math.max(160, Math.min(e.popup.options.maxHeight,
-                                                           size.y - padding.topLeft[1] - padding.bottomRight[1] - 40));
       return this;
     },
     _owns: function (overlay) {
@@ -1234,6 +1234,17 @@
 
     // A card opens clear of the title above, the legend and the layer control (as far as there is room).
     shown.cardPadding = function () {
+      if (small) {
+        // A phone's map: the card goes between the title and folded controls above and those below (and scrolls).
+        var container = map.getContainer(), box = container.getBoundingClientRect(), top = 20, bottom = 20;
+        Array.prototype.forEach.call(container.querySelectorAll(".leaflet-top .leaflet-control, .arms-routes-title"), function (c) {
+          if (c.offsetWidth) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 10); }
+        });
+        Array.prototype.forEach.call(container.querySelectorAll(".leaflet-bottom .leaflet-control"), function (c) {
+          if (c.offsetWidth) { bottom = Math.max(bottom, box.bottom - c.getBoundingClientRect().top + 10); }
+        });
+        return {topLeft: [10, Math.round(top)], bottomRight: [10, Math.round(bottom)]};
+      }
       var side = small ? 20 : Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth) + 20;
       return {topLeft: [wide ? legendPanel.offsetWidth + 20 : 20, 100], bottomRight: [side, 20]};
     };
@@ -1274,17 +1285,6 @@
       var side = Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth);
       var right = small ? 110 : Math.max(110, Math.min(side + 20, Math.round(size.x * (wide ? 0.3 : 0.4))));  // room for place names
       map.fitBounds(data.bounds, {paddingTopLeft: [left, Math.min(top, Math.round(size.y * 0.4))],
-      if (small) {
-        // A phone's map: the card goes between the title and folded controls above and those below (and scrolls).
-        var container = map.getContainer(), box = container.getBoundingClientRect(), top = 20, bottom = 20;
-        Array.prototype.forEach.call(container.querySelectorAll(".leaflet-top .leaflet-control, .arms-routes-title"), function (c) {
-          if (c.offsetWidth) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 10); }
-        });
-        Array.prototype.forEach.call(container.querySelectorAll(".leaflet-bottom .leaflet-control"), function (c) {
-          if (c.offsetWidth) { bottom = Math.max(bottom, box.bottom - c.getBoundingClientRect().top + 10); }
-        });
-        return {topLeft: [10, Math.round(top)], bottomRight: [10, Math.round(bottom)]};
-      }
                                   paddingBottomRight: [right, 40], maxZoom: 7, animate: false});
     }
     fitView();
