@@ -178,6 +178,27 @@ def test_the_list_follows_the_filters_and_its_caption_names_the_selection(page, 
     assert page.errors == []
 
 
+def test_the_list_follows_the_filter_panel(page, map_file):
+    open_map(page, map_file)
+    caption = page.locator("figure.arms-routes-list figcaption")
+    page.get_by_label("Minimum status", exact=True).select_option("reported")
+    assert listed(page) == ["fx-gaza", "fx-north", "fx-west"] == api_eval(page, "(api) => api.visibleRoutes()")
+    box = page.get_by_label("Weapon system", exact=True)
+    box.fill("FX-122")  # an alias of Fixture Rocket
+    box.press("Enter")
+    assert listed(page) == ["fx-west"]
+    words = page.locator(".arms-routes-title .arms-routes-filter").inner_text()
+    assert "Fixture Rocket" in words and "reported" in words
+    assert words in caption.text_content()  # the caption says what the title box says
+    assert page.locator(".arms-routes-list-toggle").inner_text() == "Routes (1)"
+    # the keyboard opens the card of what is left
+    tab_to_list(page)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup .arms-routes-card")
+    assert card_title(page) == "Libya to Sudan"
+    assert page.errors == []
+
+
 def test_a_filtered_map_names_its_filter_in_the_caption(page, tmp_path, dataset):
     from routes.select import Filters
 
