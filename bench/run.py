@@ -54,6 +54,8 @@ RENDER_SIZE_SHARE_MAX = 0.40     # render HTML size / explore() HTML size, at 10
 HELP_RATIO_MAX = 1.5             # `arms-routes --help` / `python -c "import typer"`
 DRAW_MAX_S = 3.0                 # 30,000 routes drawn in headless Chromium
 TOGGLE_MAX_MS = 500.0            # "stays responsive": a category toggle and two frames
+FILTER_MAX_MS = 300.0            # issue 16: a filter change or a time-window move, redrawn (two frames)
+PANEL_SHARE_MAX = 0.10           # issue 16: the filter panel and search index, of the page without them
 MAP_PANE_ELEMENTS_MAX = 200      # "no per-feature DOM nodes": elements in the map pane, whatever N is
 
 # What a user would otherwise do: read the file with geopandas and call explore().
@@ -131,6 +133,34 @@ from pathlib import Path
 from routes.dataset import load_dataset
 from routes.render import render_map
 render_map(load_dataset([Path(sys.argv[1])]), Path(sys.argv[2]), offline=True)
+"""
+
+# The filter panel (arms-routes-filters.js): each step sets the filters as its controls do
+# (api.setFilters, which the boxes call) and waits two frames; "clear" returns to every route.
+# The weapon system is the one most routes list; the years a window of three around the middle year.
+FILTERS = """\
+async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  const api = Object.values(window.armsRoutes)[0];
+  const out = {};
+  const step = async (name, filters) => {
+    const t = performance.now();
+    api.setFilters(filters);
+    await frame(); await frame();
+    out[name] = {ms: performance.now() - t, shown: api.visibleRoutes().length};
+  };
+  const counts = {};
+  api.data.routes.forEach(r => (r.weapons || []).forEach(w => { counts[w] = (counts[w] || 0) + 1; }));
+  const weapon = Object.keys(counts).sort((a, b) => counts[b] - counts[a])[0];
+  const years = api.data.panel.years.filter(y => y && y[0] !== null).map(y => y[0]).sort((a, b) => a - b);
+  const mid = years[Math.floor(years.length / 2)];
+  await step("weapon", {weapon: api.data.weapons[weapon].name});
+  await step("weapon cleared", {weapon: ""});
+  await step("years", {since: mid, until: mid + 2});
+  await step("years moved", {since: mid + 1, until: mid + 3});
+  await step("years cleared", {since: null, until: null});
+  return {weapon: api.data.weapons[weapon].name, years: [mid, mid + 3], steps: out};
+}
 """
 
 DOM_COUNT = """\
@@ -269,6 +299,8 @@ class Draw:
     toggle_off_ms: list[float] = field(default_factory=list)
     toggle_on_ms: list[float] = field(default_factory=list)
     toggle: dict = field(default_factory=dict)
+    filter_ms: dict = field(default_factory=dict)  # step of FILTERS -> times (ms)
+    filters: dict = field(default_factory=dict)    # the last run's FILTERS result
     dom: dict = field(default_factory=dict)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -299,7 +331,8 @@ def measure_draw(pages: list[tuple[int, Path]], runs: int) -> list[Draw]:
                         result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                         break
                     print(f"  chromium {n:>6} routes run {i + 1}/{runs}: drawn {result.drawn_ms[-1]:7.0f} ms, "
-                          f"toggle {result.toggle_off_ms[-1]:5.0f}/{result.toggle_on_ms[-1]:5.0f} ms", flush=True)
+                          f"toggle {result.toggle_off_ms[-1]:5.0f}/{result.toggle_on_ms[-1]:5.0f} ms, filters "
+                          + ", ".join(f"{k} {v[-1]:.0f}" for k, v in result.filter_ms.items()) + " ms", flush=True)
         finally:
             browser.close()
     return results
@@ -335,6 +368,10 @@ def _draw_once(browser, result: Draw, n: int, page_file: Path, first: bool) -> N
         result.toggle_off_ms.append(toggle["off"])
         result.toggle_on_ms.append(toggle["on"])
         result.toggle = toggle
+        filters = page.evaluate(FILTERS)
+        for name, step in filters["steps"].items():
+            result.filter_ms.setdefault(name, []).append(step["ms"])
+        result.filters = filters
     finally:
         context.close()
 
@@ -432,6 +469,33 @@ def _stats(stats_file: Path, order: str, count: int, restriction: str) -> str:
                           os.path.dirname(os.__file__) + "/"}, key=len, reverse=True):
         text = text.replace(prefix, "")
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def panel_share(page_file: Path) -> dict | None:
+    """What the filter panel and search add to a map (issue 16): the payload's "panel" tables
+    (payload.panel_tables, as they sit in the page), arms-routes-filters.js and the panel's styles, in
+    bytes, and as a share of the page without them."""
+    import re
+
+    sys.path.insert(0, str(ROOT))
+    from routes.render.html import _static, json_text
+
+    if not page_file.exists():
+        return None
+    text = page_file.read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="arms-routes-data-[0-9a-f]+">(.*?)</script>', text, re.S)
+    if not block:
+        return None
+    panel = json.loads(block.group(1)).get("panel")
+    if panel is None:
+        return None
+    tables = len(f',"panel":{json_text(panel)}'.encode())
+    script = len(_static("arms-routes-filters.js").encode())
+    css = _static("arms-routes.css")
+    styles = len(css[css.index("/* The filter panel"):].encode()) if "/* The filter panel" in css else 0
+    size = len(text.encode())
+    extra = tables + script + styles
+    return {"tables": tables, "script": script, "styles": styles, "page": size, "share": extra / (size - extra)}
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -543,6 +607,16 @@ def report(args, sizes, datasets, results, help_, typer_, draws, profile_text: s
         if drawn and d30.toggle_off_ms else None
     targets.append((f"…and responsive: a category toggle + 2 frames < {TOGGLE_MAX_MS:.0f} ms",
                     f"{toggle:.0f} ms" if toggle else "not measured", toggle < TOGGLE_MAX_MS if toggle else None))
+    for label, steps in (("a filter change (a weapon system) + 2 frames", ("weapon", "weapon cleared")),
+                         ("a time-window move + 2 frames", ("years", "years moved"))):
+        worst = max(statistics.median(d30.filter_ms[s]) for s in steps) if drawn and d30.filter_ms else None
+        targets.append((f"…a filter panel that stays quick: {label} < {FILTER_MAX_MS:.0f} ms",
+                        f"{worst:.0f} ms" if worst else "not measured", worst < FILTER_MAX_MS if worst else None))
+    share = panel_share(args.work_dir / f"render-offline-{big}.html") if big else None
+    targets.append((f"the filter panel and search index add ≤ {PANEL_SHARE_MAX:.0%} to a 30,000-route map",
+                    f"{share['share']:.1%} ({_mb(share['tables'] + share['script'] + share['styles'])} of "
+                    f"{_mb(share['page'])})" if share else "not measured",
+                    share["share"] <= PANEL_SHARE_MAX if share else None))
     pane = d30.dom.get("paneElements") if d30 and d30.dom else None
     targets.append((f"…with canvas, no per-feature DOM nodes (≤ {MAP_PANE_ELEMENTS_MAX} elements in the map pane)",
                     f"{pane} elements, {d30.dom.get('svgPaths')} svg paths, {d30.dom.get('canvases')} canvases"
@@ -614,6 +688,25 @@ def report(args, sizes, datasets, results, help_, typer_, draws, profile_text: s
             f"| {len(d.errors)} | {len(set(d.blocked))} |")
     if not draws:
         lines.append("| — | not measured (no size ≥ 10,000, or --no-browser) | | | | | | | | |")
+    lines.append("")
+    filtered = [d for d in draws if d.filter_ms and not d.error]
+    if filtered:
+        names = list(filtered[0].filter_ms)
+        lines += ["The filter panel (issue 16): each step sets the filters as the panel's controls do "
+                  "(`api.setFilters`) and waits two frames; the weapon system is the one most routes list, the "
+                  "years a window of three around the middle start year, then moved by one. Median ms (routes shown).",
+                  "", "| routes | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for d in filtered:
+            shown = d.filters.get("steps", {})
+            lines.append(f"| {d.n:,} | " + " | ".join(
+                f"{statistics.median(d.filter_ms[s]):.0f} ({shown.get(s, {}).get('shown', '?'):,})" for s in names) + " |")
+        lines.append("")
+    for n in sizes:
+        share = panel_share(args.work_dir / f"render-offline-{n}.html")
+        if share:
+            lines.append(f"- {n:,} routes: the panel's tables {_mb(share['tables'])}, its script "
+                         f"{share['script'] / 1e3:.0f} kB and styles {share['styles'] / 1e3:.1f} kB: "
+                         f"{share['share']:.1%} of the page without them ({_mb(share['page'])} in all).")
     lines.append("")
     if profile_text:
         lines += ["## Profiles", "", profile_text]

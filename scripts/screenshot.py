@@ -7,6 +7,7 @@ country outlines: no request leaves the machine, and the same data gives the sam
     python scripts/screenshot.py                 # writes docs/map.png
     python scripts/screenshot.py -o /tmp/map.png --width 1600 --height 1000
     python scripts/screenshot.py --open prk-irn-sdn-egy-gaza -o docs/map-card.png   # with a route's card open
+    python scripts/screenshot.py --link '#map.a=Hamas&map.f=2008&map.t=2014' -o docs/map-filters.png  # a link's state
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ CHROMIUM = os.environ.get("ARMS_ROUTES_CHROMIUM", "/usr/bin/chromium")
 
 
 def screenshot(output: Path, width: int, height: int, data: list[Path] | None = None,
-               open_route: str | None = None) -> Path:
+               open_route: str | None = None, link: str = "") -> Path:
     """Render `data` (default: the bundled dataset) offline and save a PNG of the map as a reader sees it.
 
-    With `open_route`, the route is clicked first (a real mouse click on its line), so its card shows.
+    With `open_route`, the route is clicked first (a real mouse click on its line), so its card shows;
+    `link` is a URL fragment the map is opened with (its filters, card and view: see README, "Map tools").
     """
     from playwright.sync_api import sync_playwright
 
@@ -47,7 +49,7 @@ def screenshot(output: Path, width: int, height: int, data: list[Path] | None = 
                 page = context.new_page()
                 errors: list[str] = []
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
-                page.goto(page_path.resolve().as_uri())
+                page.goto(page_path.resolve().as_uri() + (("#" + link.lstrip("#")) if link else ""))
                 page.wait_for_function("window.armsRoutes && Object.keys(window.armsRoutes).length > 0")
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 if open_route:
@@ -95,8 +97,10 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--open", metavar="ROUTE_ID", help="click this route first, so its evidence card shows")
+    parser.add_argument("--link", metavar="FRAGMENT", default="",
+                        help="open the map with this URL fragment (filters, card, view), e.g. '#map.w=F-7'")
     args = parser.parse_args()
-    print(f"wrote {screenshot(args.output, args.width, args.height, args.data, args.open)}")
+    print(f"wrote {screenshot(args.output, args.width, args.height, args.data, args.open, args.link)}")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,12 @@ def frames(page) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def settled_url(page) -> str:
+    """The page's URL once the map has written its state there (a moment after the last change)."""
+    page.wait_for_timeout(300)
+    return page.url
+
+
 def visible(page, map_id: str | None = None) -> list[str]:
     return page.evaluate("(id) => (id ? window.armsRoutes[id] : Object.values(window.armsRoutes)[0]).visibleRoutes()",
                          map_id)
@@ -459,7 +465,7 @@ def test_a_link_restores_routes_card_and_view(page, map_file, data_file):
     page.evaluate("() => { const m = Object.values(window.armsRoutes)[0].map; m.setView([30.5, 45.25], 5, {animate: false}); }")
     frames(page)
     before = state_of(page)
-    url = page.url
+    url = settled_url(page)
     fragment = url.split("#", 1)[1]
     assert fragment.startswith("map.w=FX-7&map.d=no&map.f=2010&map.r=fx-c&map.v=")
     assert before["visible"] == listed(data_file, "--weapon", "FX-7", "--since", "2010", "--undisputed")
@@ -478,9 +484,9 @@ def test_a_link_restores_routes_card_and_view(page, map_file, data_file):
     assert state_of(other) == before
     page.evaluate("() => { Object.values(window.armsRoutes)[0].map.closePopup(); }")
     frames(page)
-    assert "map.r=" not in page.url
+    assert "map.r=" not in settled_url(page)
     page.get_by_role("button", name="Clear filters").click()
-    assert page.url.split("#", 1)[1].startswith("map.v=")  # (only the view is left)
+    assert settled_url(page).split("#", 1)[1].startswith("map.v=")  # (only the view is left)
     assert page.errors == [] and page.blocked == []
 
 
@@ -552,7 +558,7 @@ def test_two_embedded_maps_keep_their_own_state(page, data_file, tmp_path):
     second.get_by_label("Minimum status", exact=True).select_option("reported")
     second.get_by_label("To", exact=True).fill("2012")
     frames(page)
-    fragment = page.url.split("#", 1)[1]
+    fragment = settled_url(page).split("#", 1)[1]
     assert fragment == "rpgs.w=FX-7&rockets.s=reported&rockets.t=2012"
     expected = [listed(data_file, "--weapon", "FX-7"), listed(data_file, "--min-status", "reported", "--until", "2012")]
     assert [visible(page, i) for i in ids] == expected

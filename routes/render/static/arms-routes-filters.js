@@ -51,6 +51,7 @@
   var YEAR_RANGE = [1800, 2100];  // routes/select.py YEAR_RANGE
   var SMALL_MAP = [720, 420];
   var VALUE_MAX = 300;        // characters of one value in the URL fragment
+  var URL_WAIT_MS = 150;      // the URL is written this long after the last change
   var FIELDS = {w: "weapon", c: "categories", k: "kind", s: "status", d: "disputed", a: "actor", f: "since",
                 t: "until", u: "undated", p: "place", o: "source"};
 
@@ -628,8 +629,11 @@
       compiled.words = compile(api, t, state).words;
       api.setFilterWords(words());
       count.textContent = ids.length.toLocaleString("en") + " of " + plural(data.routes.length, "route");
-      undatedText.textContent = "Include routes of unknown date (" + seen.toLocaleString("en") + ")";
-      undatedRow.title = "routes the years keep only because a year of their period is unknown";
+      // (the years kept them only because a year of their period is unknown: without years, none)
+      undatedText.textContent = "Include routes of unknown date" + (compiled.window ? " (" + seen.toLocaleString("en") + ")" : "");
+      undated.disabled = !compiled.window;
+      undatedRow.title = compiled.window ? "the routes the years keep only because a year of their period is unknown" :
+        "set From or To: the years keep a route whose period they cannot test";
       say(weaponError, compiled.errors.weapon);
       say(actorError, compiled.errors.actor);
       say(yearsError, compiled.errors.years);
@@ -869,7 +873,13 @@
       return p;
     }
 
-    function save() { if (ready) { writeFragment(api.key, params()); } }
+    var saving = null;
+
+    function save() {
+      // The URL follows a moment after the map (typing, playing or panning asks often; a redraw should not wait).
+      if (!ready || saving) { return; }
+      saving = setTimeout(function () { saving = null; writeFragment(api.key, params()); }, URL_WAIT_MS);
+    }
 
     function parsed(found) {
       // The state a fragment gives (only values that fit), its card and view.
