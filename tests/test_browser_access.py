@@ -220,6 +220,10 @@ def test_a_long_list_is_listed_in_steps(page, tmp_path, write_dataset):
     more.click()
     assert listed(page) == [f"fx-{i:03d}" for i in range(250)] and more.is_hidden()
     assert focused(page)["route"] == "fx-200"  # the first of those just listed
+    # a waypoint's list too: 250 routes through Nampo
+    page.locator(".arms-routes-list-toggle").click()
+    assert len(click_waypoint(page, "Fixture Nampo", 125.395)) == 200
+    assert "50 more routes not listed here" in page.locator(".leaflet-popup .arms-routes-choice").inner_text()
 
 
 # -- waypoints and overlapping lines ----------------------------------------------------------------

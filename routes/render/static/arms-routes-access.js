@@ -359,7 +359,7 @@
     box.appendChild(el("h3", null, heading));
     notes.forEach(function (note) { if (note) { box.appendChild(el("p", "arms-routes-describe", note)); } });
     var list = el("ul", "arms-routes-list-items");
-    routes.forEach(function (route) {
+    routes.slice(0, LIST_STEP).forEach(function (route) {
       var item = el("li");
       item.appendChild(routeButton(data, route, function (routeId) {
         // (the card opens where the reader clicked; focus goes into it, as from the list of routes)
@@ -368,6 +368,10 @@
       list.appendChild(item);
     });
     box.appendChild(list);
+    if (routes.length > LIST_STEP) {
+      box.appendChild(el("p", "arms-routes-muted", plural(routes.length - LIST_STEP, "more route") +
+                          " not listed here: the filters narrow the list"));
+    }
     if (hidden) { box.appendChild(el("p", "arms-routes-muted", plural(hidden, "more route") + " through here hidden by the filters")); }
     var keys = roving(list);
     keys.first();
