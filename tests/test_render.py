@@ -516,3 +516,34 @@ def test_card_data_travels_apart_and_joins_again():
     assert set(cards) == {"evidence", "leg_info", "texts"}
     assert "A leg note." not in json.dumps(main) and "A leg note." in json.dumps(cards)
     assert join_cards(main, cards) == payload
+
+
+def test_the_filter_panel_tables_carry_the_rules_inputs_once():
+    """payload.panel_tables: what the map's filter panel tests, by position in shared tables."""
+    area = Place("fx-strip", "Fixture Strip", "PSE", "region", 34.4, 31.4, ("The Strip",))
+    inside = Place("fx-town", "Fixture Town", "PSE", "city", 34.3, 31.3, within=("fx-strip",))
+    stand_in = {"place": "fx-bandar-abbas", "stand_in": True, "stands_for": "Iran", "precision": "country"}
+    routes = [
+        make_route("fx-a", waypoints=("fx-nampo", "fx-town"), period={"start": {"year": 2009, "approximate": True},
+                                                                      "end": 2014}),
+        make_route("fx-b", waypoints=(stand_in, "fx-strip"), supplier="Iran", recipient="hamas", intermediaries=[],
+                   period={"start": None, "end": None},
+                   evidence=[{"source": "fx-analysis", "claim": "A claim.", "stance": "supports", "credibility": 2},
+                             {"source": "fx-news", "claim": "Another.", "stance": "supports", "credibility": 3}]),
+    ]
+    panel = build_payload(dataset_of(routes, extra_places=[area, inside]))["panel"]
+    assert panel["years"] == [[2009, 2014, 1], None]
+    # one key per name as the CLI compares them (Hamas = hamas), a spelling of each from the data
+    assert panel["actors"] == {"keys": ["northkorea", "hamas", "iran"], "names": ["North Korea", "Hamas", "Iran"]}
+    assert panel["route_actors"] == [[0, 1, 2], [2, 1]]
+    # a stand-in is not a place a route passes through; an area matches the places inside it
+    assert [p[0] for p in panel["places"]] == ["fx-nampo", "fx-town", "fx-strip"]
+    assert panel["route_places"] == [[0, 1], [2]]
+    assert panel["places"][2] == ["fx-strip", "Fixture Strip", "PSE", ["The Strip"], [1, 2]]
+    assert panel["sources"] == ["fx-news", "fx-analysis"] and panel["route_sources"] == [[0], [1, 0]]
+    weapons = panel["weapons"]
+    assert weapons["ids"] == ["fx-rpg", "fx-rocket"]
+    assert weapons["keys"]["fx7"] == 0 and weapons["keys"]["fixturerocketgrenade"] == 0 and weapons["keys"]["fx122"] == 1
+    assert panel["ranks"] == dict(model.STATUS_RANK) and panel["window"] == [None, None]
+    assert build_payload(dataset_of(routes, extra_places=[area, inside]), filters=Filters(until=2020))["panel"]["window"] \
+        == [None, 2020]
