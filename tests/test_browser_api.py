@@ -67,6 +67,8 @@ def test_explore_onto_a_users_folium_map_keeps_its_layers(page, data, tmp_path):
     assert page.evaluate("""() => { let n = 0; Object.values(window.armsRoutes)[0].map.eachLayer(
         l => { if (l instanceof L.CircleMarker && l.getTooltip() && String(l.getTooltip().getContent()).includes("my own marker")) n++; });
         return n; }""") == 1
+    # folium's other files (jQuery, Bootstrap) are blocked here, but Leaflet loaded: no word of a missing Leaflet
+    assert page.locator(".arms-routes-no-leaflet").count() == 0
     click_route(page, "fx-gaza")
     assert "Nampo to Port Sudan" in page.locator(".leaflet-popup .arms-routes-card").inner_text()
     assert page.errors == []

@@ -107,8 +107,10 @@ def _onto(m, dataset: Dataset, *, title):
     data_id, cards_id = f"arms-routes-data-{digest}", f"arms-routes-cards-{digest}"
     figure = m.get_root()
     for name, element in map_html._assets(False):
-        if name.startswith("arms_routes"):  # (the map has Leaflet already: folium put it there)
-            figure.header.add_child(map_html._raw(element), name=name)
+        # The map has Leaflet already, which folium puts in <head> when the page is rendered: ours go
+        # in <body>, after it and before the map's own script, which calls our draw.
+        if name.startswith("arms_routes"):
+            figure.html.add_child(map_html._raw(element), name=name)
     figure.html.add_child(map_html._raw(_data_block(data_id, data_json)), name=f"arms_routes_data_{digest}")
     figure.html.add_child(map_html._raw(f'<script type="application/json" id="{cards_id}">{cards_json}</script>'),
                           name=f"arms_routes_cards_{digest}")
