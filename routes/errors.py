@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .text import plural
+
 
 class RoutesError(Exception):
     """A problem a user can cause and fix, with where it is."""
@@ -67,7 +69,7 @@ class InvalidDataset(RoutesError):
         self.problems = problems
         first = problems[0]
         more = len(problems) - 1
-        tail = f" (and {more} more problem{'s' if more != 1 else ''}; run `arms-routes validate {first.path}`)" if more else ""
+        tail = f" (and {plural(more, 'more problem')}; run `arms-routes validate {first.path}`)" if more else ""
         super().__init__(f"{first}{tail}", path=path or first.path)
 
     def __str__(self) -> str:  # the message already carries the location
