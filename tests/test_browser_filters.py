@@ -263,6 +263,11 @@ def test_a_category_box_and_the_category_control_are_one_filter(fresh, data_file
     assert "category anti-tank or ballistic-missiles" in fresh.locator(".arms-routes-title").inner_text()
     choose(fresh, "Category", "")
     assert visible(fresh) == ALL and all(b.is_checked() for b in boxes.all())
+    # the same through api.setFilters: a list of ids, or one (never its letters)
+    fresh.evaluate("() => { Object.values(window.armsRoutes)[0].setFilters({categories: 'anti-tank'}); }")
+    assert visible(fresh) == listed(data_file, "--category", "anti-tank")
+    fresh.evaluate("() => { Object.values(window.armsRoutes)[0].setFilters({categories: [null, 'artillery-rockets']}); }")
+    assert visible(fresh) == ["fx-b", "fx-d", "fx-e", "fx-h"]  # (null: the box of routes listing no weapon system)
 
 
 def test_routes_of_unknown_date_can_be_left_out(fresh, data_file):

@@ -600,7 +600,8 @@
       });
       if (own(partial, "categories")) {
         var ids = partial.categories;
-        setBoxes(ids === null || ids === undefined ? null : ids);
+        if (typeof ids === "string") { ids = [ids]; }
+        if (ids === null || ids === undefined || Array.isArray(ids)) { setBoxes(ids || null); }
       }
       apply(options);
     }
