@@ -978,13 +978,12 @@
     restore(found0);
     fitPanel();
     api.fitBoxes();
-    if (!own(found0, "v") && !small) { api.fitView(); }  // (the routes clear of the panel)
     initialView = own(found0, "v") ? null : viewText();
     if (initialView === null) { initialView = "(restored)"; }
     ready = true;
   }
 
-  addPanel.takesTopLeft = true;  // (arms-routes.js puts the legend on the right)
+  addPanel.takesTopLeft = 290;  // px, with its margin (arms-routes.js puts the legend on the right, fits the routes beside it)
   window.armsRoutesFilters = addPanel;
   window.armsRoutesPlugins = window.armsRoutesPlugins || [];
   window.armsRoutesPlugins.push(addPanel);

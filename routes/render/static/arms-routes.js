@@ -1205,7 +1205,10 @@
     // A wide map has its legend bottom left, the whole height below the zoom buttons (the layer
     // control, with the category boxes, takes the top right); others under the layer control.
     // (the legend goes right when a plugin takes the top left corner: the filter panel does)
-    var leftTaken = (window.armsRoutesPlugins || []).some(function (plugin) { return plugin.takesTopLeft; });
+    // (takesTopLeft: the width in px a plugin's control takes there, when the map is not small)
+    var leftTaken = Math.max.apply(null, [0].concat((window.armsRoutesPlugins || []).map(function (plugin) {
+      return Number(plugin.takesTopLeft) || 0;
+    })));
     var size = map.getSize(), small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
     var wide = !small && size.x >= WIDE_MAP && !leftTaken;
     var layerControl = L.control.layers(null, overlays, {collapsed: small, position: "topright"}).addTo(map);
@@ -1280,7 +1283,8 @@
     // Fit the routes in the part of the map the title, the layer control and the legend leave free.
     function fitView() {
       var size = map.getSize(), top = title.offsetTop + title.offsetHeight + 12;
-      var panel = map._controlCorners.topleft.offsetWidth;  // (the zoom buttons, and the filter panel when open)
+      // (the zoom buttons, and the filter panel: its room is kept before it is there, so the routes are fitted once)
+      var panel = Math.max(map._controlCorners.topleft.offsetWidth, small ? 0 : leftTaken);
       var left = Math.min(Math.max(wide ? legendPanel.offsetWidth : 0, panel > 40 ? panel : 10) + 30, Math.round(size.x * 0.35));
       var side = Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth);
       var right = small ? 110 : Math.max(110, Math.min(side + 20, Math.round(size.x * (wide ? 0.3 : 0.4))));  // room for place names
