@@ -46,6 +46,9 @@ class Dataset:
     filters: Filters | None = field(default=None, compare=False)
     description: str = field(default="all routes", compare=False)
     total: int | None = field(default=None, compare=False)  # routes of the dataset it was selected from
+    # Deals of a dataset source that have no place (the files' `unplaced` lists, merged): tabled beside
+    # maps and in reports, never drawn. A selection keeps those its filters keep (`select.unplaced_deals`).
+    unplaced: list[dict] = field(default_factory=list, compare=False)
 
     def route(self, route_id: str) -> dict | None:
         return next((r for r in self.routes if r.get("id") == route_id), None)
@@ -53,13 +56,15 @@ class Dataset:
     def with_routes(self, routes: list[dict]) -> "Dataset":
         """The same dataset narrowed to some of its routes, keeping how it was selected."""
         return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages,
-                       self.filters, self.description, self.total)
+                       self.filters, self.description, self.total, self.unplaced)
 
     def selected(self, routes: list[dict], filters, description: str) -> "Dataset":
         """A selection of this dataset: `routes`, chosen by `filters`, described in words."""
+        from .select import unplaced_deals
+
         total = self.total if self.total is not None else len(self.routes)
         return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages,
-                       filters, description, total)
+                       filters, description, total, unplaced_deals(self, filters))
 
     def lineages(self) -> dict:
         """What each evidence item of the dataset rests on (`model.item_key`), by its lineage roots
@@ -182,6 +187,8 @@ def _load(files: list[Path], remember: bool = True) -> Dataset:
     base_weapons, base_places = Taxonomy.load(), Gazetteer.load()
     weapons, places = base_weapons.copy(), base_places.copy()
     routes: list[dict] = []
+    unplaced: list[dict] = []
+    unplaced_origin: dict[str, Path] = {}
     sources: dict[str, dict] = {}
     origin: dict[str, Path] = {}
     source_origin: dict[str, Path] = {}
@@ -219,7 +226,15 @@ def _load(files: list[Path], remember: bool = True) -> Dataset:
                     path=path, route_id=route_id, field="id")
             origin[route_id] = path
             routes.append(feature)
-    return Dataset(routes, sources, weapons, places, files, origin)
+        for deal in doc.get("unplaced") or []:
+            as_whole_numbers(deal)
+            if deal["id"] in unplaced_origin:
+                raise RoutesError(f"unplaced deal id is also used in {unplaced_origin[deal['id']]}; the same deal "
+                                  "cannot be loaded twice (is one export imported into two files?)", path=path,
+                                  route_id=deal["id"], field="unplaced")
+            unplaced_origin[deal["id"]] = path
+            unplaced.append(deal)
+    return Dataset(routes, sources, weapons, places, files, origin, unplaced=unplaced)
 
 
 def _refuse_redefinition(path: Path, member: str, item_id: str, known, new, origin: str) -> None:

@@ -113,6 +113,8 @@ def geojson_collection(dataset: Dataset) -> dict:
     Routes are copied as written; a null geometry is built from the waypoints (great-circle legs, cut
     at the antimeridian). `sources` holds the cited sources and those they derive from; `weapons` and
     `places` hold what the routes use that the bundled taxonomy and gazetteer do not (or define differently).
+    The selection's unplaced deals (`Dataset.unplaced`) are kept as its `unplaced` list, with their
+    sources and weapon systems.
     """
     features = []
     for route in dataset.routes:
@@ -129,6 +131,8 @@ def geojson_collection(dataset: Dataset) -> dict:
     if places:
         collection["places"] = places
     collection["features"] = features
+    if dataset.unplaced:
+        collection["unplaced"] = [copy.deepcopy(deal) for deal in dataset.unplaced]
     return collection
 
 
@@ -145,10 +149,12 @@ def built_geometry(route: dict, places: Gazetteer) -> dict | None:
 
 
 def cited_sources(dataset: Dataset) -> dict[str, dict]:
-    """The sources the routes cite (or their items relay), and every source those derive from, in the
-    dataset's order: `model.lineage` of each, in one walk that visits every source once."""
+    """The sources the routes cite (or their items relay) and the unplaced deals name, and every source
+    those derive from, in the dataset's order: `model.lineage` of each, in one walk that visits every
+    source once."""
     stack = [key for route in dataset.routes for item in model.evidence(route)
              for key in (item.get("source"), *(item.get("relays") or ())) if isinstance(key, str)]
+    stack += [deal["source"] for deal in dataset.unplaced if isinstance(deal.get("source"), str)]
     wanted: set[str] = set()
     while stack:
         current = stack.pop()
@@ -166,7 +172,8 @@ def _extra_weapons(dataset: Dataset) -> list[dict]:
         bundled = Taxonomy.load()
     except RoutesError:
         bundled = Taxonomy()
-    used = dict.fromkeys(w for r in dataset.routes for w in model.props(r).get("weapons") or [])
+    used = dict.fromkeys(w for r in [*dataset.routes, *({"properties": d} for d in dataset.unplaced)]
+                         for w in model.props(r).get("weapons") or [])
     extra = []
     for weapon_id in used:
         system = dataset.weapons.get(weapon_id)

@@ -38,7 +38,7 @@ PRECISION = geometry.PRECISION
 WIDTH = 100
 
 COLLECTION_HEAD = ("type", "name")
-COLLECTION_TAIL = ("sources", "weapons", "places", "features")
+COLLECTION_TAIL = ("sources", "weapons", "places", "features", "unplaced")
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 ROUTE_KEYS = ("name", "kind", "waypoints", "legs", "weapons", "supplier", "recipient", "intermediaries", "period",
               "status", "outcome", "interdicted", "intended_waypoints", "evidence", "notes")
@@ -53,6 +53,8 @@ INTERDICTED_KEYS = ("place", "stand_in", "stands_for", "precision", "date", "not
 SOURCE_KEYS = ("title", "author", "publisher", "published", "url", "kind", "reliability", "derived_from", "note")
 WEAPON_KEYS = ("id", "name", "aliases", "category", "family", "description")
 GEOMETRY_KEYS = ("type", "coordinates")
+# a deal that has no place (import-sipri's `unplaced` list)
+UNPLACED_KEYS = ("id", "supplier", "recipient", "weapons", "period", "reason", "source", "sipri")
 
 
 def _ordered(obj: dict, head: tuple[str, ...], tail: tuple[str, ...] = ()) -> dict:
@@ -128,9 +130,20 @@ def canonical(doc):
     out = _ordered(doc, COLLECTION_HEAD, COLLECTION_TAIL)
     if isinstance(out.get("sources"), dict):
         out["sources"] = {k: _ordered(v, SOURCE_KEYS) if isinstance(v, dict) else v for k, v in out["sources"].items()}
-    for key, fn in (("weapons", _keys(WEAPON_KEYS)), ("places", _feature), ("features", _feature)):
+    for key, fn in (("weapons", _keys(WEAPON_KEYS)), ("places", _feature), ("features", _feature),
+                    ("unplaced", _unplaced)):
         if key in out:
             out[key] = _map_list(out[key], fn)
+    return out
+
+
+def _unplaced(deal):
+    if not isinstance(deal, dict):
+        return deal
+    out = _ordered(deal, UNPLACED_KEYS)
+    if isinstance(out.get("period"), dict):
+        out["period"] = {k: _ordered(v, BOUND_KEYS) if k in PERIOD_KEYS and isinstance(v, dict) else v
+                         for k, v in _ordered(out["period"], PERIOD_KEYS).items()}
     return out
 
 
@@ -176,7 +189,7 @@ def _layout(value, indent: int, prefix_len: int, key: str | None = None) -> str:
 
 # -- the one GeoJSON writer -------------------------------------------------------------------------------
 LAYOUTS = ("canonical", "lines")
-_LINE_MEMBERS = ("features", "places", "weapons")  # lists written one item per line in the "lines" layout
+_LINE_MEMBERS = ("features", "places", "weapons", "unplaced")  # lists written one item per line in the "lines" layout
 
 
 def geojson_text(doc, layout: str = "canonical") -> str:
@@ -190,8 +203,8 @@ def geojson_text(doc, layout: str = "canonical") -> str:
       in order, coordinates rounded), each value on one line when it fits in WIDTH characters, else laid
       out over several, so that a diff of a file people edit shows what changed;
     - "lines" (`export -o x.geojson`, `import-sipri`): the document as it is, its members indented and
-      each feature, place and weapon system on one line: for files of thousands of routes, which this
-      writes about ten times faster and a quarter smaller than the canonical layout.
+      each feature, place, weapon system and unplaced deal on one line: for files of thousands of
+      routes, which this writes about ten times faster and a quarter smaller than the canonical layout.
     """
     if layout == "canonical":
         text = _layout(canonical(doc), 0, 0) + "\n"

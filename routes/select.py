@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from . import model
 from .dataset import Dataset
@@ -289,18 +290,19 @@ def _resolve_places(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str
 
 def _actors(dataset: Dataset, actors: tuple[str, ...]) -> list[str]:
     """The actors of a filter as `_has_actor` compares them (normalised). `UsageError`, with the closest
-    names, for one that no route of `dataset` names as supplier, recipient or intermediary (no other
-    filter could make it match: a misspelling, not an empty selection)."""
+    names, for one that no route (nor unplaced deal) of `dataset` names as supplier, recipient or
+    intermediary (no other filter could make it match: a misspelling, not an empty selection)."""
     keys = [normalise(a) for a in actors]
     for actor, key in zip(actors, keys):
         if not key:
             raise UsageError(f"actor {actor!r} names no one; give a supplier, recipient or intermediary")
     missing = dict(zip(keys, actors))
     names: dict[str, str] = {}
-    for route in dataset.routes:
+    # (the unplaced deals' actors too: `--actor NATO` finds the deals no map can draw)
+    for p in chain((model.props(route) for route in dataset.routes), dataset.unplaced):
         if not missing:
             return keys  # (every actor found: no need to read the other routes)
-        for name in _actor_names(model.props(route)):
+        for name in _actor_names(p):
             key = normalise(name)
             if key not in names:
                 names[key] = name
@@ -388,3 +390,36 @@ def matched_weapons(dataset: Dataset, filters: Filters | None) -> tuple[set[str]
         except UsageError:
             pass
     return ids, categories
+
+
+def unplaced_deals(dataset: Dataset, filters: Filters | None) -> list[dict]:
+    """The deals of `dataset.unplaced` (deals of a dataset source whose supplier or recipient has no
+    place) that a selection by `filters` keeps, in their order.
+
+    The filters that speak of a deal itself apply as they do to routes: weapon, category, actor
+    (supplier or recipient), since/until (`overlaps`), kind (every deal is arms). A filter on what
+    only a route has (a place it passes, its id, its evidence status, a dispute) leaves every
+    unplaced deal out: a deal without a path or evidence items cannot be said to pass it.
+    """
+    deals = dataset.unplaced
+    if filters is None or filters.is_empty() or not deals:
+        return list(deals)
+    if filters.places or filters.route_ids or filters.min_status or filters.disputed is not None:
+        return []
+    if filters.kinds and "arms" not in filters.kinds:
+        return []
+    weapon_ids, categories = matched_weapons(dataset, filters)
+    actors = [normalise(a) for a in filters.actors]
+    kept = []
+    for deal in deals:
+        weapons = [w for w in deal.get("weapons") or [] if isinstance(w, str)]
+        if filters.weapons and not weapon_ids.intersection(weapons):
+            continue
+        if categories and not categories.intersection(dataset.weapons.category(w) for w in weapons):
+            continue
+        if actors and not _has_actor(deal, actors):
+            continue
+        if not overlaps({"properties": deal}, filters.since, filters.until):
+            continue
+        kept.append(deal)
+    return kept

@@ -2,8 +2,10 @@
 
 Two export layouts are recognised from their header row, after any preamble: the trade register
 (one row per deal, `?` columns after uncertain figures) and the per-delivery layout (one row per deal
-and delivery year; the rows of one deal are merged into one route). Every deal that cannot be mapped
-becomes a `Reject` with its reason; nothing is dropped silently.
+and delivery year; the rows of one deal are merged into one route). Nothing is dropped silently: a
+deal whose supplier or recipient has no place (an unknown supplier, a multinational organisation)
+is kept in the dataset's `unplaced` list with its reason, and a row that is no usable deal (a
+malformed row) becomes a `Reject` with its reason.
 
 Each route goes supplier -> recipient between country-level places (data/geo/sipri-countries.json),
 which the dataset carries in its `places` member; designations that the bundled taxonomy does not know
@@ -29,12 +31,13 @@ from pathlib import Path
 from . import model, paths
 from .dataset import refuse_input, same_file, write_all_atomic, write_atomic
 from .encode import csv_writer, for_csv_cell
-from .errors import DataFileError, RoutesError
+from .errors import DataFileError, RoutesError, UsageError
 from .fmt import geojson_text
+from .gazetteer import Gazetteer
 from .geometry import great_circle, split_antimeridian, unwrap
 from .jsonfile import read_bytes
 from .names import normalise
-from .text import noun, slug
+from .text import noun, plural, slug
 from .weapons import Taxonomy
 
 SOURCE_ID = "sipri-at-database"
@@ -429,6 +432,8 @@ class Countries:
     def __init__(self, places: list[dict], names: dict[str, dict]) -> None:
         self.places = {p["id"]: p for p in places}
         self.names = names
+        # SIPRI's spellings as it writes them, and then in any case or punctuation ("Unknown rebel group*")
+        self._names = {normalise(name): entry for name, entry in reversed(names.items())}
         self._index: dict[str, str] = {}
         for place in places:
             for name in (place["name"], *place.get("aliases", ())):
@@ -451,7 +456,7 @@ class Countries:
         name = name.strip()
         if not name:
             return f"{role} is empty"
-        entry = self.names.get(name)
+        entry = self.names.get(name) or self._names.get(normalise(name))
         if entry is not None:
             if "reject" in entry:
                 return f"{role} {entry['reject']}"
@@ -829,10 +834,11 @@ def _within_limit(text: str, whole_in: str) -> str:
 
 @dataclass
 class ImportResult:
-    """What an import made: the dataset, the deals it could not map, and what was read."""
+    """What an import made: the dataset, the deals it could not place, the rows it could not read as a
+    deal, and what was read."""
 
     dataset: dict
-    rejects: list[Reject]
+    rejects: list[Reject]  # rows that are no usable deal (malformed): not in the dataset
     export: Export
     deals: int
     own_weapons: int
@@ -840,6 +846,7 @@ class ImportResult:
     rejects_path: Path | None = None
     bytes_written: int = 0
     seconds: float = 0.0
+    unplaced: list[Reject] = field(default_factory=list)  # deals kept in the dataset's `unplaced`, not drawn
 
     @property
     def routes(self) -> int:
@@ -849,37 +856,58 @@ class ImportResult:
     def rejected_rows(self) -> int:
         return sum(len(r.rows) for r in self.rejects)
 
+    @property
+    def unplaced_rows(self) -> int:
+        return sum(len(r.rows) for r in self.unplaced)
+
     def reject_counts(self) -> list[tuple[str, int]]:
         """Rejected rows by reason, most frequent first."""
-        counts = Counter()
-        for reject in self.rejects:
-            counts[reject.reason] += len(reject.rows)
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return _counts(self.rejects)
+
+    def unplaced_counts(self) -> list[tuple[str, int]]:
+        """Rows of the deals that could not be placed, by reason, most frequent first."""
+        return _counts(self.unplaced)
+
+
+def _counts(rejects: list[Reject]) -> list[tuple[str, int]]:
+    counts = Counter()
+    for reject in rejects:
+        counts[reject.reason] += len(reject.rows)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Countries | None = None,
-            progress: Progress | None = None) -> ImportResult:
-    """Turn an export into a dataset: one route per deal, and a `Reject` for every deal that cannot be mapped.
+            gazetteer: Gazetteer | None = None, progress: Progress | None = None) -> ImportResult:
+    """Turn an export into a dataset: one route per deal that can be placed, one record of the
+    dataset's `unplaced` list per deal whose supplier or recipient has no place (an unknown supplier,
+    a multinational organisation), and a `Reject` for every row that is no usable deal.
 
-    `progress(done, total)` is called as deals are mapped.
+    A place of SIPRI's table that the bundled gazetteer (`gazetteer`, default: the bundled one) also
+    holds is written as the gazetteer defines it, so that the two never disagree. `progress(done,
+    total)` is called as deals are mapped.
     """
     taxonomy = taxonomy if taxonomy is not None else Taxonomy.load()
     countries = countries if countries is not None else Countries.load()
+    gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
     deals, rejects = deals_of(export)
     weapons = _WeaponPlan(taxonomy)
     mapped: list[tuple[Deal, Party, Party, tuple[str, str]]] = []
+    unplaced: list[tuple[Deal, Party | str, Party | str, tuple[str, str], str]] = []
     for deal in deals:
         supplier = countries.party(deal.supplier, "supplier")
         recipient = countries.party(deal.recipient, "recipient")
         designation = deal.designation or deal.description
-        reason = "; ".join(p for p in (supplier, recipient) if isinstance(p, str)) or None
-        if reason is None and not designation:
-            reason = "no weapon designation or description"
-        if reason is not None:
-            rejects.append(Reject(deal.rows, reason))
+        missing = [f"{role} is empty" for role, name in (("supplier", deal.supplier), ("recipient", deal.recipient))
+                   if not name.strip()]
+        if missing or not designation:
+            rejects.append(Reject(deal.rows, "; ".join(missing) or "no weapon designation or description"))
             continue
         key = weapons.add(designation, category_of(deal.description, deal.armament_category), deal.description)
-        mapped.append((deal, supplier, recipient, key))
+        reason = "; ".join(p for p in (supplier, recipient) if isinstance(p, str))
+        if reason:
+            unplaced.append((deal, supplier, recipient, key, reason))
+        else:
+            mapped.append((deal, supplier, recipient, key))
     weapons.plan()
     total = len(mapped)
     features, taken, used_places = [], _Taken(), set()
@@ -890,6 +918,8 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
             progress(done, total)
     if progress and total == 0:
         progress(0, 0)
+    records = [_unplaced(deal, _route_id(deal, taken), supplier, recipient, weapons.ids[key], reason)
+               for deal, supplier, recipient, key, reason in unplaced]
     rejects.sort(key=lambda r: r.rows[0][0])
     source = dict(SOURCE, published=export.generated)
     dataset = {
@@ -898,37 +928,72 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
                 + (f", generated {export.generated}" if export.generated else "") + ")",
         "sipri_import": {"file": export.path.name, "layout": export.layout.name, "encoding": export.encoding,
                          "generated": export.generated, "rows": len(export.rows), "deals": len(deals),
-                         "routes": len(features), "rejected_rows": sum(len(r.rows) for r in rejects)},
+                         "routes": len(features), "unplaced": len(records),
+                         "rejected_rows": sum(len(r.rows) for r in rejects)},
         "sources": {SOURCE_ID: source},
         "weapons": weapons.systems,
-        "places": [countries.feature(p) for p in sorted(used_places)],
+        "places": [_place_feature(p, countries, gazetteer) for p in sorted(used_places)],
         "features": features,
     }
-    return ImportResult(dataset, rejects, export, len(deals), len(weapons.systems))
+    if records:
+        dataset["unplaced"] = records
+    return ImportResult(dataset, rejects, export, len(deals), len(weapons.systems),
+                        unplaced=[Reject(deal.rows, reason) for deal, *_, reason in unplaced])
+
+
+def _place_feature(place_id: str, countries: Countries, gazetteer: Gazetteer) -> dict:
+    """A place the dataset carries: as the bundled gazetteer defines it when it holds that id (the Gaza
+    Strip), else from SIPRI's table."""
+    bundled = gazetteer.get(place_id)
+    return bundled.to_feature() if bundled is not None else countries.feature(place_id)
+
+
+def _unplaced(deal: Deal, deal_id: str, supplier: Party | str, recipient: Party | str, weapons: list[str],
+              reason: str) -> dict:
+    """The record of a deal that cannot be drawn (a party has no place): the actors (a name SIPRI marks
+    as a group, `NATO**`, without its marks), its weapon systems and period as a route would have
+    them, why it has no place, the source, and SIPRI's own figures and comments."""
+    parties = [p if isinstance(p, Party) else Party(name.strip().rstrip("*").strip() or name.strip(), "")
+               for p, name in ((supplier, deal.supplier), (recipient, deal.recipient))]
+    sipri = _sipri_properties(deal, *parties)
+    if deal.comments:
+        sipri["comments"] = deal.comments
+    return {"id": deal_id, "supplier": _within_limit(parties[0].actor, "sipri.supplier"),
+            "recipient": _within_limit(parties[1].actor, "sipri.recipient"), "weapons": weapons,
+            "period": _period(deal), "reason": reason, "source": SOURCE_ID, "sipri": sipri}
 
 
 def rejects_csv(result: ImportResult) -> str:
-    """The rejected rows as CSV: the export's own header plus a `reason` column, then every row of every
-    reject. Every cell is quoted and none runs as a formula in a spreadsheet (`encode.for_csv_cell`): the
-    rows come from a file anyone could have written."""
+    """The rows that are not a route, as CSV: the export's own header plus a `reason` column, then every
+    row of every deal that could not be placed and of every reject, in the order of the export. Every
+    cell is quoted and none runs as a formula in a spreadsheet (`encode.for_csv_cell`): the rows come
+    from a file anyone could have written."""
     buffer = io.StringIO(newline="")
     writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow([for_csv_cell(cell) for cell in [*result.export.header, "reason"]])
-    for reject in result.rejects:
+    for reject in sorted([*result.unplaced, *result.rejects], key=lambda r: r.rows[0][0]):
         for _, row in reject.rows:
             writer.writerow([for_csv_cell(cell) for cell in [*row, reject.reason]])
     return buffer.getvalue()
 
 
+OUTPUT_SUFFIXES = (".geojson", ".json")
+
+
 def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxonomy: Taxonomy | None = None,
                  countries: Countries | None = None, progress: Progress | None = None) -> ImportResult:
-    """Read a SIPRI CSV export, map every deal, and write the dataset (and the rejected rows, when asked).
+    """Read a SIPRI CSV export, map every deal, and write the dataset (and the rows that are not a
+    route, when asked).
 
-    Raises `RoutesError` for an unreadable file or an unknown layout, and when no deal could be mapped
-    (after writing the rejected rows). Files are written whole or not at all.
+    Raises `UsageError` for an output whose name does not end in .geojson or .json (before anything
+    is read), `RoutesError` for an unreadable file or an unknown layout, and when no deal could be
+    placed (after writing the rows that are not a route). Files are written whole or not at all.
     """
     started = time.perf_counter()
     path, output = Path(path), Path(output)
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise UsageError(f"cannot write the dataset as {output.name!r}: import-sipri writes GeoJSON, so the file "
+                         f"name must end in {' or '.join(OUTPUT_SUFFIXES)} (e.g. {output.stem or 'sipri'}.geojson)")
     rejects = Path(rejects) if rejects is not None else None
     refuse_input(output, [path])
     if rejects is not None:
@@ -937,10 +1002,11 @@ def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxon
             raise RoutesError("--output and --rejects name the same file; choose two files", path=output)
     result = convert(read_export(path), taxonomy=taxonomy, countries=countries, progress=progress)
     if not result.routes:
-        if rejects is not None:  # (the rejected rows are then the whole result: they say why)
+        if rejects is not None:  # (the rows that are not a route are then the whole result: they say why)
             write_atomic(rejects, rejects_csv(result))
             result.rejects_path = rejects
-        raise RoutesError(f"no deal could be mapped ({result.rejected_rows} rows rejected"
+        rows = result.rejected_rows + result.unplaced_rows
+        raise RoutesError(f"no deal could be mapped ({rows} rows rejected"
                           + (f"; wrote them with their reasons to {rejects}" if rejects else
                              "; run again with --rejects FILE to see why") + "); no dataset was written", path=path)
     text = geojson_text(result.dataset, layout="lines")
@@ -956,21 +1022,26 @@ def import_sipri(path: Path, output: Path, *, rejects: Path | None = None, taxon
 
 
 def describe(result: ImportResult) -> tuple[str, list[str]]:
-    """The summary line of an import, and the lines counting rejected deals by reason."""
+    """The summary line of an import, and the lines counting by reason the deals that could not be
+    placed (kept in the dataset) and the rows that were rejected (left out)."""
     size = f"{result.bytes_written / 2**20:.1f} MiB" if result.bytes_written >= 2**20 else \
         f"{result.bytes_written / 2**10:.0f} KiB"
     rows = len(result.export.rows)
     read = f"{rows} deals" if result.export.layout is TRADE_REGISTER else f"{rows} rows ({result.deals} deals)"
-    summary = (f"wrote {result.output}: {result.routes} routes from {read} "
+    unplaced = f" and {plural(len(result.unplaced), 'unplaced deal')}" if result.unplaced else ""
+    summary = (f"wrote {result.output}: {result.routes} routes{unplaced} from {read} "
                f"({result.export.layout.name} layout, {result.export.encoding}; "
                f"{result.own_weapons} weapon systems and {len(result.dataset['places'])} places of its own; "
                f"{size} in {result.seconds:.1f} s)")
-    if not result.rejects:
-        return summary, []
+    lines: list[str] = []
     where = f"written to {result.rejects_path}" if result.rejects_path else \
         "--rejects FILE writes them with their reasons"
-    lines = [f"rejected {result.rejected_rows} of {rows} rows ({where}):"]
-    width = len(str(result.reject_counts()[0][1]))
-    lines += [f"  {count:>{width}}  {reason}" for reason, count in result.reject_counts()]
+    for rejects, counts, head in (
+            (result.unplaced, result.unplaced_counts(),
+             f"could not place {result.unplaced_rows} of {rows} rows on the map (kept in the dataset's "
+             f"unplaced deals, which maps and reports table; {where}):"),
+            (result.rejects, result.reject_counts(), f"rejected {result.rejected_rows} of {rows} rows ({where}):")):
+        if rejects:
+            width = len(str(counts[0][1]))
+            lines += [head, *(f"  {count:>{width}}  {reason}" for reason, count in counts)]
     return summary, lines
-

@@ -57,6 +57,7 @@ class Report:
     path: Path
     problems: list[Problem] = field(default_factory=list)
     routes: int = 0
+    unplaced: int = 0  # deals in the file's `unplaced` list
 
     @property
     def errors(self) -> list[Problem]:
@@ -89,7 +90,7 @@ def validate_file(path: Path, *, weapons: Taxonomy | None = None, places: Gazett
     checker = _Checker(path, text, weapons, places)
     checker.check(doc, repeated)
     checker.check_rounded(rounded)
-    report = Report(path, checker.sorted_problems(), checker.route_count)
+    report = Report(path, checker.sorted_problems(), checker.route_count, checker.unplaced_count)
     if report.ok and quick_exact and remember:  # commands that load this file need not check it again
         cache.remember_valid(cache.key(raw, weapons, places))
     return report
@@ -107,7 +108,7 @@ def validate_document(
     """
     checker = _Checker(Path(path), text, weapons, places, warnings=warnings)
     checker.check(doc, repeated_keys)
-    return Report(Path(path), checker.sorted_problems(), checker.route_count)
+    return Report(Path(path), checker.sorted_problems(), checker.route_count, checker.unplaced_count)
 
 
 def _field(parts) -> str:
@@ -302,6 +303,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self._locator: Locator | None = None
         self.route_count = 0
+        self.unplaced_count = 0
         self.sources: dict = {}
         self.roots: dict[str, frozenset] = {}  # each source's lineage roots (see `lineage_roots`)
         self._hints: dict[tuple, str] = {}  # the "did you mean" of each unknown name, worked out once
@@ -388,6 +390,7 @@ class _Checker:
                 self.add(base + tuple(parts), route_id, _route_field(parts) or ["feature"], message)
             if isinstance(feature, dict):
                 self._check_route(feature, base, route_id, cited, plain)
+        self._check_unplaced(doc, seen, cited)
         repeated = {parent for source in self.sources.values() if isinstance(source, dict)
                     and isinstance(source.get("derived_from"), list) for parent in source["derived_from"]
                     if isinstance(parent, str)}
@@ -470,7 +473,7 @@ class _Checker:
         # Routes, sources, weapon systems and places are checked one by one (each with its own path and
         # route id) by the checks below; here only the collection itself, so that nothing is reported twice.
         members = {k: v for k, v in doc.items() if k != "sources"}
-        for key in ("features", "weapons", "places"):
+        for key in ("features", "weapons", "places", "unplaced"):
             if isinstance(members.get(key), list):
                 members[key] = []
         for error in schema.errors(None, members):
@@ -624,6 +627,56 @@ class _Checker:
         self._suggested[key[0]] = self._suggested.get(key[0], 0) + 1
         return True
 
+    # -- the deals that have no place ------------------------------------------------------
+    def _check_unplaced(self, doc: dict, route_ids: dict[str, int], cited: set[str]) -> None:
+        """The `unplaced` deals (what import-sipri could not place): each as the schema has it, with an id
+        no other deal or route has, a registered source of kind dataset, known weapon systems and a
+        period in order. A problem names the deal's id and its field: `unplaced[3].source`."""
+        deals = doc.get("unplaced")
+        if not isinstance(deals, list):
+            return  # (the collection's schema says what it must be)
+        self.unplaced_count = len(deals)
+        seen: dict[str, int] = {}
+        for index, deal in enumerate(deals):
+            base = ("unplaced", index)
+            where = ["unplaced", index]
+            deal_id = deal["id"][:80] if isinstance(deal, dict) and isinstance(deal.get("id"), str) and deal["id"] \
+                else COLLECTION
+            for error in _each_error(schema.errors("unplaced", deal)):
+                parts, message = _schema_message(error)
+                self.add(base + tuple(parts), deal_id, [*where, *parts], message)
+            if not isinstance(deal, dict):
+                continue
+            if isinstance(deal.get("id"), str):
+                if deal["id"] in seen:
+                    self.add(base + ("id",), deal_id, [*where, "id"], f"{deal['id']!r} is also the id of "
+                             f"unplaced[{seen[deal['id']]}]; the ids of unplaced deals must be unique")
+                elif deal["id"] in route_ids:
+                    self.add(base + ("id",), deal_id, [*where, "id"], f"{deal['id']!r} is also the id of a route "
+                             f"(features[{route_ids[deal['id']]}]); a deal is either drawn as a route or unplaced, "
+                             "not both: remove one")
+                seen.setdefault(deal["id"], index)
+            source_id = deal.get("source")
+            if isinstance(source_id, str):
+                cited.add(source_id)
+                source = self.sources.get(source_id)
+                if source is None:
+                    self.add(base + ("source",), deal_id, [*where, "source"],
+                             f"unknown source {source_id!r}{self._did_you_mean(source_id, self.sources)}; "
+                             "register it under the collection's \"sources\"")
+                elif isinstance(source, dict) and source.get("kind") != "dataset":
+                    self.add(base + ("source",), deal_id, [*where, "source"],
+                             f"{source_id!r} is a source of kind {source.get('kind')!r}, but unplaced deals are "
+                             "records of a dataset source (kind \"dataset\", as import-sipri registers SIPRI): a "
+                             "claim from another source is a route, with waypoints at the places it names")
+            self._check_weapons(deal, base, deal_id, tuple(where))
+            period = deal.get("period")
+            if isinstance(period, dict):
+                start, end = model.bound_year(period.get("start")), model.bound_year(period.get("end"))
+                if start is not None and end is not None and start > end:
+                    self.add(base + ("period",), deal_id, [*where, "period"],
+                             f"starts in {start} but ends in {end}; swap them")
+
     # -- one route -------------------------------------------------------------------------
     def _check_route(self, feature: dict, base: tuple, route_id: str, cited: set[str], plain: bool = False) -> None:
         props = feature.get("properties")
@@ -755,7 +808,8 @@ class _Checker:
         self._hints[key] = hint
         return hint
 
-    def _check_weapons(self, props: dict, pbase: tuple, route_id: str) -> None:
+    def _check_weapons(self, props: dict, pbase: tuple, route_id: str, where: tuple = ()) -> None:
+        """The weapon systems of a route (or, `where` ("unplaced", 3) naming it, of an unplaced deal)."""
         weapons = props.get("weapons")
         if not isinstance(weapons, list):
             return
@@ -774,8 +828,8 @@ class _Checker:
                         " (`arms-routes weapons` lists ids; a dataset may add its own in a \"weapons\" member)"
                 if suggest:
                     self._hints[key] = hint
-            self.add(pbase + ("weapons", i), route_id, ["weapons", i], f"unknown weapon system {weapon_id!r}{hint}")
-        if not weapons and (props.get("kind") or "arms") == "arms":
+            self.add(pbase + ("weapons", i), route_id, [*where, "weapons", i], f"unknown weapon system {weapon_id!r}{hint}")
+        if not weapons and not where and (props.get("kind") or "arms") == "arms":
             self.warn(pbase + ("weapons",), route_id, ["weapons"],
                       "an arms route with no weapon system is never found by --weapon")
 
@@ -1153,10 +1207,12 @@ class Validation:
         errors = sum(len(r.errors) for r in self.reports)
         warnings = sum(len(r.warnings) for r in self.reports)
         routes = sum(r.routes for r in self.reports)
+        unplaced = sum(r.unplaced for r in self.reports)
         files = len(self.reports)
         verdict = "ok" if errors == 0 else "invalid"
+        deals = f", {unplaced} unplaced deal{'s' if unplaced != 1 else ''}" if unplaced else ""
         return (f"{verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
-                f"in {files} file{'s' if files != 1 else ''} ({routes} route{'s' if routes != 1 else ''})")
+                f"in {files} file{'s' if files != 1 else ''} ({routes} route{'s' if routes != 1 else ''}{deals})")
 
 
 def validate_files(paths: list[Path] | None = None, *, remember: bool = True) -> Validation:

@@ -61,12 +61,20 @@ def test_import_writes_a_dataset_and_counts_rejects_on_stderr(runner, export, tm
     out = tmp_path / "sipri.geojson"
     result = runner.invoke(app, ["import-sipri", str(export), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"wrote {out}: 3 routes from 6 deals (trade-register layout, Latin-1")
-    assert "rejected 3 of 6 rows (--rejects FILE writes them with their reasons):" in result.stderr
+    assert result.stdout.startswith(f"wrote {out}: 3 routes and 3 unplaced deals from 6 deals (trade-register "
+                                    "layout, Latin-1")
+    assert ("could not place 3 of 6 rows on the map (kept in the dataset's unplaced deals, which maps and reports "
+            "table; --rejects FILE writes them with their reasons):") in result.stderr
     assert "  2  supplier is unknown\n" in result.stderr
     assert "  1  recipient is a multinational organisation (NATO), not a place\n" in result.stderr
+    assert "rejected" not in result.stderr  # (no row is malformed)
     assert "mapping deals" in result.stderr
-    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 3
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert len(written["features"]) == 3
+    assert [(d["supplier"], d["recipient"], d["reason"]) for d in written["unplaced"]] == [
+        ("unknown supplier(s)", "Afghanistan", "supplier is unknown"),
+        ("unknown supplier(s)", "Somalia", "supplier is unknown"),
+        ("United States", "NATO", "recipient is a multinational organisation (NATO), not a place")]
 
 
 def test_rejects_file_holds_the_original_rows_and_a_reason(runner, export, tmp_path):
@@ -74,11 +82,13 @@ def test_rejects_file_holds_the_original_rows_and_a_reason(runner, export, tmp_p
     result = runner.invoke(app, ["import-sipri", str(export), "-o", str(tmp_path / "s.geojson"),
                                  "--rejects", str(rejects)])
     assert result.exit_code == 0, result.output
-    assert f"(written to {rejects})" in result.stderr
+    assert f"; written to {rejects}):" in result.stderr
     rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8"), newline="")))
     assert rows[0] == [*HEADER, "reason"]
     assert rows[1:] == [[*ROWS[3], "supplier is unknown"], [*ROWS[4], "supplier is unknown"],
                         [*ROWS[5], "recipient is a multinational organisation (NATO), not a place"]]
+    assert f"(kept in the dataset's unplaced deals, which maps and reports table; written to {rejects}):" \
+        in result.stderr
 
 
 def test_import_validate_list_and_render(runner, export, tmp_path):
@@ -86,7 +96,7 @@ def test_import_validate_list_and_render(runner, export, tmp_path):
     assert runner.invoke(app, ["import-sipri", str(export), "-o", str(out)]).exit_code == 0
     checked = runner.invoke(app, ["validate", "--strict", str(out)])
     assert checked.exit_code == 0, checked.output
-    assert "ok: 0 errors, 0 warnings in 1 file (3 routes)" in checked.output
+    assert "ok: 0 errors, 0 warnings in 1 file (3 routes, 3 unplaced deals)" in checked.output
 
     listed = runner.invoke(app, ["list", "-d", str(out), "--weapon", "Koksan 170mm", "--format", "json"])
     assert listed.exit_code == 0, listed.output
@@ -134,11 +144,52 @@ def test_nothing_mappable_is_exit_1_with_the_rejects_written(runner, tmp_path):
 
 
 def test_output_over_the_export_is_refused(runner, export):
-    before = export.read_bytes()
-    result = runner.invoke(app, ["import-sipri", str(export), "-o", str(export)])
+    named = export.rename(export.with_suffix(".json"))  # (an export saved as .json, imported to itself)
+    before = named.read_bytes()
+    result = runner.invoke(app, ["import-sipri", str(named), "-o", str(named)])
     assert result.exit_code == 1
     assert "--output is one of the files this command reads" in result.stderr
-    assert export.read_bytes() == before
+    assert named.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["sipri.csv", "sipri.kml", "sipri"])
+def test_an_output_that_is_not_geojson_is_exit_2_in_one_line_and_writes_nothing(runner, export, tmp_path, name):
+    out = tmp_path / name
+    result = runner.invoke(app, ["import-sipri", str(export), "-o", str(out), "--rejects", str(tmp_path / "r.csv")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: cannot write the dataset as {name!r}: import-sipri writes GeoJSON, so the "
+                             "file name must end in .geojson or .json (e.g. sipri.geojson)\n")
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "trade-register.csv"]  # (data: the fixture's)
+
+
+@pytest.mark.parametrize("name", ["sipri.json", "SIPRI.GEOJSON"])
+def test_a_json_output_is_written(runner, export, tmp_path, name):
+    result = runner.invoke(app, ["import-sipri", str(export), "-o", str(tmp_path / name)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / name).read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+def test_unplaced_deals_follow_the_filters_into_exports(runner, export, tmp_path):
+    """The unplaced deals are the dataset's, filtered as routes are where a filter applies to a deal."""
+    out = tmp_path / "sipri.geojson"
+    assert runner.invoke(app, ["import-sipri", str(export), "-o", str(out)]).exit_code == 0
+
+    def exported(*args):
+        target = tmp_path / "export.geojson"
+        result = runner.invoke(app, ["export", "-d", str(out), "-o", str(target), *args])
+        assert result.exit_code == 0, result.output
+        collection = json.loads(target.read_text(encoding="utf-8"))
+        checked = runner.invoke(app, ["validate", "--strict", str(target)])
+        assert checked.exit_code == 0, checked.output
+        return [d["recipient"] for d in collection.get("unplaced", [])]
+
+    assert exported() == ["Afghanistan", "Somalia", "NATO"]
+    assert exported("--weapon", "Mi-8", "--weapon", "Kornet") == ["Somalia"]
+    # an actor only an unplaced deal names is known (and the routes of the other actor are exported)
+    assert exported("--actor", "United States", "--actor", "Hezbollah") == ["NATO"]
+    assert exported("--until", "2008") == ["Afghanistan", "NATO"]
+    assert exported("--place", "Iran") == []  # (a filter on the path leaves out deals without one)
 
 
 def test_missing_export_is_a_usage_error(runner, tmp_path):
@@ -171,7 +222,7 @@ def test_fixed_rejects_file_imports_again(runner, export, tmp_path):
     out = tmp_path / "fixed.geojson"
     result = runner.invoke(app, ["import-sipri", str(fixed), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"wrote {out}: 2 routes from 3 deals")
+    assert result.stdout.startswith(f"wrote {out}: 2 routes and 1 unplaced deal from 3 deals")
     routes = json.loads(out.read_text(encoding="utf-8"))["features"]
     assert [r["properties"]["name"] for r in routes] == ["Russia → Afghanistan: 6 Mi-17 (c. 2007)",
                                                         "Russia → Somalia: 2 Mi-8 (c. 2010)"]

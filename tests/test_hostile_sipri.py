@@ -83,7 +83,7 @@ def test_rejects_never_hold_a_live_formula_and_keep_every_row_whole(runner, tmp_
 
 
 def test_a_failed_import_leaves_neither_of_its_files(runner, tmp_path):
-    out = tmp_path / "out-folder"
+    out = tmp_path / "out-folder.geojson"
     out.mkdir()  # the dataset cannot be written there
     rejects = tmp_path / "rejects.csv"
 
@@ -93,12 +93,12 @@ def test_a_failed_import_leaves_neither_of_its_files(runner, tmp_path):
     assert result.exit_code == 1
     assert f"error: {out}: is a folder; give the name of a file to write" in result.stderr
     assert not rejects.exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["export.csv", "out-folder"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["export.csv", "out-folder.geojson"]
 
 
 def test_import_never_writes_over_its_export_through_a_link(runner, tmp_path):
     export = _export(tmp_path, ROWS)
-    link = tmp_path / "link.csv"
+    link = tmp_path / "link.geojson"  # (a dataset's name: the link, not the suffix, is what is refused)
     link.symlink_to(export)
     before = export.read_bytes()
 

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import WEAPONS
 from routes import sipri
-from routes.errors import DataFileError, RoutesError
+from routes.errors import DataFileError, RoutesError, UsageError
 from routes.fmt import geojson_text
-from routes.gazetteer import Gazetteer
+from routes.gazetteer import Gazetteer, Place
 from routes.names import normalise
 from routes.validate import validate_document
 from routes.weapons import Taxonomy
@@ -112,8 +112,9 @@ def test_trade_register_in_latin1_with_its_preamble(write_export, taxonomy):
     assert result.export.encoding.startswith("Latin-1")
     assert result.export.generated == "2026-05-18"
     assert result.routes == 4
-    assert [r.reason for r in result.rejects] == [
+    assert [r.reason for r in result.unplaced] == [
         "supplier is unknown", "recipient is a multinational organisation (NATO), not a place"]
+    assert result.rejects == []
     alize = route_of(result, "France", "India")
     assert alize["properties"]["sipri"]["designation"] == "Alizé"
 
@@ -145,9 +146,9 @@ def test_line_breaks_inside_quoted_comments(write_export, taxonomy):
     result = convert(path, taxonomy)
     t55 = route_of(result, "Soviet Union", "Viet Nam")
     assert t55["properties"]["evidence"][0]["claim"] == "Second-hand;\naid, with spares"
-    # the reject after the two-line row knows its own line: preamble, header, then T55 over two lines
-    assert result.rejects[0].rows[0][0] == len(PREAMBLE) + 1 + 2 + 1
-    assert path.read_text(encoding="latin-1").splitlines()[result.rejects[0].rows[0][0] - 1].startswith("Afghanistan")
+    # the deal after the two-line row knows its own line: preamble, header, then T55 over two lines
+    assert result.unplaced[0].rows[0][0] == len(PREAMBLE) + 1 + 2 + 1
+    assert path.read_text(encoding="latin-1").splitlines()[result.unplaced[0].rows[0][0] - 1].startswith("Afghanistan")
 
 
 def test_a_trade_register_deal_becomes_one_route(write_export, taxonomy):
@@ -234,7 +235,12 @@ def test_historic_states_and_sipri_spellings_have_places(write_export, taxonomy)
 @pytest.mark.parametrize("name, actor, place", [
     ("Syria rebels*", "Syria rebels", "country-syr"),
     ("Fixture Front (Chad)*", "Fixture Front", "country-tcd"),
-    ("PRC (Israel/Palestine)*", "Popular Resistance Committees", "region-gaza-strip"),
+    ("PRC (Israel/Palestine)*", "Popular Resistance Committees", "gaza-strip"),
+    ("Hamas (Palestine)*", "Hamas", "gaza-strip"),
+    ("Libya GNC", "Libya GNC", "country-lby"),
+    ("Libya GNC*", "Libya GNC", "country-lby"),
+    ("Libya HoR", "House of Representatives", "region-eastern-libya"),
+    ("Somaliland", "Somaliland", "region-somaliland"),
     ("UAE", "UAE", "country-are"),
     ("Turkiye", "Turkiye", "country-tur"),
     ("East Germany (GDR)", "East Germany (GDR)", "region-east-germany"),
@@ -245,6 +251,8 @@ def test_names_map_to_actors_and_places(name, actor, place):
 
 @pytest.mark.parametrize("name, reason", [
     ("unknown supplier(s)", "supplier is unknown"),
+    ("Unknown supplier(s)", "supplier is unknown"),  # (SIPRI's names in any case)
+    ("unknown rebel group*", "supplier is an unnamed rebel group"),
     ("Fixture Union**", "supplier is a multinational organisation (Fixture Union), not a place"),
     ("Atlantis", "supplier 'Atlantis' has no place (add it to data/geo/sipri-countries.json)"),
     ("Nowhere rebels*", "supplier 'Nowhere rebels*' is a non-state actor in no known country"),
@@ -253,21 +261,52 @@ def test_names_without_a_place_give_a_reason(name, reason):
     assert sipri.Countries.load().party(name, "supplier").startswith(reason)
 
 
-# -- rejects -------------------------------------------------------------------------------------
-def test_rejected_rows_are_kept_whole_with_their_reason(write_export, taxonomy):
+# -- deals that cannot be placed, and rows that are no deal ---------------------------------------
+def test_deals_without_a_place_are_kept_in_the_dataset_with_their_reason(write_export, taxonomy):
     result = convert(write_export(), taxonomy)
-    assert result.reject_counts() == [("recipient is a multinational organisation (NATO), not a place", 1),
-                                      ("supplier is unknown", 1)]
+    assert result.unplaced_counts() == [("recipient is a multinational organisation (NATO), not a place", 1),
+                                        ("supplier is unknown", 1)]
+    unknown, nato = result.dataset["unplaced"]
+    assert unknown == {
+        "id": unknown["id"], "supplier": "unknown supplier(s)", "recipient": "Afghanistan",
+        "weapons": ["sipri-mi-17"], "period": {"start": {"year": 2007, "approximate": True}, "end": 2008},
+        "reason": "supplier is unknown", "source": "sipri-at-database",
+        "sipri": {"designation": "Mi-17", "description": "transport helicopter", "order_year": 2007,
+                  "number_ordered": 6, "number_delivered": 6, "delivery_years": [2008], "uncertain": ["order_year"],
+                  "status": "Second hand", "tiv": {"per_unit": 2.9, "total_order": 17.4, "delivered": 17.4},
+                  "comments": "Probably second-hand"}}
+    assert re.fullmatch(r"sipri-[0-9a-f]{10}", unknown["id"])
+    # a name SIPRI marks as an organisation is the actor without its marks; SIPRI's own name is kept
+    assert (nato["supplier"], nato["recipient"], nato["sipri"]["recipient"]) == ("United States", "NATO", "NATO**")
+    assert {w["id"] for w in result.dataset["weapons"]} >= {"sipri-mi-17", "sipri-e-3a-sentry"}
+    assert result.dataset["sipri_import"]["unplaced"] == 2
+
+
+def test_rows_that_are_not_a_route_go_to_the_rejects_file_whole_with_their_reason(write_export, taxonomy):
+    result = convert(write_export([*ROWS, NK_IRAN[:9]]), taxonomy)
     rows = list(csv.reader(io.StringIO(sipri.rejects_csv(result))))
     assert rows[0] == [*TRADE_HEADER, "reason"]
     assert rows[1] == [*UNKNOWN_SUPPLIER, "supplier is unknown"]
     assert rows[2][:-1] == NATO
-    assert len(rows) == 3
+    assert rows[3] == [*NK_IRAN[:9], "malformed row: 9 columns where the header has 16"]
+    assert len(rows) == 4
 
 
-def test_every_deal_is_either_a_route_or_a_reject(write_export, taxonomy):
-    result = convert(write_export(), taxonomy)
-    assert result.routes + result.rejected_rows == len(ROWS)
+def test_every_deal_is_a_route_an_unplaced_deal_or_a_reject(write_export, taxonomy):
+    result = convert(write_export([*ROWS, NK_IRAN[:9]]), taxonomy)
+    assert (result.routes, result.unplaced_rows, result.rejected_rows) == (4, 2, 1)
+    assert result.routes + result.unplaced_rows + result.rejected_rows == len(ROWS) + 1
+    assert len(result.dataset["unplaced"]) == len(result.unplaced)
+    ids = [f["id"] for f in result.dataset["features"]] + [d["id"] for d in result.dataset["unplaced"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_deal_without_a_designation_or_a_supplier_is_a_reject_not_an_unplaced_deal(write_export, taxonomy):
+    nameless = [*NK_IRAN[:6], "", "", *NK_IRAN[8:]]
+    no_supplier = ["Iran", "", *NK_IRAN[2:]]
+    result = convert(write_export([NK_IRAN, nameless, no_supplier]), taxonomy)
+    assert result.unplaced == [] and "unplaced" not in result.dataset
+    assert [r.reason for r in result.rejects] == ["no weapon designation or description", "supplier is empty"]
 
 
 def test_a_row_with_missing_columns_is_rejected_not_guessed(write_export, taxonomy):
@@ -279,7 +318,8 @@ def test_a_row_with_missing_columns_is_rejected_not_guessed(write_export, taxono
 def test_both_unmappable_parties_are_named(write_export, taxonomy):
     row = ["unknown rebel group*", "unknown supplier(s)", *NK_IRAN[2:]]
     result = convert(write_export([row]), taxonomy)
-    assert result.rejects[0].reason == "supplier is unknown; recipient is an unnamed rebel group"
+    assert result.unplaced[0].reason == "supplier is unknown; recipient is an unnamed rebel group"
+    assert result.dataset["unplaced"][0]["recipient"] == "unknown rebel group"
 
 
 # -- the per-delivery layout ---------------------------------------------------------------------
@@ -301,9 +341,11 @@ def test_per_delivery_rows_of_one_deal_merge_into_one_route(write_export, taxono
     assert p["sipri"]["tiv"] == {"per_unit": 1.25, "delivered": 212.5}
     assert p["evidence"][0]["claim"] == ("SIPRI lists an order by Iran from North Korea of Hwasong-6 "
                                          "(surface-to-surface missile) in 1990; delivered: 170 in 1991–1993.")
-    # the unknown supplier's deal is rejected with both of its rows
-    assert [len(r.rows) for r in result.rejects] == [2]
-    assert result.reject_counts() == [("supplier is unknown", 2)]
+    # the unknown supplier's deal is not placed, and both of its rows go to the rejects file
+    assert [len(r.rows) for r in result.unplaced] == [2] and result.rejects == []
+    assert result.unplaced_counts() == [("supplier is unknown", 2)]
+    [deal] = result.dataset["unplaced"]
+    assert deal["id"] == "sipri-deal-20001" and deal["sipri"]["number_delivered"] == 10
     assert len(list(csv.reader(io.StringIO(sipri.rejects_csv(result))))) == 3
 
 
@@ -474,18 +516,28 @@ def test_import_writes_the_dataset_and_the_rejects(write_export, taxonomy, tmp_p
     assert out.read_text(encoding="utf-8") == geojson_text(result.dataset, layout="lines")  # the one writer
     assert rejects.read_text(encoding="utf-8").splitlines()[0].endswith(',"reason"')
     summary, lines = sipri.describe(result)
-    assert summary.startswith(f"wrote {out}: 4 routes from 6 deals (trade-register layout")
-    assert lines[0] == f"rejected 2 of 6 rows (written to {rejects}):"
+    assert summary.startswith(f"wrote {out}: 4 routes and 2 unplaced deals from 6 deals (trade-register layout")
+    assert lines[0] == (f"could not place 2 of 6 rows on the map (kept in the dataset's unplaced deals, which maps "
+                        f"and reports table; written to {rejects}):")
     assert lines[1:] == ["  1  recipient is a multinational organisation (NATO), not a place",
                          "  1  supplier is unknown"]
 
 
 def test_import_refuses_to_overwrite_the_export(write_export, taxonomy):
-    path = write_export()
+    path = write_export(name="export.json")
     before = path.read_bytes()
     with pytest.raises(RoutesError, match="--output is one of the files this command reads"):
         sipri.import_sipri(path, path, taxonomy=taxonomy)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["sipri.csv", "sipri.geojson.txt", "sipri"])
+def test_an_output_that_is_not_geojson_is_refused_before_anything_is_read(tmp_path, name):
+    out = tmp_path / name
+    with pytest.raises(UsageError, match=rf"cannot write the dataset as '{re.escape(name)}': import-sipri writes "
+                                         r"GeoJSON, so the file name must end in \.geojson or \.json"):
+        sipri.import_sipri(tmp_path / "no-such-export.csv", out)
+    assert not out.exists()
 
 
 def test_import_with_nothing_mappable_writes_no_dataset(write_export, taxonomy, tmp_path):
@@ -500,7 +552,7 @@ def test_country_table_places_are_valid_and_their_names_unique():
     countries = sipri.Countries.load()
     seen: dict[str, str] = {}
     for place_id, place in countries.places.items():
-        assert re.fullmatch(r"(country|region)-[a-z0-9]+(-[a-z0-9]+)*", place_id)
+        assert re.fullmatch(r"(country|region)-[a-z0-9]+(-[a-z0-9]+)*", place_id) or place_id == "gaza-strip"
         assert re.fullmatch(r"[A-Z]{3}", place["country"])
         assert -180 <= place["lon"] <= 180 and -90 <= place["lat"] <= 90
         assert round(place["lon"], 4) == place["lon"] and round(place["lat"], 4) == place["lat"]
@@ -511,12 +563,26 @@ def test_country_table_places_are_valid_and_their_names_unique():
         assert entry.get("place", "country-afg") in countries.places, name
 
 
-def test_country_table_ids_do_not_collide_with_the_bundled_gazetteer():
+def test_country_table_ids_are_the_bundled_gazetteers_only_for_the_same_place():
     try:
         bundled = Gazetteer.load()
     except DataFileError:
         pytest.skip("no bundled gazetteer yet")
-    assert not {p.id for p in bundled} & set(sipri.Countries.load().places)
+    countries = sipri.Countries.load()
+    shared = {p.id for p in bundled} & set(countries.places)
+    assert shared == {"gaza-strip"}  # (so that `--place "Gaza Strip"` names one place, not two)
+    for place_id in shared:
+        assert Place.from_feature(countries.feature(place_id)) == bundled.get(place_id)
+
+
+def test_a_place_the_bundled_gazetteer_holds_is_written_as_it_defines_it(write_export, taxonomy):
+    hamas = ["Hamas (Palestine)*", "Iran", "2010", "?", "10", "", "Fajr-5", "artillery rocket", "10", "", "2011",
+             "New", "", "0.1", "1", "1"]
+    moved = Gazetteer([Place("gaza-strip", "Gaza Strip", "PSE", "region", 34.3, 31.4, ("Gaza Strip", "Gaza"))])
+    result = convert(write_export([hamas]), taxonomy, gazetteer=moved)
+    assert result.dataset["features"][0]["properties"]["waypoints"] == ["country-irn", "gaza-strip"]
+    [gaza] = [p for p in result.dataset["places"] if p["id"] == "gaza-strip"]
+    assert Place.from_feature(gaza) == moved.get("gaza-strip")
 
 
 # -- SIPRI's `?` on years: approximate period bounds ----------------------------------------------------------
