@@ -574,3 +574,26 @@ def test_two_embedded_maps_keep_their_own_state(page, data_file, tmp_path):
     assert second.get_by_label("Weapon system", exact=True).input_value() == ""
     assert first.get_by_label("To", exact=True).input_value() == ""
     assert page.errors == [] and page.blocked == []
+
+
+def test_a_route_hidden_and_shown_again_still_opens_its_card_on_a_click(fresh):
+    type_into(fresh, "Weapon system", "FX-122")
+    assert visible(fresh) == ["fx-b", "fx-e"]
+    type_into(fresh, "Weapon system", "")
+    assert visible(fresh) == ALL
+    point = fresh.evaluate("""() => {
+        const api = Object.values(window.armsRoutes)[0];
+        let p = api.routePoint('fx-d');
+        api.map.setView(api.map.containerPointToLatLng([p.x, p.y]), api.map.getZoom(), {animate: false});
+        p = api.routePoint('fx-d');
+        const box = api.map.getContainer().getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    frames(fresh)
+    fresh.mouse.click(point["x"], point["y"])
+    fresh.wait_for_selector(".leaflet-popup")
+    if fresh.locator(".leaflet-popup .arms-routes-choice").count():  # (two lines lie there: the reader chooses)
+        fresh.locator(".leaflet-popup .arms-routes-choice button", has_text="Payment for rockets").click()
+    fresh.wait_for_selector(".leaflet-popup .arms-routes-card")
+    assert fresh.locator(".leaflet-popup .arms-routes-card h3").inner_text() == "Payment for rockets"
+    fresh.evaluate("() => { Object.values(window.armsRoutes)[0].map.closePopup(); }")

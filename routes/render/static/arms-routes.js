@@ -1323,11 +1323,12 @@
     // bookkeeping, the renderer's drawing order, a redraw asked for), without the four events each
     // fires ("add", "layeradd" twice; "remove", "layerremove" twice): nothing listens to them for a
     // route line, which has no attribution, and a filter that shows 30,000 routes again spends a
-    // third of its time less here.
+    // third of its time less here. A hidden line keeps the group as its events' parent (it is not
+    // drawn, so it has no events), which spares deleting and adding that back thousands of times.
     function showLine(line) {
       var id = L.Util.stamp(line);
       shown._layers[id] = line;
-      line.addEventParent(shown);
+      if (!line._eventParents || !line._eventParents[L.Util.stamp(shown)]) { line.addEventParent(shown); }
       map._layers[id] = line;
       line._mapToAdd = map;
       line.beforeAdd(map);
@@ -1339,7 +1340,6 @@
     function hideLine(line) {
       var id = L.Util.stamp(line);
       delete shown._layers[id];
-      line.removeEventParent(shown);
       line.onRemove(map);
       delete map._layers[id];
       line._map = line._mapToAdd = null;
