@@ -80,11 +80,12 @@ def _click(page, route_id: str) -> None:
         raise SystemExit(f"no route {route_id!r} on the map")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.mouse.click(point["x"], point["y"])
-    page.wait_for_selector(".leaflet-popup .arms-routes-card")
-    # where several routes share the line under the mouse, the click may open another's card
-    if page.evaluate("() => document.querySelector('.leaflet-popup .arms-routes-card').dataset.route") != route_id:
+    page.wait_for_selector(".leaflet-popup")
+    # where several routes share the line under the mouse, the map offers a choice (or another's card)
+    card = page.locator(".leaflet-popup .arms-routes-card")
+    if not card.count() or card.get_attribute("data-route") != route_id:
         page.evaluate("(id) => { const api = Object.values(window.armsRoutes)[0]; api.map.closePopup(); "
-                      "api.routeLayers[id].openPopup(); }", route_id)
+                      "api.openCard(id); }", route_id)
         page.wait_for_selector(f".leaflet-popup .arms-routes-card[data-route='{route_id}']")
     page.mouse.move(5, 5)  # away from the line, so its hover tooltip closes
     page.wait_for_timeout(400)  # the popup's pan into view

@@ -1251,7 +1251,9 @@
         return {topLeft: [10, Math.round(top)], bottomRight: [10, Math.round(bottom)]};
       }
       var side = small ? 20 : Math.max(layerControl.getContainer().offsetWidth, wide ? 0 : legendPanel.offsetWidth) + 20;
-      return {topLeft: [wide ? legendPanel.offsetWidth + 20 : 20, 100], bottomRight: [side, 20]};
+      // (and clear of the top left corner's controls: the filter panel, when open)
+      var left = Math.max(wide ? legendPanel.offsetWidth : 0, map._controlCorners.topleft.offsetWidth);
+      return {topLeft: [left + 20, 100], bottomRight: [side, 20]};
     };
 
     var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
