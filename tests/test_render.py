@@ -14,6 +14,7 @@ import time
 import pytest
 
 from conftest import make_collection, make_route
+from routes import model, style
 from routes.dataset import Dataset, load_dataset
 from routes.errors import NoRoutesMatch, RoutesError, UsageError
 from routes.gazetteer import Gazetteer, Place
@@ -22,7 +23,6 @@ from routes.render.html import LEAFLET_INTEGRITY, LEAFLET_VERSION, _leaflet_dir
 from routes.render.lines import decode
 from routes.render.payload import build_payload, join_cards, routes_of
 from routes.select import Filters
-from routes import model, style
 from routes.weapons import Taxonomy
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> {{ 7*7 }} {% raw %} </script> \u2028'
