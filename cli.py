@@ -12,6 +12,7 @@ import typer
 import typer.core
 
 from routes import __version__, model
+from routes import flows as flow_rules
 from routes.encode import for_terminal
 from routes.errors import RoutesError, UsageError
 from routes.text import plural
@@ -158,6 +159,9 @@ SourceKind = _choices("SourceKind", model.SOURCE_KINDS)
 Reliability = _choices("Reliability", model.RELIABILITY)
 PlaceKind = _choices("PlaceKind", model.PLACE_KINDS)
 Precision = _choices("Precision", model.PRECISIONS)
+FlowWidth = _choices("FlowWidth", flow_rules.MEASURES)
+FlowScale = _choices("FlowScale", flow_rules.SCALES)
+FlowCurve = _choices("FlowCurve", flow_rules.CURVES)
 
 
 def _check_year(ctx: typer.Context, param: typer.CallbackParam, year: Optional[int]) -> Optional[int]:
@@ -213,6 +217,31 @@ DisputedOpt = Annotated[Optional[bool], typer.Option(
     show_default=False)]
 FormatOpt = Annotated[Format, typer.Option(
     "--format", "-f", metavar="FORMAT", help=f"Output format: {_listed(model.TEXT_FORMATS)}.")]
+
+# -- how render and report draw documented trade (routes.flows) ---------------------------------
+FlowsOpt = Annotated[Optional[bool], typer.Option(
+    "--flows/--no-flows", show_default=False,
+    help="Sum the deals of a dataset source (a SIPRI import) into flows, one line per supplier → recipient "
+         "pair as wide as its volume, or draw each deal as a route of its own. Default: flows from "
+         f"{flow_rules.FLOW_THRESHOLD} deals on. Curated routes are never summed: they are drawn one by one, on top.")]
+FlowWidthOpt = Annotated[FlowWidth, typer.Option(
+    "--flow-width", metavar="MEASURE",
+    help="What a flow's width measures: "
+         + "; ".join(f"{name} ({words})" for name, (words, _) in flow_rules.MEASURES.items())
+         + ".")]
+FlowScaleOpt = Annotated[FlowScale, typer.Option(
+    "--flow-scale", metavar="SCALE",
+    help="fixed: the same width for the same volume on every map, so that two maps (two decades, two weapon "
+         "systems) compare; auto: the widest flow of this map is drawn widest.")]
+FlowCurveOpt = Annotated[FlowCurve, typer.Option(
+    "--flow-curve", metavar="CURVE",
+    help="How width grows with volume: sqrt (four times the volume, twice the width) or log (each tenfold "
+         "step the same width more, for long tails).")]
+
+
+def _flow_options(enabled, width, scale, curve):
+    """The options of --flows, --flow-width, --flow-scale and --flow-curve as routes.flows.FlowOptions."""
+    return flow_rules.FlowOptions(enabled=enabled, measure=width.value, curve=curve.value, auto=scale.value == "auto")
 
 
 def _select(data, weapon=None, category=None, actor=None, place=None, since=None, until=None, min_status=None,
@@ -366,6 +395,8 @@ def render(
         "--width", metavar="PIXELS", show_default=False, help="Width of a .png or .svg image in pixels (default 2000).")] = None,
     dpi: Annotated[Optional[int], typer.Option(
         "--dpi", metavar="DPI", show_default=False, help="Resolution of a .png or .svg image in dots per inch (default 200).")] = None,
+    flows: FlowsOpt = None, flow_width: FlowWidthOpt = FlowWidth(flow_rules.DEFAULT_MEASURE),
+    flow_scale: FlowScaleOpt = FlowScale("fixed"), flow_curve: FlowCurveOpt = FlowCurve(flow_rules.DEFAULT_CURVE),
 ) -> None:
     """Render the selected routes as an interactive map (.html) or a static image (.png, .svg).
 
@@ -379,8 +410,8 @@ def render(
     from routes.render import render_map
 
     chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
-    render_map(chosen, output, title=title, offline=offline, tiles=tiles, embed=embed,
-               height=height, width=width, dpi=dpi)
+    render_map(chosen, output, title=title, offline=offline, tiles=tiles, embed=embed, height=height, width=width,
+               dpi=dpi, flows=_flow_options(flows, flow_width, flow_scale, flow_curve))
     _say(f"wrote {output} ({plural(len(chosen.routes), 'route')})")
 
 
@@ -423,6 +454,8 @@ def report(
         "--title", metavar="TITLE", help="Report title (the filters are described under it).",
         show_default=False)] = None,
     no_map: Annotated[bool, typer.Option("--no-map", help="Leave the map out.")] = False,
+    flows: FlowsOpt = None, flow_width: FlowWidthOpt = FlowWidth(flow_rules.DEFAULT_MEASURE),
+    flow_scale: FlowScaleOpt = FlowScale("fixed"), flow_curve: FlowCurveOpt = FlowCurve(flow_rules.DEFAULT_CURVE),
 ) -> None:
     """Write an evidence report: map, table of routes, every claim with its footnote, sources, disputes.
 
@@ -434,7 +467,8 @@ def report(
 
     report_format(output)
     chosen = _select(data, weapon, category, actor, place, since, until, min_status, route, kind, disputed)
-    written = write_report(chosen, output, title=title, include_map=not no_map)
+    written = write_report(chosen, output, title=title, include_map=not no_map,
+                           flows=_flow_options(flows, flow_width, flow_scale, flow_curve))
     _say(f"wrote {', '.join(str(p) for p in written)} ({plural(len(chosen.routes), 'route')})")
 
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import model
-from .dataset import Dataset
 from .errors import UsageError
+
+if TYPE_CHECKING:  # (not imported to run: the CLI reads this module's choices for its --help)
+    from .dataset import Dataset
 
 # What a flow's width measures: name -> (words for the legend, the unit of its values).
 MEASURES = {
@@ -31,6 +34,8 @@ MEASURES = {
 DEFAULT_MEASURE = "tiv-delivered"
 CURVES = ("sqrt", "log")
 DEFAULT_CURVE = "sqrt"
+# The scale of the widths: the same on every map ("fixed", the default), or this map's widest flow ("auto").
+SCALES = ("fixed", "auto")
 # The value drawn at MAX_WIDTH on the fixed scale of each measure: about the largest pair total of the
 # whole SIPRI register from 1950 on (the largest, the United States to Saudi Arabia, is about 68,000
 # million TIV over 75 years; the largest of one decade about 25,000), so no map of it clips much.
@@ -52,6 +57,28 @@ class FlowOptions:
 
     def __post_init__(self) -> None:
         Scale(self.measure, self.curve, REFERENCE.get(self.measure, 1.0))  # (checks the names)
+
+    @classmethod
+    def of(cls, value: FlowOptions | bool | dict | None = None) -> FlowOptions:
+        """Options from what a caller gives as `flows=`: None (the default: flows from FLOW_THRESHOLD
+        deals on), True or False (flows or not), a dict of the fields (``{"measure": "deals"}``) or
+        FlowOptions themselves."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, bool):
+            return cls(enabled=value)
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(cls.__dataclass_fields__))
+            if unknown:
+                raise UsageError(f"unknown flow option {unknown[0]!r}; give {', '.join(cls.__dataclass_fields__)}")
+            return cls(**value)
+        raise UsageError(f"flows must be True, False, None, a dict or FlowOptions, not {type(value).__name__}")
+
+    def scale(self, flows: list[Flow] = ()) -> Scale:
+        """The width scale of these options for a map of `flows` (which only an `auto` scale looks at)."""
+        return Scale.of(self.measure, self.curve, auto=self.auto, flows=flows)
 
 
 # From this many deals in a selection they are drawn as flows unless asked otherwise (`split`): below
@@ -77,6 +104,33 @@ class Flow:
     def unknown(self, measure: str) -> int:
         """How many deals do not give the measure (SIPRI leaves the TIV of some deals empty)."""
         return sum(1 for d in self.deals if deal_value(d, measure) is None)
+
+    def period(self) -> dict:
+        """The span of its deals as a route's period: from the earliest start to the latest end
+        (`model.period_years`: SIPRI's "?" years as the year given), a bound approximate only when every
+        deal that gives that year marks it so; None where no deal gives one. `model.period_text`
+        writes it "c. 1990–2003"."""
+        bounds = [model.period(d) for d in self.deals]
+        return {"start": _extreme([b[0] for b in bounds], min), "end": _extreme([b[1] for b in bounds], max)}
+
+
+def _extreme(bounds: list, pick):
+    years = [model.bound_year(b) for b in bounds]
+    known = [y for y in years if y is not None]
+    if not known:
+        return None
+    year = pick(known)
+    exact = any(not model.bound_approximate(b) for b, y in zip(bounds, years) if y == year)
+    return year if exact else {"year": year, "approximate": True}
+
+
+def by_volume(flows: list[Flow], measure: str) -> list[Flow]:
+    """Flows from the largest total of a measure to the smallest (those that give none last), then by
+    supplier and recipient: the order of tables and of drawing (the widest underneath)."""
+    def key(flow: Flow):
+        total = flow.total(measure)
+        return (total is None, -(total or 0.0), flow.supplier, flow.recipient)
+    return sorted(flows, key=key)
 
 
 def is_deal(route: dict, sources: dict[str, dict]) -> bool:
@@ -159,7 +213,7 @@ class Scale:
 
     @classmethod
     def of(cls, measure: str = DEFAULT_MEASURE, curve: str = DEFAULT_CURVE, *, auto: bool = False,
-           flows: list[Flow] = ()) -> "Scale":
+           flows: list[Flow] = ()) -> Scale:
         """The fixed scale of a measure, or with `auto` one whose widest is the widest of `flows`."""
         if measure not in MEASURES:
             raise UsageError(f"unknown flow measure {measure!r}; give one of {', '.join(MEASURES)}")
@@ -193,3 +247,47 @@ class Scale:
         which = "this map's widest flow" if self.auto else "fixed, the same on every map"
         return (f"width: {words}, {curve} scale, {MAX_WIDTH:g} px = {self.reference:,.0f} {unit} ({which}); "
                 f"{MIN_WIDTH:g} px: 0 or not given")
+
+
+def deal_facts(deal: dict, weapons=None) -> dict[str, str]:
+    """A deal as the cells of a table (a flow's card, a report): a route of a dataset source, or a
+    record of a dataset's `unplaced` list. SIPRI's figures as it gives them, its "?" kept on an
+    uncertain number or year ("170?", "1990?", "1991; 1992?"); "" where it gives none.
+
+    Keys: designation, description, category (the id of its first weapon system's category, with
+    `weapons`, a routes.weapons.Taxonomy), ordered, delivered, ordered_in, delivered_in,
+    tiv_delivered, tiv_order (million), status, comments.
+    """
+    p = deal["properties"] if isinstance(deal.get("properties"), dict) else deal  # (a route, or an unplaced deal)
+    record = p.get("sipri") if isinstance(p.get("sipri"), dict) else {}
+    uncertain = set(record.get("uncertain") or ())
+    marked = set(record.get("approximate_delivery_years") or ())
+    tiv = record.get("tiv") if isinstance(record.get("tiv"), dict) else {}
+
+    def figure(value, mark: bool = False, year: bool = False) -> str:
+        if value is None or isinstance(value, bool):
+            return ""
+        if isinstance(value, int):
+            text = str(value) if year else f"{value:,}"
+        else:
+            text = f"{value:,.6g}" if isinstance(value, float) else str(value)
+        return text + ("?" if mark else "")
+
+    comments = record.get("comments")
+    if comments is None and p.get("notes"):  # (import-sipri puts SIPRI's comments in the claim, its summary in notes)
+        claims = [item.get("claim") for item in model.evidence({"properties": p})]
+        comments = next((c for c in claims if isinstance(c, str)), None)
+    listed = [w for w in p.get("weapons") or [] if isinstance(w, str)]
+    return {
+        "designation": str(record.get("designation") or ""),
+        "description": str(record.get("description") or ""),
+        "category": weapons.category(listed[0]) if weapons is not None and listed else "",
+        "ordered": figure(record.get("number_ordered"), "number_ordered" in uncertain),
+        "delivered": figure(record.get("number_delivered"), "number_delivered" in uncertain),
+        "ordered_in": figure(record.get("order_year"), "order_year" in uncertain, year=True),
+        "delivered_in": "; ".join(figure(y, y in marked, year=True) for y in record.get("delivery_years") or []),
+        "tiv_delivered": figure(tiv.get("delivered")),
+        "tiv_order": figure(tiv.get("total_order")),
+        "status": str(record.get("status") or ""),
+        "comments": str(comments or ""),
+    }

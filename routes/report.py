@@ -8,6 +8,11 @@ stands for, each leg its mode and how much of its path the sources give, each ro
 period ("c. 1999") and status in words beside its count of independent sources, each disputing item
 who disputes and how, each source its caveats.
 Everything that comes from the data is escaped; only http(s) URLs become links.
+
+Documented trade (the deals of a dataset source, such as a SIPRI import) is reported as the map draws
+it (routes.flows): a table of flows, one row per supplier → recipient pair with its deals counted and
+summed, its deals listed one by one only in a selection of at most `MAX_LISTED_DEALS` deals; and a
+table of the deals that could not be placed. Curated routes keep their evidence sections.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ SOURCE_KINDS = {
 KIND_TEXT = style.KIND_WORDS  # (one wording for cards, reports and legends)
 OUTCOME_TEXT = model.OUTCOME_LABELS
 MODE_TEXT = model.MODE_LABELS
+# A report lists the deals of its flows one by one up to this many (a SIPRI import holds 30,000):
+# past it, each flow says how many deals it sums, and the reader selects fewer or exports them.
+MAX_LISTED_DEALS = 500
+MAX_UNPLACED_ROWS = 2000  # rows of the table of deals that could not be placed; the rest are counted
+# The totals of each flow, in the order of the table's columns: (measure, heading, decimals).
+TRADE_COLUMNS = (("tiv-delivered", "TIV of deliveries (million)", 1), ("tiv-order", "TIV of orders (million)", 1),
+                 ("units", "Units delivered", 0))
 
 
 def report_format(output: Path) -> str:
@@ -61,6 +73,7 @@ def write_report(
     title: str | None = None,
     include_map: bool = True,
     today: date | None = None,
+    flows=None,
 ) -> list[Path]:
     """Write the evidence report for a selection, as `arms-routes report` does.
 
@@ -78,6 +91,10 @@ def write_report(
         Leave the map out when false.
     today : date, optional
         The date the report says it was made (default: today).
+    flows : FlowOptions, bool or None, optional
+        Whether the deals of a dataset source are summed into flows, on the map and in the "Documented
+        trade" section, and by which measure they are sorted and drawn (`routes.flows.FlowOptions.of`;
+        default: from `routes.flows.FLOW_THRESHOLD` deals on).
 
     Returns
     -------
@@ -102,13 +119,13 @@ def write_report(
     refuse_input(output, dataset.files)
     if suffix == ".md" and with_map:
         refuse_input(map_file_for(output), dataset.files, option="the map beside the report")
-    content = build(dataset, filters=filters, title=title, today=today)
+    content = build(dataset, filters=filters, title=title, today=today, flows=flows)
     if suffix == ".html":
         map_svg = None
         if with_map:
             from .render.image import image_bytes
 
-            map_svg = inline_svg(image_bytes(dataset, "svg", title=content.title, filters=filters))
+            map_svg = inline_svg(image_bytes(dataset, "svg", title=content.title, filters=filters, flows=flows))
         write_atomic(output, as_html(content, map_svg))
         return [output]
     if not with_map:
@@ -117,7 +134,7 @@ def write_report(
     from .render.image import image_bytes
 
     image = map_file_for(output)
-    png = image_bytes(dataset, "png", title=content.title, filters=filters)
+    png = image_bytes(dataset, "png", title=content.title, filters=filters, flows=flows)
     write_all_atomic([(image, png), (output, as_markdown(content, image.name))])
     return [output, image]
 
@@ -203,27 +220,84 @@ class SourceEntry:
 
 
 @dataclass
+class DealRow:
+    """One deal of documented trade as a table row (`flows.deal_facts`), with its pair and, for a deal
+    that could not be placed, why."""
+
+    id: str
+    supplier: str
+    recipient: str
+    facts: dict[str, str]
+    footnote: int | None = None
+    reason: str | None = None
+
+    @property
+    def what(self) -> str:
+        """"Mi-17 (transport helicopter)"."""
+        designation, description = self.facts["designation"], self.facts["description"]
+        return f"{designation} ({description})" if designation and description else designation or description
+
+
+@dataclass
+class FlowEntry:
+    """The deals of one supplier → recipient pair, summed: one row of the trade table."""
+
+    supplier: str
+    recipient: str
+    deals: int
+    totals: list[tuple[str, float | None, int]]  # (measure, total or None, how many deals do not give it)
+    period: str
+    rows: list[DealRow] = field(default_factory=list)  # its deals, when the report lists them
+
+
+@dataclass
+class Trade:
+    """The "Documented trade" section: the flows, sorted by the measure the map's widths follow."""
+
+    measure: str
+    flows: list[FlowEntry]
+    deals: int
+    listed: bool  # whether each flow's deals are listed one by one (at most MAX_LISTED_DEALS)
+    footnotes: list[int]  # the sources the deals cite, by number
+
+    @property
+    def sorted_by(self) -> str:
+        from .flows import MEASURES
+
+        return MEASURES[self.measure][0]
+
+
+@dataclass
 class Content:
     title: str
     selection: str
     generated: str
     routes: list[RouteEntry]
     sources: list[SourceEntry]
+    trade: Trade | None = None
+    unplaced: list[DealRow] = field(default_factory=list)
+    unplaced_total: int = 0  # deals that could not be placed, tabled or not (MAX_UNPLACED_ROWS)
 
     @property
     def disputes(self) -> list[Claim]:
         return [c for r in self.routes for c in r.claims if c.stance == "disputes"]
 
 
-def build(dataset: Dataset, *, filters=None, title: str | None = None, today: date | None = None) -> Content:
-    """The report's content: routes with their claims, footnotes numbered by first citation, the sources."""
+def build(dataset: Dataset, *, filters=None, title: str | None = None, today: date | None = None,
+          flows=None) -> Content:
+    """The report's content: routes with their claims, footnotes numbered by first citation, the
+    documented trade as flows (`flows`, as `write_report` takes it) and the deals that could not be
+    placed, the sources."""
+    from . import flows as flow_rules
     from .select import selection, undated
 
     dataset = selection(dataset, filters)
     filters = dataset.filters
+    options = flow_rules.FlowOptions.of(flows)
+    one_by_one, deals = flow_rules.split(dataset, options.enabled)
     numbers: dict[str, int] = {}
     routes = []
-    for route in dataset.routes:
+    for route in one_by_one:
         p = model.props(route)
         name = str(p.get("name") or route.get("id"))
         stops = model.waypoints(route, dataset.places)
@@ -258,6 +332,9 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
                 repeats=model.relays_text(item, dataset.sources),
             ))
         routes.append(entry)
+    trade = _trade(dataset, deals, options, numbers) if deals else None
+    unplaced = [_deal_row(dataset, deal, numbers, reason=str(deal.get("reason") or "")) for deal in
+                dataset.unplaced[:MAX_UNPLACED_ROWS]]
     sources = []
     for source_id, number in numbers.items():
         source = dataset.sources.get(source_id)
@@ -269,7 +346,13 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
             known=isinstance(source, dict), note=str(s["note"]) if s.get("note") else None,
         ))
     described = dataset.description
-    selection = f"{described} ({plural(len(routes), 'route')})"
+    counted = [plural(len(routes), "route")]
+    if trade:
+        counted = [f"{plural(trade.deals, 'documented deal')} in {plural(len(trade.flows), 'flow')}",
+                   *([f"{plural(len(routes), 'route')} one by one"] if routes else [])]
+    if dataset.unplaced:
+        counted.append(f"{plural(len(dataset.unplaced), 'deal')} that could not be placed")
+    selection = f"{described} ({'; '.join(counted)})"
     unknown = undated(dataset, filters)
     if unknown:
         selection += (f"; the time filter let through {plural(unknown, 'route')} of unknown "
@@ -279,8 +362,57 @@ def build(dataset: Dataset, *, filters=None, title: str | None = None, today: da
     return Content(
         title=title or DEFAULT_TITLE, selection=selection,
         generated=f"Generated by arms-routes {__version__} from {files} on {when}.",
-        routes=routes, sources=sources,
+        routes=routes, sources=sources, trade=trade, unplaced=unplaced, unplaced_total=len(dataset.unplaced),
     )
+
+
+def _cite(numbers: dict[str, int], source_id: object) -> int | None:
+    return numbers.setdefault(source_id, len(numbers) + 1) if isinstance(source_id, str) else None
+
+
+def _trade(dataset: Dataset, deals: list[dict], options, numbers: dict[str, int]) -> Trade:
+    """The flows of the deals (`flows.aggregate`), sorted by the options' measure (`flows.by_volume`),
+    each with its totals, its years and, in a small selection, its deals."""
+    from . import flows as flow_rules
+
+    listed = len(deals) <= MAX_LISTED_DEALS
+    footnotes = list(dict.fromkeys(n for deal in deals for item in model.evidence(deal, "supports")
+                                   if (n := _cite(numbers, item.get("source"))) is not None))
+    entries = []
+    for flow in flow_rules.by_volume(flow_rules.aggregate(deals), options.measure):
+        entries.append(FlowEntry(
+            supplier=flow.supplier, recipient=flow.recipient, deals=len(flow.deals),
+            totals=[(m, flow.total(m), flow.unknown(m)) for m, _, _ in TRADE_COLUMNS],
+            period=model.period_text({"properties": {"period": flow.period()}}),
+            rows=[_deal_row(dataset, deal, numbers) for deal in flow.deals] if listed else []))
+    return Trade(options.measure, entries, len(deals), listed, footnotes)
+
+
+def _deal_row(dataset: Dataset, deal: dict, numbers: dict[str, int], reason: str | None = None) -> DealRow:
+    """A deal (a route, or an unplaced record with its `reason`) as a table row, its source footnoted."""
+    p = model.props(deal) if isinstance(deal.get("properties"), dict) else deal
+    source = deal.get("source") if reason is not None else next(
+        (item.get("source") for item in model.evidence(deal, "supports")), None)
+    return DealRow(id=str(deal.get("id")), supplier=str(p.get("supplier") or "?"),
+                   recipient=str(p.get("recipient") or "?"), facts=_facts(dataset, deal),
+                   footnote=_cite(numbers, source), reason=reason)
+
+
+def _facts(dataset: Dataset, deal: dict) -> dict[str, str]:
+    from .flows import deal_facts
+    from .render.payload import category_label
+
+    facts = deal_facts(deal, dataset.weapons)
+    facts["category"] = category_label(facts["category"]) if facts["category"] else ""
+    return facts
+
+
+def _total_text(total: float | None, unknown: int, decimals: int) -> str:
+    """A flow's total as a table cell: "1,234.5", "1,234.5 (3 deals not given)", "not given"."""
+    if total is None:
+        return "not given"
+    text = f"{total:,.{decimals}f}"
+    return text + (f" ({plural(unknown, 'deal')} not given)" if unknown else "")
 
 
 def _weapon_name(dataset: Dataset, weapon_id: object) -> str:
@@ -379,7 +511,65 @@ def _source_facts(source: SourceEntry) -> list[str]:
     return facts
 
 
+# -- the tables of documented trade, as text cells (each format escapes them its own way) ------------
+TRADE_HEAD = ("Supplier → recipient", "Deals", *(heading for _, heading, _ in TRADE_COLUMNS), "Years")
+DEAL_HEAD = ("Supplier → recipient", "Deal", "Category", "Ordered", "Delivered", "Year of order",
+             "Years of delivery", "TIV of deliveries (million)", "TIV of the order (million)", "Status", "Comments",
+             "Id")
+UNPLACED_HEAD = ("Supplier", "Recipient", "Deal", "Category", "Ordered", "Delivered", "Year of order",
+                 "Years of delivery", "TIV of deliveries (million)", "TIV of the order (million)", "Status",
+                 "Comments", "Why it has no place")
+
+
+def _trade_cells(trade: Trade) -> list[list[str]]:
+    decimals = {measure: places for measure, _, places in TRADE_COLUMNS}
+    return [[f"{f.supplier} → {f.recipient}", f"{f.deals:,}",
+             *(_total_text(total, unknown, decimals[measure]) for measure, total, unknown in f.totals), f.period]
+            for f in trade.flows]
+
+
+def _deal_cells(row: DealRow) -> list[str]:
+    f = row.facts
+    return [f"{row.supplier} → {row.recipient}", row.what, f["category"], f["ordered"], f["delivered"],
+            f["ordered_in"], f["delivered_in"], f["tiv_delivered"], f["tiv_order"], f["status"], f["comments"], row.id]
+
+
+def _unplaced_cells(row: DealRow) -> list[str]:
+    f = row.facts
+    return [row.supplier, row.recipient, row.what, f["category"], f["ordered"], f["delivered"], f["ordered_in"],
+            f["delivered_in"], f["tiv_delivered"], f["tiv_order"], f["status"], f["comments"], row.reason or ""]
+
+
+def _trade_intro(trade: Trade) -> str:
+    return (f"{plural(trade.deals, 'deal')} of documented trade, summed per supplier → recipient pair into "
+            f"{plural(len(trade.flows), 'flow')} as the map draws them, sorted by {trade.sorted_by}. A total "
+            "counts the deals that give the figure, and says how many do not; SIPRI's trend-indicator values "
+            "(TIV) measure the volume of transfers, not their price. Every deal is a record of the source; "
+            "none is a claim of this dataset's authors.")
+
+
+def _not_listed(trade: Trade) -> str:
+    return (f"The {trade.deals:,} deals are not listed one by one: a report lists them for a selection of at most "
+            f"{MAX_LISTED_DEALS:,} deals. Select fewer (--weapon, --actor, --since, --until), or export them: "
+            "`arms-routes export -o deals.csv` with the same filters writes one row per deal.")
+
+
+def _unplaced_intro(content: Content) -> str:
+    text = (f"{plural(content.unplaced_total, 'deal')} of the selection name a supplier or recipient that has no "
+            "place (an unknown supplier, a multinational organisation): the map does not draw them.")
+    if content.unplaced_total > len(content.unplaced):
+        text += (f" The first {len(content.unplaced):,} are listed; `arms-routes export -o deals.geojson` with "
+                 "the same filters keeps them all.")
+    return text
+
+
+def _unplaced_footnotes(content: Content) -> list[int]:
+    return list(dict.fromkeys(r.footnote for r in content.unplaced if r.footnote is not None))
+
+
 # -- HTML --------------------------------------------------------------------------------------------
+_ALL_TRADE = ("Every route of this selection is a deal of a dataset source: they are summed under Documented "
+              "trade below. Routes of curated sources are never summed; a selection that holds some lists them here.")
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;color:#1a1a1a}
@@ -414,9 +604,35 @@ def _html_link(url: object) -> str:
 
 
 def _html_footnote(claim: Claim) -> str:
-    if claim.footnote is None:
-        return ""
-    return f'<sup><a href="#source-{claim.footnote}">[{claim.footnote}]</a></sup>'
+    return _html_notes([claim.footnote] if claim.footnote is not None else [])
+
+
+def _html_notes(numbers: list[int]) -> str:
+    return "".join(f'<sup><a href="#source-{n}">[{n}]</a></sup>' for n in numbers)
+
+
+def _html_table(head, rows: list[list[str]], cls: str) -> list[str]:
+    return [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>",
+            "<tbody>", *("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows),
+            "</tbody>", "</table>"]
+
+
+def _html_trade(content: Content) -> list[str]:
+    out = []
+    trade = content.trade
+    if trade:
+        out += ['<h2 id="trade">Documented trade</h2>', f"<p>{_e(_trade_intro(trade))}{_html_notes(trade.footnotes)}</p>",
+                *_html_table(TRADE_HEAD, _trade_cells(trade), "trade")]
+        if trade.listed:
+            out += ['<h3 id="trade-deals">The deals of each flow</h3>',
+                    *_html_table(DEAL_HEAD, [_deal_cells(r) for f in trade.flows for r in f.rows], "deals")]
+        else:
+            out.append(f"<p>{_e(_not_listed(trade))}</p>")
+    if content.unplaced_total:
+        out += ['<h2 id="unplaced">Deals that could not be placed</h2>',
+                f"<p>{_e(_unplaced_intro(content))}{_html_notes(_unplaced_footnotes(content))}</p>",
+                *_html_table(UNPLACED_HEAD, [_unplaced_cells(r) for r in content.unplaced], "unplaced")]
+    return out
 
 
 def as_html(content: Content, map_svg: str | None = None) -> str:
@@ -442,7 +658,12 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
             f'<tr><td><a href="#route-{_e(r.id)}">{_e(r.name)}</a><br><code>{_e(r.id)}</code></td>'
             f"<td>{_e(', '.join(r.weapons) or 'none listed')}</td><td>{_e(' → '.join(r.actors))}</td>"
             f"<td>{_e(r.period)}</td><td>{_e(_status(r))}</td><td>{r.independent_sources}</td></tr>")
-    out += ["</tbody>", "</table>", '<h2 id="evidence">Evidence by route</h2>']
+    out += ["</tbody>", "</table>"]
+    if content.trade and not content.routes:
+        out.append(f"<p>{_e(_ALL_TRADE)}</p>")
+    out += _html_trade(content)
+    if content.routes or not content.trade:
+        out.append('<h2 id="evidence">Evidence by route</h2>')
     for r in content.routes:
         out.append(f'<h3 id="route-{_e(r.id)}">{_e(r.name)} <code>{_e(r.id)}</code></h3>')
         out.append("<p>" + "<br>".join(f"{_e(k)}: {_e(v)}" for k, v in _details(r)) + "</p>")
@@ -519,6 +740,33 @@ def _md_footnote(claim: Claim) -> str:
     return f" \\[{claim.footnote}\\]" if claim.footnote is not None else ""
 
 
+def _md_notes(numbers: list[int]) -> str:
+    return "".join(f" \\[{n}\\]" for n in numbers)
+
+
+def _md_table(head, rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(md_escape(h) for h in head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows), ""]
+
+
+def _md_trade(content: Content) -> list[str]:
+    out = []
+    trade = content.trade
+    if trade:
+        out += ["## Documented trade", "", md_escape(_trade_intro(trade)) + _md_notes(trade.footnotes), "",
+                *_md_table(TRADE_HEAD, _trade_cells(trade))]
+        if trade.listed:
+            out += ["### The deals of each flow", "",
+                    *_md_table(DEAL_HEAD, [_deal_cells(r) for f in trade.flows for r in f.rows])]
+        else:
+            out += [md_escape(_not_listed(trade)), ""]
+    if content.unplaced_total:
+        out += ["## Deals that could not be placed", "",
+                md_escape(_unplaced_intro(content)) + _md_notes(_unplaced_footnotes(content)), "",
+                *_md_table(UNPLACED_HEAD, [_unplaced_cells(r) for r in content.unplaced])]
+    return out
+
+
 def as_markdown(content: Content, map_name: str | None = None) -> str:
     """The report as Markdown; the map (when given) is an image file beside the report."""
     by_number = {s.number: s for s in content.sources}
@@ -532,7 +780,12 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
         out.append(f"| {md_escape(r.name)} (`{r.id}`) | {md_escape(', '.join(r.weapons) or 'none listed')} | "
                    f"{md_escape(' → '.join(r.actors))} | {md_escape(r.period)} | {md_escape(_status(r))} | "
                    f"{r.independent_sources} |")
-    out += ["", "## Evidence by route", ""]
+    out.append("")
+    if content.trade and not content.routes:
+        out += [md_escape(_ALL_TRADE), ""]
+    out += _md_trade(content)
+    if content.routes or not content.trade:
+        out += ["## Evidence by route", ""]
     for r in content.routes:
         details = [f"{k}: {md_escape(v)}" for k, v in _details(r)]
         out += [f"### {md_escape(r.name)} (`{r.id}`)", "", "  \n".join(details), ""]

@@ -77,6 +77,14 @@ INTERDICTION_LABEL = "interdicted (shipment stopped)"
 
 CREDIT = "Routes: arms-routes dataset (see sources). Basemap: Natural Earth (public domain)."
 
+# Documented trade summed into flows (routes.flows): one colour for every flow, whatever moved (a flow
+# sums deals of many categories), a muted slate under the alleged routes' category colours, which are
+# drawn one by one on top; the ink of its arrowheads and of its countries' points.
+FLOW_COLOUR = "#4f6d8a"
+FLOW_INK = "#2b3e52"
+FLOW_OPACITY = 0.55
+FLOW_LABEL = "documented trade: the deals of one supplier → recipient pair, summed"
+
 
 def category_colour(category: str) -> str:
     """The colour of a weapon category; a stable colour from FALLBACK_PALETTE for one we do not know."""

@@ -15,7 +15,7 @@ import typer.main
 import routes
 from cli import app
 from conftest import ROOT
-from routes import model
+from routes import flows, model
 from routes.errors import RoutesError, UsageError
 
 ROOT_COMMAND = typer.main.get_command(app)
@@ -119,6 +119,8 @@ def test_a_choice_shows_its_values_in_the_help(runner):
 # -- every choice is the model's ------------------------------------------------------------------
 
 def _model_values(command: str, param: str) -> tuple[str, ...]:
+    if param.startswith("flow_"):  # (how documented trade is drawn: routes.flows' own vocabulary)
+        return {"flow_width": tuple(flows.MEASURES), "flow_scale": flows.SCALES, "flow_curve": flows.CURVES}[param]
     if param == "kind":
         return {"add-source": model.SOURCE_KINDS, "add-place": model.PLACE_KINDS}.get(command, model.KINDS)
     return {

@@ -310,3 +310,83 @@ def test_the_offline_check_catches_an_online_page(runner, data, tmp_path):
         assert runner.invoke(app, ["render", "-d", data, "-o", str(out), *options]).exit_code == 0
         with pytest.raises(AssertionError):
             assert_requests_nothing(out.read_text(encoding="utf-8"))
+
+
+# -- --flows, --flow-width, --flow-scale, --flow-curve ----------------------------------------------
+@pytest.fixture
+def trade(write_dataset):
+    """Deals of a dataset source over two pairs (60 deals: past the FLOW_THRESHOLD) and a curated route."""
+    register = {"fx-register": {"title": "Fixture register", "kind": "dataset", "reliability": "B"}}
+
+    def deal(i, waypoints, tiv):
+        return make_route(f"fx-deal-{i}", waypoints=waypoints, legs=[{"mode": "unknown"}],
+                          sipri={"tiv": {"delivered": tiv}, "number_delivered": 1},
+                          evidence=[{"source": "fx-register", "claim": "A deal.", "stance": "supports",
+                                     "credibility": 2}])
+
+    routes = [deal(i, ("fx-nampo", "fx-bandar-abbas"), 10) for i in range(50)]
+    routes += [deal(i, ("fx-nampo", "fx-damascus"), 1_000) for i in range(50, 60)]
+    routes.append(make_route("fx-claim"))
+    return str(write_dataset(make_collection(routes, {**register, **make_collection()["sources"]})))
+
+
+def flow_widths(svg_path) -> list[float]:
+    svg = svg_path.read_text(encoding="utf-8")
+    group = re.search(r'<g id="flows">(.*?)</g>', svg, re.S)
+    return [float(w) for w in re.findall(r"stroke-width: ([0-9.]+)", group.group(1))] if group else []
+
+
+def test_deals_are_drawn_as_flows_by_default_past_the_threshold_and_one_by_one_with_no_flows(runner, trade, tmp_path):
+    out = tmp_path / "map.svg"
+    result = runner.invoke(app, ["render", "-d", trade, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"wrote {out} (61 routes)"
+    assert len(flow_widths(out)) == 2  # two pairs
+    assert "60 documented deals summed in 2 flows · 1 route drawn one by one" in out.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["render", "-d", trade, "--no-flows", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert flow_widths(out) == []
+    result = runner.invoke(app, ["render", "-d", trade, "--weapon", "fx-rpg", "--since", "2009", "--flows",
+                                 "--route", "fx-deal-1", "--route", "fx-claim", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(flow_widths(out)) == 1  # --flows sums even one deal; the filters apply first
+
+
+@pytest.mark.parametrize(("options", "order"), [
+    ([], "damascus-first"),                                   # by TIV: 10 × 1,000 against 50 × 10
+    (["--flow-width", "deals"], "bandar-abbas-first"),        # by number: 50 against 10
+])
+def test_the_width_follows_the_measure_asked_for(runner, trade, tmp_path, options, order):
+    from routes import flows
+    from routes.render.image import _flow_pt
+
+    out = tmp_path / "map.svg"
+    result = runner.invoke(app, ["render", "-d", trade, *options, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    measure = options[1] if options else "tiv-delivered"
+    scale = flows.Scale.of(measure)
+    widest, other = (10_000, 500) if measure == "tiv-delivered" else (50, 10)
+    assert flow_widths(out) == [pytest.approx(_flow_pt(scale.width(widest)), abs=0.01),
+                                pytest.approx(_flow_pt(scale.width(other)), abs=0.01)], order
+
+
+def test_an_auto_scale_and_a_log_curve_are_said_in_the_legend(runner, trade, tmp_path):
+    from routes import flows
+    from routes.render.image import _flow_pt
+
+    out = tmp_path / "map.svg"
+    result = runner.invoke(app, ["render", "-d", trade, "--flow-scale", "auto", "--flow-curve", "log",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert flow_widths(out)[0] == pytest.approx(_flow_pt(flows.MAX_WIDTH), abs=0.01)
+    import xml.etree.ElementTree as ET
+
+    shown = " ".join("".join(t.itertext()) for t in ET.parse(out).iter("{http://www.w3.org/2000/svg}text"))
+    assert "(logarithmic scale, this map)" in shown and "(this map's widest flow)" in shown
+
+
+def test_an_html_map_takes_the_flow_options_too(runner, trade, tmp_path):
+    out = tmp_path / "map.html"
+    result = runner.invoke(app, ["render", "-d", trade, "--flows", "--flow-width", "units", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()

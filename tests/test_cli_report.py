@@ -103,3 +103,27 @@ def test_the_report_map_colours_by_the_weapon_asked_for_and_counts_undated_route
     result = runner.invoke(app, ["report", "-d", data, "--until", "2012", "--no-map", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "the time filter let through 1 route of unknown date" in out.read_text(encoding="utf-8")
+
+
+def test_report_takes_the_flow_options(runner, write_dataset, tmp_path):
+    register = {"fx-register": {"title": "Fixture register", "kind": "dataset", "reliability": "B"}}
+
+    def deal(i, waypoints, units):
+        return make_route(f"fx-deal-{i}", waypoints=waypoints, sipri={"number_delivered": units},
+                          evidence=[{"source": "fx-register", "claim": "A deal.", "stance": "supports",
+                                     "credibility": 2}])
+
+    data = write_dataset(make_collection([deal(1, ("fx-nampo", "fx-damascus"), 5),
+                                          deal(2, ("fx-nampo", "fx-bandar-abbas"), 50)], register))
+    out = tmp_path / "report.md"
+    result = runner.invoke(app, ["report", "-d", str(data), "--flows", "--flow-width", "units", "--no-map",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "sorted by number of units delivered" in text
+    flows = text.split("## Documented trade")[1].split("### The deals of each flow")[0]
+    rows = [line for line in flows.splitlines() if line.startswith("| North Korea → Hamas |")]
+    assert [row.split(" | ")[4] for row in rows] == ["50", "5"]  # the units column, largest first
+    result = runner.invoke(app, ["report", "-d", str(data), "--no-flows", "--no-map", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "## Documented trade" not in out.read_text(encoding="utf-8")

@@ -80,3 +80,53 @@ def test_unknown_measures_and_curves_are_usage_errors():
         flows.Scale.of("tiv")
     with pytest.raises(UsageError, match="unknown flow scale 'cubic'"):
         flows.FlowOptions(curve="cubic")
+
+
+def test_flow_options_from_what_a_caller_gives():
+    assert flows.FlowOptions.of(None) == flows.FlowOptions()
+    assert flows.FlowOptions.of(False) == flows.FlowOptions(enabled=False)
+    assert flows.FlowOptions.of({"measure": "deals", "auto": True}) == flows.FlowOptions(measure="deals", auto=True)
+    given = flows.FlowOptions(True, "units", "log")
+    assert flows.FlowOptions.of(given) is given
+    with pytest.raises(UsageError, match="unknown flow option 'width'; give enabled, measure, curve, auto"):
+        flows.FlowOptions.of({"width": "deals"})
+    with pytest.raises(UsageError, match="flows must be True, False, None, a dict or FlowOptions, not str"):
+        flows.FlowOptions.of("yes")
+    assert flows.FlowOptions(measure="deals", auto=True).scale(flows.aggregate([deal("fx-1")])).reference == 1
+
+
+def test_flows_by_volume_the_largest_first_and_those_without_the_figure_last():
+    found = flows.aggregate([deal("fx-1", ("fx-a", "fx-b"), tiv=5), deal("fx-2", ("fx-a", "fx-c"), tiv=None),
+                             deal("fx-3", ("fx-a", "fx-d"), tiv=50), deal("fx-4", ("fx-a", "fx-b"), tiv=1)])
+    assert [f.destination for f in flows.by_volume(found, "tiv-delivered")] == ["fx-d", "fx-b", "fx-c"]
+    assert [f.destination for f in flows.by_volume(found, "deals")] == ["fx-b", "fx-c", "fx-d"]
+
+
+def test_a_flows_years_span_its_deals_with_sipris_question_marks_where_every_deal_has_them():
+    c1999 = {"year": 1999, "approximate": True}
+    found, = flows.aggregate([deal("fx-1", period={"start": c1999, "end": 2001}),
+                              deal("fx-2", period={"start": 2000, "end": None}),
+                              deal("fx-3", period={"start": c1999, "end": {"year": 2004, "approximate": True}})])
+    assert found.period() == {"start": c1999, "end": {"year": 2004, "approximate": True}}
+    exact, = flows.aggregate([deal("fx-1", period={"start": c1999, "end": 2001}),
+                              deal("fx-2", period={"start": 1999, "end": 2001})])
+    assert exact.period() == {"start": 1999, "end": 2001}
+    unknown, = flows.aggregate([deal("fx-1", period={"start": None, "end": None})])
+    assert unknown.period() == {"start": None, "end": None}
+
+
+def test_a_deal_as_table_cells_keeps_sipris_question_marks():
+    route = deal("fx-1", tiv=212.5, order=212.5, units=170)
+    route["properties"]["sipri"].update(description="surface-to-surface missile", order_year=1990, number_ordered=170,
+                                        delivery_years=[1991, 1992, 1993], approximate_delivery_years=[1993],
+                                        uncertain=["order_year", "number_ordered", "delivery_years"], status="New")
+    route["properties"]["notes"] = "SIPRI lists an order ..."  # (import-sipri: the claim is SIPRI's comment)
+    facts = flows.deal_facts(route)
+    assert facts == {"designation": "FX-1", "description": "surface-to-surface missile", "category": "",
+                     "ordered": "170?", "delivered": "170", "ordered_in": "1990?",
+                     "delivered_in": "1991; 1992; 1993?", "tiv_delivered": "212.5", "tiv_order": "212.5",
+                     "status": "New", "comments": "A deal."}
+    unplaced = {"id": "fx-u", "supplier": "unknown supplier(s)", "recipient": "X", "weapons": [], "reason": "r",
+                "sipri": {"designation": "Mi-17", "number_ordered": 1200, "comments": "Aid"}}
+    assert flows.deal_facts(unplaced)["ordered"] == "1,200" and flows.deal_facts(unplaced)["comments"] == "Aid"
+    assert flows.deal_facts(make_route("fx-curated"))["comments"] == ""  # (a route without notes: no comment)

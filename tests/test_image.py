@@ -367,3 +367,140 @@ def test_one_name_for_stand_ins_side_by_side_but_each_far_one_named(write_datase
                              honest_route("fx-c", ["fx-beirut", {**korea("fx-rafah")}]))
     texts = svg_texts(image_bytes(dataset, "svg", width=1000, dpi=100))
     assert texts.count("≈ North Korea") == 2, "Nampo and Pyongyang share one name; Rafah, far off, has its own"
+
+
+# -- documented trade as flows (routes.flows) ----------------------------------------------------------
+REGISTER = {"fx-register": {"title": "Fixture register", "kind": "dataset", "reliability": "B"}}
+
+
+def deal(route_id, waypoints=("fx-nampo", "fx-bandar-abbas"), tiv=None, units=None, start=2000, **props):
+    return make_route(route_id, waypoints=waypoints, legs=[{"mode": "unknown"}], period={"start": start, "end": start},
+                      outcome="delivered", sipri={"designation": route_id, "number_delivered": units,
+                                                  "tiv": {"delivered": tiv, "total_order": tiv}},
+                      evidence=[{"source": "fx-register", "claim": "A deal.", "stance": "supports", "credibility": 2}],
+                      **props)
+
+
+def trade(write_dataset, routes, extra_places=(), unplaced=()):
+    doc = make_collection(routes, {**REGISTER, **make_collection()["sources"]})
+    doc["places"] += [place_feature(*p) for p in extra_places]
+    if unplaced:
+        doc["unplaced"] = list(unplaced)
+    return load_dataset([write_dataset(doc)])
+
+
+def flow_paths(svg: bytes, gid: str = "flows") -> list[ET.Element]:
+    group = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == gid)
+    return list(group.iter(f"{SVG}path"))
+
+
+def stroke_width(path: ET.Element) -> float:
+    return float(path.get("style").split("stroke-width: ")[1].split(";")[0])
+
+
+@pytest.fixture
+def deals(write_dataset):
+    """Three pairs: Nampo → Bandar Abbas (three deals), Nampo → Damascus (one, of unknown TIV), Bandar
+    Abbas → Nampo (one, the other way); and a curated route along the first pair."""
+    curated = make_route("fx-claim", waypoints=("fx-nampo", "fx-bandar-abbas"))
+    return trade(write_dataset, [
+        deal("fx-d1", tiv=100, units=10), deal("fx-d2", tiv=300, units=5), deal("fx-d3", tiv=5_000, units=1),
+        deal("fx-d4", ("fx-nampo", "fx-damascus"), tiv=None, units=200), deal("fx-d5", ("fx-bandar-abbas", "fx-nampo"),
+                                                                             tiv=50, start=2015), curated])
+
+
+def test_one_flow_is_drawn_per_supplier_recipient_pair_and_the_curated_route_on_its_own(deals):
+    from routes.flows import FlowOptions
+
+    svg = image_bytes(deals, "svg", flows=FlowOptions(enabled=True))
+    assert len(flow_paths(svg)) == 3  # the distinct pairs of the five deals
+    assert len(flow_paths(svg, "flow-arrows")) == 3  # each flow shows its direction
+    # the curated route along the first pair is never summed: it is a route of its own, drawn on top
+    assert len(flow_paths(svg, "routes-reported-plausible")) == 1
+    texts = svg_texts(svg)
+    assert "Selection: all routes · 5 documented deals summed in 3 flows · 1 route drawn one by one" in texts
+    assert "Documented trade: 5 deals summed in 3 flows, one per supplier → recipient pair" in texts
+
+
+def test_the_widths_follow_the_measure_on_the_fixed_scale(deals):
+    from routes import flows
+    from routes.flows import FlowOptions
+    from routes.render.image import _flow_pt
+
+    tiv = flows.Scale.of("tiv-delivered")
+    drawn = [stroke_width(p) for p in flow_paths(image_bytes(deals, "svg", flows=True))]
+    # the widest first (underneath): 5,400 million TIV, then 50, then the pair whose TIV is not given
+    assert drawn == [pytest.approx(_flow_pt(tiv.width(v)), abs=0.01) for v in (5_400, 50, None)]
+    assert drawn[-1] == pytest.approx(_flow_pt(flows.MIN_WIDTH), abs=0.01)  # not given: seen all the same
+    by_units = [stroke_width(p) for p in flow_paths(image_bytes(deals, "svg", flows=FlowOptions(True, "units")))]
+    units = flows.Scale.of("units")
+    assert by_units == [pytest.approx(_flow_pt(units.width(v)), abs=0.01) for v in (200, 16, None)]
+
+
+def test_a_fixed_scale_draws_a_flow_as_wide_on_every_map_and_auto_makes_the_widest_the_widest(deals):
+    from routes import flows
+    from routes.flows import FlowOptions
+    from routes.render.image import _flow_pt
+
+    alone = deals.select(since=2010)  # only Bandar Abbas → Nampo, 50 million TIV
+    fixed_all = [stroke_width(p) for p in flow_paths(image_bytes(deals, "svg", flows=True))]
+    [fixed_alone] = [stroke_width(p) for p in flow_paths(image_bytes(alone, "svg", flows=True))]
+    assert fixed_alone == fixed_all[1]
+    [auto_alone] = [stroke_width(p) for p in flow_paths(image_bytes(alone, "svg", flows=FlowOptions(True, auto=True)))]
+    assert auto_alone == pytest.approx(_flow_pt(flows.MAX_WIDTH), abs=0.01)
+    assert auto_alone > fixed_alone
+
+
+def test_the_width_legend_prints_the_reference_values_and_the_scale_in_words(deals):
+    from routes import flows
+    from routes.flows import FlowOptions
+
+    shown = " ".join(svg_texts(image_bytes(deals, "svg", flows=True)))
+    assert "Width: SIPRI TIV of delivered weapons (square-root scale)" in shown
+    for words in ("0 or not given", "10 million TIV", "1,000 million TIV", "50,000 million TIV"):
+        assert words in shown, words
+    assert flows.Scale.of("tiv-delivered").describe()[1:] in shown
+    assert "direction: from the supplier to the recipient" in shown
+    assert "Alleged routes are never summed" in shown
+    logged = " ".join(svg_texts(image_bytes(deals, "svg", flows=FlowOptions(True, "deals", "log", auto=True))))
+    assert "Width: number of deals (logarithmic scale, this map)" in logged and "3 deals" in logged
+    assert "this map's widest flow" in logged
+
+
+def test_deals_are_drawn_one_by_one_below_the_threshold_or_when_asked(deals, monkeypatch):
+    from routes import flows
+
+    assert "flows" not in svg_groups(image_bytes(deals, "svg"))  # 5 deals: under FLOW_THRESHOLD
+    monkeypatch.setattr(flows, "FLOW_THRESHOLD", 5)
+    assert len(flow_paths(image_bytes(deals, "svg"))) == 3
+    assert "flows" not in svg_groups(image_bytes(deals, "svg", flows=False))
+    assert "Selection: all routes · 6 routes" in svg_texts(image_bytes(deals, "svg", flows=False))
+
+
+def test_deals_that_could_not_be_placed_are_counted_under_the_title(write_dataset):
+    unplaced = [{"id": f"fx-u{i}", "supplier": "unknown supplier(s)", "recipient": "Fixture Iran", "weapons": [],
+                 "period": {"start": 2000, "end": 2001}, "reason": "supplier is unknown", "source": "fx-register"}
+                for i in range(2)]
+    dataset = trade(write_dataset, [deal("fx-d1", tiv=1)], unplaced=unplaced)
+    shown = " ".join(svg_texts(image_bytes(dataset, "svg", flows=True)))
+    assert "2 deals could not be placed (the supplier or recipient has no place: an unknown supplier, a " \
+           "multinational organisation); see the report." in shown
+    assert "could not be placed" not in " ".join(svg_texts(image_bytes(dataset.select(weapon="Fixture RPG"), "svg")))
+
+
+def test_a_world_of_flows_is_one_world_and_a_flow_across_the_pacific_comes_back_from_the_other_edge(write_dataset):
+    lima, tokyo = ("fx-lima", "Fixture Lima", "PER", "city", -77.03, -12.05, []), \
+        ("fx-tokyo", "Fixture Tokyo", "JPN", "city", 139.69, 35.69, [])
+    pacific, atlantic = deal("fx-pacific", ("fx-tokyo", "fx-lima")), deal("fx-atlantic", ("fx-lima", "fx-rafah"))
+    pacific["geometry"] = atlantic["geometry"] = None
+    dataset = trade(write_dataset, [pacific, atlantic], extra_places=[lima, tokyo])
+    svg = image_bytes(dataset, "svg", flows=True)
+    assert len(flow_paths(svg)) == 3  # the Pacific flow from both edges of the map
+    assert len(flow_paths(svg, "flow-arrows")) == 2
+
+
+def test_a_map_of_flows_gives_the_same_bytes(deals):
+    assert image_bytes(deals, "svg", flows=True, width=800, dpi=100) == \
+        image_bytes(deals, "svg", flows=True, width=800, dpi=100)
+    assert image_bytes(deals, "png", flows=True, width=800, dpi=100) == \
+        image_bytes(deals, "png", flows=True, width=800, dpi=100)

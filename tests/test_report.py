@@ -364,3 +364,122 @@ def test_what_an_evidence_item_speaks_to(write_dataset, legs, weapons, expected)
     # (set in memory: validation refuses a leg that is not there, data built in memory may have one)
     dataset.routes[0]["properties"]["evidence"][0].update(legs=legs, weapons=weapons)
     assert report.build(dataset).routes[0].claims[0].about == expected
+
+
+# -- documented trade: flows, their deals, and the deals that could not be placed ---------------------
+REGISTER = {"fx-register": {"title": "Fixture register", "author": None, "publisher": "Fixture Institute",
+                            "published": "2026", "url": None, "kind": "dataset", "reliability": "B",
+                            "derived_from": []}}
+
+
+def deal(route_id, waypoints=("fx-nampo", "fx-bandar-abbas"), tiv=None, units=None, start=2000, end=2001,
+         comments="A deal."):
+    return make_route(route_id, waypoints=waypoints, legs=[{"mode": "unknown"}], period={"start": start, "end": end},
+                      notes="A summary.", sipri={"designation": route_id.upper(), "description": "tank",
+                                                 "number_ordered": units, "number_delivered": units,
+                                                 "delivery_years": [end], "uncertain": ["number_ordered"],
+                                                 "tiv": {"delivered": tiv, "total_order": tiv}},
+                      evidence=[{"source": "fx-register", "claim": comments, "stance": "supports", "credibility": 2}])
+
+
+def no_place(deal_id, reason="supplier is unknown", comments="Probably second-hand"):
+    return {"id": deal_id, "supplier": "unknown supplier(s)", "recipient": "Fixture Iran", "weapons": ["fx-rpg"],
+            "period": {"start": 2007, "end": 2008}, "reason": reason, "source": "fx-register",
+            "sipri": {"designation": "Mi-17", "description": "transport helicopter", "number_ordered": 6,
+                      "order_year": 2007, "uncertain": ["order_year"], "delivery_years": [2008],
+                      "tiv": {"delivered": 17.4, "total_order": 17.4}, "status": "Second hand", "comments": comments}}
+
+
+@pytest.fixture
+def trade(write_dataset):
+    curated = make_route("fx-claim", waypoints=("fx-nampo", "fx-bandar-abbas"), name="The claim")
+    routes = [deal("fx-d1", tiv=100, units=10), deal("fx-d2", tiv=300, units=None, start=1999),
+              deal("fx-d3", ("fx-nampo", "fx-damascus"), units=200, comments=HOSTILE_CLAIM),
+              deal("fx-d4", ("fx-bandar-abbas", "fx-nampo"), tiv=50, units=1), curated]
+    doc = make_collection(routes, {**REGISTER, **copy.deepcopy(make_collection()["sources"])})
+    doc["unplaced"] = [no_place("fx-u1"), no_place("fx-u2", "recipient is a multinational organisation (NATO), "
+                                                            "not a place", comments=HOSTILE_CLAIM)]
+    return load_dataset([write_dataset(doc)])
+
+
+def rows_of(page: str, cls: str) -> list[list[str]]:
+    """The cells of each body row of the table of a class, as a reader sees them (entities decoded)."""
+    import html as html_module
+
+    table = re.search(rf'<table class="{cls}">(.*?)</table>', page, re.S).group(1)
+    body = table.split("<tbody>", 1)[1]
+    return [[html_module.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_the_report_sums_the_deals_into_one_row_per_flow_sorted_by_the_measure(trade):
+    content = report.build(trade, flows=True)
+    flows = content.trade.flows
+    assert [(f.supplier, f.recipient, f.deals) for f in flows] == [
+        ("North Korea", "Hamas", 2), ("North Korea", "Hamas", 1), ("North Korea", "Hamas", 1)]
+    assert [f.totals[0] for f in flows] == [("tiv-delivered", 400, 0), ("tiv-delivered", 50, 0),
+                                            ("tiv-delivered", None, 1)]
+    assert flows[0].period == "1999–2001"
+    assert [r.id for r in flows[0].rows] == ["fx-d1", "fx-d2"]  # its deals, exactly, in the order of the data
+    assert [r.id for r in content.routes] == ["fx-claim"]  # the curated route keeps its own section
+    by_units = report.build(trade, flows={"enabled": True, "measure": "units"}).trade
+    assert [f.totals[2][1] for f in by_units.flows] == [200, 10, 1]
+    assert by_units.sorted_by == "number of units delivered"
+
+
+def test_html_report_tables_flows_deals_and_the_deals_that_could_not_be_placed(trade, tmp_path):
+    page = (report.write_report(trade, tmp_path / "r.html", flows=True)[0]).read_text(encoding="utf-8")
+    assert rows_of(page, "trade") == [
+        ["North Korea → Hamas", "2", "400.0", "400.0", "10 (1 deal not given)", "1999–2001"],
+        ["North Korea → Hamas", "1", "50.0", "50.0", "1", "2000–2001"],
+        ["North Korea → Hamas", "1", "not given", "not given", "200", "2000–2001"]]
+    deals = rows_of(page, "deals")
+    assert len(deals) == 4 and [d[-1] for d in deals] == ["fx-d1", "fx-d2", "fx-d4", "fx-d3"]
+    assert deals[0][1:7] == ["FX-D1 (tank)", "Anti-tank weapons", "10?", "10", "", "2001"]  # SIPRI's "?" kept
+    assert deals[3][10] == HOSTILE_CLAIM  # comments, as written, escaped
+    unplaced = rows_of(page, "unplaced")
+    assert [(u[0], u[1], u[-1]) for u in unplaced] == [
+        ("unknown supplier(s)", "Fixture Iran", "supplier is unknown"),
+        ("unknown supplier(s)", "Fixture Iran", "recipient is a multinational organisation (NATO), not a place")]
+    assert unplaced[0][2:8] == ["Mi-17 (transport helicopter)", "Anti-tank weapons", "6", "", "2007?", "2008"]
+    assert "<script>" not in page and 'id="trade"' in page and 'id="unplaced"' in page
+    assert 'id="route-fx-claim"' in page and 'id="route-fx-d1"' not in page  # no evidence section per deal
+    assert "Selection: all routes (4 documented deals in 3 flows; 1 route one by one; 2 deals that could not be " \
+           "placed)" in page
+    assert '<g id="flows">' in page  # the map draws the same flows
+    footnote = next(s.number for s in report.build(trade, flows=True).sources if s.id == "fx-register")
+    assert f'<a href="#source-{footnote}">' in page.split('id="trade"')[1].split("</p>")[0]
+
+
+def test_a_large_selection_says_how_many_deals_each_flow_sums_instead_of_listing_them(trade, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(report, "MAX_LISTED_DEALS", 3)
+    page = (report.write_report(trade, tmp_path / "r.html", flows=True)[0]).read_text(encoding="utf-8")
+    assert len(rows_of(page, "trade")) == 3 and 'class="deals"' not in page
+    assert "The 4 deals are not listed one by one: a report lists them for a selection of at most 3 deals." in page
+    monkeypatch.setattr(report, "MAX_UNPLACED_ROWS", 1)
+    page = (report.write_report(trade, tmp_path / "r.html", flows=True)[0]).read_text(encoding="utf-8")
+    assert len(rows_of(page, "unplaced")) == 1 and "The first 1 are listed" in page
+
+
+def test_markdown_report_has_the_same_tables_escaped(trade, tmp_path):
+    written = report.write_report(trade, tmp_path / "r.md", flows=True, include_map=False)
+    text = written[0].read_text(encoding="utf-8")
+    assert "## Documented trade" in text and "## Deals that could not be placed" in text
+    assert "| North Korea → Hamas | 2 | 400.0 | 400.0 | 10 (1 deal not given) | 1999–2001 |" in text
+    assert text.count("| unknown supplier(s) | Fixture Iran |") == 2
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(text)
+    page = Page(rendered)
+    assert not {"script", "img", "i", "b", "u", "del"} & set(page.tags)
+    assert all(href.startswith(("http://", "https://")) for href in page.links)
+    assert HOSTILE_CLAIM in "".join(page.text)
+    tables = rendered.split("<table>")[1:]
+    # routes, flows, deals, unplaced: a | in a comment does not split a row
+    assert [t.split("</table>")[0].count("<tr>") for t in tables] == [2, 4, 5, 3]
+
+
+def test_without_flows_every_deal_is_a_route_with_its_evidence(trade, tmp_path):
+    content = report.build(trade, flows=False)
+    assert content.trade is None and len(content.routes) == 5
+    assert content.unplaced_total == 2  # (the deals that could not be placed are tabled all the same)

@@ -62,6 +62,9 @@ EXAMPLES = {
     "source": copy.deepcopy(SOURCES["fx-news"]),
     "weapon": copy.deepcopy(WEAPONS[0]),
     "place": place_feature(*PLACES[0]),
+    "unplaced": {"id": "fx-deal", "supplier": "unknown supplier(s)", "recipient": "NATO", "weapons": ["fx-rpg"],
+                 "period": {"start": {"year": 2007, "approximate": True}, "end": None}, "reason": "r",
+                 "source": "fx-news", "sipri": {"designation": "X"}},
 }
 
 

@@ -4,6 +4,7 @@ fragment to embed) or a static image (.png, .svg), by the output's suffix.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from ..dataset import Dataset, refuse_input, write_atomic
@@ -28,6 +29,7 @@ def render_map(
     height: int | None = None,
     width: int | None = None,
     dpi: int | None = None,
+    flows=None,
 ) -> Path:
     """Write a map of the routes in `dataset` to `output`, as `arms-routes render` does.
 
@@ -49,6 +51,11 @@ def render_map(
         .html: a fragment (no html/head/body) `height` pixels high (default 600) to paste into a page.
     height, width, dpi : int, optional
         The fragment's height; the image's width in pixels (default 2000) and resolution (default 200).
+    flows : FlowOptions, bool or None, optional
+        Whether and how the deals of a dataset source (a SIPRI import) are summed into flows, one line
+        per supplier → recipient pair as wide as its volume (`routes.flows.FlowOptions.of`: None, the
+        default, sums them from `routes.flows.FLOW_THRESHOLD` deals on; True, False, or the options).
+        Curated routes are always drawn one by one, on top.
 
     Returns
     -------
@@ -69,8 +76,11 @@ def render_map(
     >>> routes.load().select(weapon="F-7").render(folder / "f7.svg").name
     'f7.svg'
     """
+    from ..flows import FlowOptions
+
     output = Path(output)
     suffix = output.suffix.lower()
+    flows = FlowOptions.of(flows)
     if suffix not in OUTPUT_FORMATS:
         raise UsageError(f"cannot render a map to {output.name!r}: give an output file ending in .html "
                          "(an interactive map), .png or .svg (a static image)")
@@ -91,15 +101,24 @@ def render_map(
     if suffix != ".html":
         from .image import DEFAULT_DPI, DEFAULT_WIDTH, render_image
 
-        return render_image(dataset, output, title=title, filters=filters,
+        return render_image(dataset, output, title=title, filters=filters, flows=flows,
                             width=DEFAULT_WIDTH if width is None else width, dpi=DEFAULT_DPI if dpi is None else dpi)
     if embed:
         text = map_fragment(dataset, title=title, filters=filters, offline=offline, tiles=tiles,
-                            height=DEFAULT_HEIGHT if height is None else height, name=output.name)
+                            height=DEFAULT_HEIGHT if height is None else height, name=output.name,
+                            **flow_keyword(map_fragment, flows))
     else:
-        text = map_page(dataset, title=title, filters=filters, offline=offline, tiles=tiles)
+        text = map_page(dataset, title=title, filters=filters, offline=offline, tiles=tiles,
+                        **flow_keyword(map_page, flows))
     write_atomic(output, text)
     return output
+
+
+def flow_keyword(function, flows) -> dict:
+    """`{"flows": flows}` for a function that takes `flows=` (a map writer that draws flows), else `{}`:
+    every writer gets the same options from `render_map` and `explore`, and one that draws every route
+    one by one is not handed what it would not use."""
+    return {"flows": flows} if "flows" in inspect.signature(function).parameters else {}
 
 
 def _refuse(options: dict, where: str) -> None:

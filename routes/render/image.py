@@ -55,12 +55,16 @@ def render_image(
     width: int = DEFAULT_WIDTH,
     dpi: int = DEFAULT_DPI,
     basemap: Path | None = None,
+    flows=None,
 ) -> Path:
     """Draw the routes of a selection as a static map, PNG or SVG by the suffix of `output`.
 
     `width` is in pixels (the SVG is as wide as that PNG would be at `dpi`); the height follows the
     routes' extent. `filters` (a routes.select.Filters) is described under the title. `basemap` is a
     GeoJSON file of country shapes (default: the bundled Natural Earth countries; none when missing).
+    `flows` (routes.flows.FlowOptions, or True, False, None: `FlowOptions.of`) says whether and how the
+    deals of a dataset source are summed into flows, one line per supplier → recipient pair, its width
+    by volume; curated routes are always drawn one by one, on top.
     """
     output = Path(output)
     suffix = output.suffix.lower()
@@ -68,7 +72,7 @@ def render_image(
         raise UsageError(f"cannot draw an image as {output.name!r}: the file name must end in "
                          f"{' or '.join(IMAGE_FORMATS)}")
     write_atomic(output, image_bytes(dataset, suffix[1:], title=title, filters=filters, width=width, dpi=dpi,
-                                     basemap=basemap))
+                                     basemap=basemap, flows=flows))
     return output
 
 
@@ -81,9 +85,12 @@ def image_bytes(
     width: int = DEFAULT_WIDTH,
     dpi: int = DEFAULT_DPI,
     basemap: Path | None = None,
+    flows=None,
 ) -> bytes:
     """The map as PNG or SVG bytes (see `render_image`)."""
     import matplotlib
+
+    from ..flows import FlowOptions
 
     if fmt not in ("png", "svg"):
         raise UsageError(f"unknown image format {fmt!r}; use png or svg")
@@ -91,10 +98,11 @@ def image_bytes(
     _check_range("--dpi", dpi, DPI_RANGE, "dots per inch")
     from ..select import selection
 
+    options = FlowOptions.of(flows)
     dataset = selection(dataset, filters)
     with matplotlib.rc_context(_RC):
         figure = _draw(dataset, title or DEFAULT_TITLE, dataset.filters, width, dpi,
-                       paths.bundled_countries() if basemap is None else Path(basemap))
+                       paths.bundled_countries() if basemap is None else Path(basemap), options)
         buffer = io.BytesIO()
         metadata = {"Software": None} if fmt == "png" else {"Date": None}
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
@@ -253,9 +261,9 @@ def _point_along(points, steps, lengths, along, first: int, last: int, at: float
     return float(x + t * dx), float(y + t * dy), float(dx), float(dy)
 
 
-def _extent(routes: list[_Route]) -> tuple[float, float, float, float]:
-    xs = [x for r in routes for line in r.lines for x, _ in line]
-    ys = [y for r in routes for line in r.lines for _, y in line]
+def _extent(routes: list[_Route], lines=()) -> tuple[float, float, float, float]:
+    xs = [x for r in routes for line in r.lines for x, _ in line] + [x for line in lines for x, _ in line]
+    ys = [y for r in routes for line in r.lines for _, y in line] + [y for line in lines for _, y in line]
     for r in routes:
         if r.interdicted:
             xs.append(r.interdicted[0])
@@ -268,18 +276,142 @@ def _extent(routes: list[_Route]) -> tuple[float, float, float, float]:
     return x0 - pad_x, x1 + pad_x, max(y0 - pad_y, -89.0), min(y1 + pad_y, 89.0)
 
 
+WORLD_SPAN = 300.0  # degrees of longitude from which a map shows the whole world, from -180° to 180°
+_WORLD_LOW = 0.38  # the least height/width of a world map (the poles hold no route)
+
+
+def _frame(routes: list[_Route], flow_lines: list[_FlowLine]):
+    """The extent to draw, its scale and its height/width (`_fit`). Lines spread over more than
+    WORLD_SPAN degrees (unwrapped, a world of deals spans more than one turn) are drawn on one world
+    from -180° to 180°: each route and flow moved by whole turns to lie in it, and a line that crosses
+    its edge drawn again from the other edge."""
+    extent = _extent(routes, [f.line for f in flow_lines])
+    if extent[1] - extent[0] <= WORLD_SPAN:
+        return _fit(extent)
+    for r in routes:
+        _into_world(r)
+    for f in flow_lines:
+        f.line = _shifted_line(f.line, _turns(f.line))
+        f.copies = _edge_copies(f.line)
+    _, _, y0, y1 = _extent(routes, [f.line for f in flow_lines])
+    return _fit((-180.0, 180.0, y0, y1), low=_WORLD_LOW)
+
+
+def _turns(line) -> float:
+    """The whole turns of longitude (in degrees) that bring a line's middle into -180°..180°."""
+    lons = [x for x, _ in line]
+    return -360.0 * round((min(lons) + max(lons)) / 2 / 360.0) if lons else 0.0
+
+
+def _shifted_line(line, dx: float) -> list[tuple[float, float]]:
+    return [(x + dx, y) for x, y in line] if dx else list(line)
+
+
+def _edge_copies(line) -> list[list[tuple[float, float]]]:
+    """The line again one turn to the west or east where it runs past 180° or -180°."""
+    lons = [x for x, _ in line]
+    if not lons:
+        return []
+    return [_shifted_line(line, dx) for dx, past in ((-360.0, max(lons) > 180.0), (360.0, min(lons) < -180.0))
+            if past]
+
+
+def _into_world(r: _Route) -> None:
+    """Move a route by whole turns into -180°..180°, and draw again the pieces that run past an edge."""
+    dx = _turns([pt for line in r.lines for pt in line])
+    if dx:
+        r.lines = [_shifted_line(line, dx) for line in r.lines]
+        for piece in r.pieces:
+            piece.line = _shifted_line(piece.line, dx)
+        for arrow in r.arrows:
+            arrow.x += dx
+        r.middle = (r.middle[0] + dx, r.middle[1]) if r.middle else None
+        r.interdicted = (r.interdicted[0] + dx, r.interdicted[1]) if r.interdicted else None
+    r.pieces += [_Piece(copy, piece.colour, piece.status, piece.path)
+                 for piece in list(r.pieces) for copy in _edge_copies(piece.line)]
+
+
 def _fit(extent, low=0.5, high=0.85):
-    """Widen the extent so the map's height/width stays between low and high (no stretching)."""
+    """Widen the extent so the map's height/width stays between low and high (no stretching), and
+    never past a pole."""
     x0, x1, y0, y1 = extent
     k = 1 / math.cos(math.radians(max(-70.0, min(70.0, (y0 + y1) / 2))))
     ratio = (y1 - y0) * k / (x1 - x0)
     if ratio < low:
         grow = ((x1 - x0) * low / k - (y1 - y0)) / 2
         y0, y1 = y0 - grow, y1 + grow
+        past = max(y1 - 90.0, 0.0) - max(-90.0 - y0, 0.0)
+        y0, y1 = y0 - past, y1 - past
     elif ratio > high:
         grow = ((y1 - y0) * k / high - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
     return (x0, x1, y0, y1), k, max(low, min(high, ratio))
+
+
+# -- documented trade as flows (routes.flows) ----------------------------------------------------------
+@dataclass
+class _FlowLine:
+    """A flow as drawn: an arc from its supplier's point to its recipient's, bowed to its right."""
+
+    flow: object  # the routes.flows.Flow
+    line: list[tuple[float, float]]
+    width: float  # in pixels of the interactive map (flows.Scale.width), drawn here in proportion (`_flow_pt`)
+    ends: tuple  # the supplier's and the recipient's model.Waypoint
+    copies: list = field(default_factory=list)  # the line again from the other edge of a world map
+
+
+FLOW_BOW = 0.15  # how far an arc bows to its right, as a share of the distance between its ends...
+FLOW_BOW_MAX = 8.0  # ...but at most this many degrees: a flow across an ocean is nearly straight
+_ARC_STEP_DEG = 3.0  # an arc has a vertex about every this many degrees of its length (5 to 33 in all)
+
+
+def _prepare_flows(summed: list, places, scale, measure: str) -> list[_FlowLine]:
+    """The flows' lines, in the order given (the widest first, so that it lies underneath).
+
+    A flow is no path anyone reported: it only says who supplied whom, so it is drawn as a plain arc
+    between the two points (the shorter way round in longitude), bowed to its right as flow maps draw
+    them, so that the two flows of a pair that trades both ways lie apart and a flow is told from a
+    route, which follows its great circle or sea lane."""
+    drawn = []
+    for flow in summed:
+        ends = model.waypoint(flow.origin, places), model.waypoint(flow.destination, places)
+        if None in ends:
+            continue
+        drawn.append(_FlowLine(flow, _bowed(ends[0], ends[1]), scale.width(flow.total(measure)), ends))
+    return drawn
+
+
+def _bowed(a, b) -> list[tuple[float, float]]:
+    """An arc from a to b (model.Waypoints) in the map's plane, bowed to its right (`FLOW_BOW`)."""
+    x0, y0 = a.lon, a.lat
+    x1 = b.lon + 360.0 * round((a.lon - b.lon) / 360.0)  # (the shorter way round)
+    y1 = b.lat
+    dx, dy = x1 - x0, y1 - y0
+    bow = min(FLOW_BOW, FLOW_BOW_MAX / max(math.hypot(dx, dy), 1e-9))
+    # the control point of a quadratic Bézier curve, whose middle then lies `bow` of the length to the right
+    cx, cy = (x0 + x1) / 2 + dy * bow * 2, (y0 + y1) / 2 - dx * bow * 2
+    count = min(33, max(5, round(math.hypot(dx, dy) / _ARC_STEP_DEG) + 1))
+    points = []
+    for i in range(count):
+        t = i / (count - 1)
+        u = 1 - t
+        points.append((u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1))
+    return points
+
+
+def _flow_pt(width_px: float) -> float:
+    """A flow's width in points on a 10-inch-wide image: the interactive map's pixels in the proportion
+    of the image's lines to the map's (`_BASE_LINE_PT` to `style.LINE_WIDTH`)."""
+    return width_px * _BASE_LINE_PT / style.LINE_WIDTH
+
+
+def _flow_ends(flow_lines: list[_FlowLine]) -> list[tuple[float, float, str, str]]:
+    """The supplier's and recipient's point of every flow, once each, as `_draw_places` takes them."""
+    seen: dict[tuple, tuple[float, float, str, str]] = {}
+    for f in flow_lines:
+        for w, (x, y) in zip(f.ends, (f.line[0], f.line[-1])):
+            seen.setdefault((w.place_id, round(x, 3)), (x, y, "flow-end", w.label))
+    return list(seen.values())
 
 
 # -- drawing -------------------------------------------------------------------------------------------
@@ -288,14 +420,21 @@ _PLACE_INK = "#333333"
 _FONT = {"title": 15, "selection": 10, "legend": 9.5, "legend_title": 10, "place": 8, "credit": 7}
 
 
-def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: Path):
+def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: Path, options=None):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from .. import flows as flow_rules
     from ..select import undated
 
-    routes = _prepare(dataset, filters)
-    extent, k, ratio = _fit(_extent(routes))
+    options = flow_rules.FlowOptions.of(options)
+    one_by_one, deals = flow_rules.split(dataset, options.enabled)
+    shown = dataset.with_routes(one_by_one) if deals else dataset  # (the routes drawn one by one)
+    summed = flow_rules.by_volume(flow_rules.aggregate(deals), options.measure)
+    scale = options.scale(summed)
+    routes = _prepare(shown, filters)
+    flow_lines = _prepare_flows(summed, dataset.places, scale, options.measure)
+    extent, k, ratio = _frame(routes, flow_lines)
     fig_w = width / dpi
     s = fig_w / 10  # everything is sized for a 10-inch-wide page and scaled from there
     margin, credit = 0.3 * s, 0.3 * s
@@ -303,6 +442,10 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
     described = dataset.description
     disputed = sum(r.disputed for r in routes)
     count = plural(len(routes), "route") + (f", {disputed} disputed" if disputed else "")
+    if summed:
+        count = (f"{plural(sum(len(f.deals) for f in summed), 'documented deal')} summed in "
+                 f"{plural(len(summed), 'flow')}" + (f" · {plural(len(routes), 'route')} drawn one by one"
+                                                     + (f" ({disputed} disputed)" if disputed else "") if routes else ""))
     title_lines = textwrap.wrap(title, 75, break_on_hyphens=False) or [""]
     selection_lines = textwrap.wrap(f"Selection: {described} · {count}", 112, break_on_hyphens=False)
     unknown = undated(dataset, filters)
@@ -310,8 +453,13 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
         selection_lines += textwrap.wrap(
             f"The time filter let through {plural(unknown, 'route')} of unknown date "
             "(a period it cannot test counts as open).", 112, break_on_hyphens=False)
+    if dataset.unplaced:
+        selection_lines += textwrap.wrap(
+            f"{plural(len(dataset.unplaced), 'deal')} could not be placed (the supplier or recipient has no place: "
+            "an unknown supplier, a multinational organisation); see the report.", 112, break_on_hyphens=False)
     line_pt = _BASE_LINE_PT * s
-    bands = _legend_bands(routes, dataset, filters, map_w * 72 / s)
+    bands = _legend_bands(routes, shown, filters, map_w * 72 / s,
+                          _flow_band(summed, scale, map_w * 72 / s, bool(routes)) if summed else None)
     legend_h = (_legend_height(bands) + 14) / 72 * s
     header = (0.32 + 0.28 * len(title_lines) + 0.2 * len(selection_lines)) * s
     map_h = map_w * ratio
@@ -329,8 +477,9 @@ def _draw(dataset: Dataset, title: str, filters, width: int, dpi: int, basemap: 
         spine.set_linewidth(0.6 * s)
 
     _draw_basemap(ax, basemap, extent, s)
+    _draw_flows(ax, flow_lines, s, line_pt)
     _draw_routes(ax, routes, line_pt)
-    _draw_places(ax, dataset, routes, s, line_pt)
+    _draw_places(ax, shown, routes, s, line_pt, _flow_ends(flow_lines))
 
     baseline = 0.0  # inches below the top of the figure
     for i, line in enumerate(title_lines):
@@ -467,6 +616,82 @@ def _draw_routes(ax, routes: list[_Route], line_pt: float) -> None:
         marks.set_gid("interdictions")
 
 
+def _per_inch(ax) -> tuple[float, float]:
+    """Inches on the page per map unit, across and up."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    return box.width * fig_w / (x1 - x0), box.height * fig_h / (y1 - y0)
+
+
+_FLOW_HEAD_AT = 0.55  # how far along a flow its arrowhead sits
+
+
+def _draw_flows(ax, flow_lines: list[_FlowLine], s: float, line_pt: float) -> None:
+    """Every flow as one arc as wide as its volume (the widest first, underneath), in the one colour of
+    documented trade, with an arrowhead a little wider than the line pointing from the supplier to
+    the recipient."""
+    from matplotlib.collections import LineCollection
+
+    if not flow_lines:
+        return
+    per_x, per_y = _per_inch(ax)
+    lines, widths, heads = [], [], []
+    for f in flow_lines:
+        width = _flow_pt(f.width) * s
+        lines += [f.line, *f.copies]
+        widths += [width] * (1 + len(f.copies))
+        head = _along(f.line, _FLOW_HEAD_AT, per_x, per_y)
+        if head:
+            heads.append((*head, _head_size(width, line_pt)))
+    collection = LineCollection(lines, colors=style.FLOW_COLOUR, linewidths=widths, alpha=style.FLOW_OPACITY,
+                                capstyle="butt", joinstyle="round", zorder=2)
+    collection.set_gid("flows")
+    ax.add_collection(collection)
+    _flow_heads(ax, heads, line_pt, gid="flow-arrows")
+
+
+def _head_size(width: float, line_pt: float) -> float:
+    """The size (`_arrowhead`'s line width) of a flow's arrowhead: a little wider than the flow, and
+    small on a thin one."""
+    return max(0.4 * line_pt, width / 3.4)
+
+
+def _along(line, at: float, per_x: float, per_y: float):
+    """The point `at` (a fraction) of the way along a line on the page, and the line's angle there
+    (radians, on the page); None for a line of no length."""
+    total, lengths = 0.0, []
+    for (x0, y0), (x1, y1) in zip(line, line[1:]):
+        lengths.append(math.hypot((x1 - x0) * per_x, (y1 - y0) * per_y))
+        total += lengths[-1]
+    if total <= 0:
+        return None
+    goal = total * at
+    for ((x0, y0), (x1, y1)), length in zip(zip(line, line[1:]), lengths):
+        if length > 0 and goal <= length:
+            t = goal / length
+            return x0 + t * (x1 - x0), y0 + t * (y1 - y0), math.atan2((y1 - y0) * per_y, (x1 - x0) * per_x)
+        goal -= length
+    (x0, y0), (x1, y1) = line[-2], line[-1]
+    return x1, y1, math.atan2((y1 - y0) * per_y, (x1 - x0) * per_x)
+
+
+def _flow_heads(ax, heads: list[tuple[float, float, float, float]], line_pt: float, gid: str) -> None:
+    """Flow arrowheads: (x, y, angle on the page, size) each, `size` the line width `_arrowhead` scales by."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.transforms import Affine2D
+
+    if not heads:
+        return
+    to_points = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
+    shapes = [_arrowhead(angle, size) for _, _, angle, size in heads]
+    collection = PolyCollection(shapes, offsets=[(x, y) for x, y, _, _ in heads], offset_transform=ax.transData,
+                                transform=to_points, facecolors=style.FLOW_INK, edgecolors="none",
+                                alpha=0.75, zorder=2.5)
+    collection.set_gid(gid)
+    ax.add_collection(collection)
+
+
 def _disputed_marks(ax, xs, ys, line_pt: float, gid: str | None = "disputed-markers") -> None:
     size = (line_pt * 5.5) ** 2
     ring = ax.scatter(xs, ys, s=size, facecolor="white", edgecolor=style.DISPUTED_COLOUR, linewidths=line_pt * 0.7,
@@ -532,7 +757,13 @@ def _ring_size(line_pt: float) -> float:
 
 
 def _place_symbols(ax, xs, ys, drawn_as: str, s: float, line_pt: float, gid: str | None = None) -> None:
-    """A dot for a named site, a ring for an area or country, a dashed ring for a stand-in."""
+    """A dot for a named site, a ring for an area or country, a dashed ring for a stand-in; a small
+    ring for a supplier's or recipient's point of documented trade ("flow-end")."""
+    if drawn_as == "flow-end":
+        ends = ax.scatter(xs, ys, s=(3.4 * s) ** 2, facecolors="white", edgecolors=style.FLOW_INK,
+                          linewidths=0.9 * s, zorder=8)
+        ends.set_gid(gid)
+        return
     if drawn_as == "site":
         dots = ax.scatter(xs, ys, s=(3.2 * s) ** 2, color=_PLACE_INK, edgecolor="white", linewidths=0.45 * s,
                           zorder=9)
@@ -547,9 +778,10 @@ def _place_symbols(ax, xs, ys, drawn_as: str, s: float, line_pt: float, gid: str
     rings.set_gid(gid)
 
 
-def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: float) -> None:
+def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: float, flow_ends=()) -> None:
     """Each waypoint (and interdiction place) as what the sources make of it; a place drawn two ways
-    (a stand-in on one route, named on another) gets both symbols and both names."""
+    (a stand-in on one route, named on another) gets both symbols and both names. `flow_ends` are the
+    points of the flows' suppliers and recipients (`_flow_ends`), named too when there are few places."""
     seen: dict[tuple[str, str, str], tuple[float, float, str, str]] = {}
     for route, drawn in zip(dataset.routes, routes):
         marks = [*model.waypoints(route, dataset.places), drawn.stopped_at]
@@ -557,10 +789,10 @@ def _draw_places(ax, dataset: Dataset, routes: list[_Route], s: float, line_pt: 
             if w is not None and (w.place_id, w.drawn_as, w.label) not in seen:
                 x, y = _near(drawn.lines, (w.lon, w.lat))
                 seen[(w.place_id, w.drawn_as, w.label)] = (x, y, w.drawn_as, w.label)
-    if not seen:
+    if not seen and not flow_ends:
         return
-    points = list(seen.values())
-    for drawn_as in ("area", "stand-in", "site"):
+    points = [*seen.values(), *flow_ends]
+    for drawn_as in ("flow-end", "area", "stand-in", "site"):
         chosen = [p for p in points if p[2] == drawn_as]
         if chosen:
             _place_symbols(ax, [p[0] for p in chosen], [p[1] for p in chosen], drawn_as, s, line_pt,
@@ -659,14 +891,16 @@ class _Band:
     note: _Row | None = None
 
 
-def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: float) -> list[_Band]:
-    """What the legend says, wrapped to its columns (sizes in points on a 10-inch-wide image): what the
-    colours mean, across the width; then the status patterns, paths, arrowheads and places."""
+def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: float,
+                  flow_band: _Band | None = None) -> list[_Band]:
+    """What the legend says, wrapped to its columns (sizes in points on a 10-inch-wide image): the
+    flows' widths first (`_flow_band`), when there are flows; what the colours of the routes drawn
+    one by one mean, across the width; then their status patterns, paths, arrowheads and places."""
     from ..select import matched_weapons
     from .payload import category_label
 
     column_pt = (width_pt - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
-    bands = []
+    bands = [flow_band] if flow_band else []
     categories, kinds = _groups(routes)
     colour = [_Row(("swatch", style.category_colour(c)), category_label(c)) for c in categories]
     colour += [_Row(("swatch", style.KIND_COLOURS[k]), style.KIND_LABELS[k]) for k in kinds]
@@ -705,8 +939,57 @@ def _legend_bands(routes: list[_Route], dataset: Dataset, filters, width_pt: flo
         section.title_lines = _wrapped(section.title, column_pt, _FONT["legend_title"], bold=True)
         for row in section.rows:
             _wrap(row, column_pt)
-    bands.append(_Band(None, _balanced(sections, _LEGEND_COLUMNS)))
+    if routes or not flow_band:
+        bands.append(_Band(None, _balanced(sections, _LEGEND_COLUMNS)))
     return bands
+
+
+def _flow_band(summed: list, scale, width_pt: float, with_routes: bool) -> _Band:
+    """The legend of the flows: how many deals in how many flows, a sample of each reference width
+    (`Scale.legend`) with its value and the minimum width, the direction and the countries' points,
+    and the scale in words (`Scale.describe`)."""
+    from ..flows import MEASURES, MIN_WIDTH
+
+    column_pt = (width_pt - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
+    words, unit = MEASURES[scale.measure]
+    widths = [_Row(("flow", _flow_pt(MIN_WIDTH)), "0 or not given"),
+              *(_Row(("flow", _flow_pt(width)), _value_text(value, unit)) for value, width in scale.legend())]
+    curve = "square-root" if scale.curve == "sqrt" else "logarithmic"
+    sections = [
+        _Section(f"Width: {words} ({curve} scale{', this map' if scale.auto else ''})", widths),
+        _Section("Direction and places", [
+            _Row(("flow-arrow",), "direction: from the supplier to the recipient"),
+            _Row(("place", "flow-end"), "a supplier's or recipient's country (or the group's), drawn at a "
+                                        "representative point"),
+        ]),
+    ]
+    for section in sections:
+        section.title_lines = _wrapped(section.title, column_pt, _FONT["legend_title"], bold=True)
+        for row in section.rows:
+            _wrap(row, column_pt)
+            while len(row.lines) * _LEGEND_LINE * _FONT["legend"] < _sample_height(row.sample):
+                row.lines.append("")  # (a wide sample takes the room it needs)
+    deals = sum(len(f.deals) for f in summed)
+    note = scale.describe()[0].upper() + scale.describe()[1:] + "."
+    if with_routes:
+        note += " Alleged routes are never summed: each is drawn on its own, on top, as the legend below says."
+    return _Band(f"Documented trade: {plural(deals, 'deal')} summed in {plural(len(summed), 'flow')}, one per "
+                 "supplier → recipient pair", _balanced(sections, _LEGEND_COLUMNS), _wrap(_Row(None, note), width_pt))
+
+
+def _value_text(value: float, unit: str) -> str:
+    """A reference value of the width legend in words: "50,000 million TIV", "1 deal"."""
+    text = f"{value:,.0f}" if value >= 10 or float(value).is_integer() else f"{value:,.2g}"
+    if value == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{text} {unit}"
+
+
+def _sample_height(sample) -> float:
+    """The room a legend sample needs (points on a 10-inch image): a flow's width and a little."""
+    if sample and sample[0] == "flow":
+        return sample[1] + 3.0
+    return 0.0
 
 
 def _wrap(row: _Row, width_pt: float) -> _Row:
@@ -825,7 +1108,15 @@ def _draw_sample(ax, sample: tuple, x0: float, x1: float, y: float, s: float, li
     """A legend row's sample, drawn as the map draws it; the middle line of its first text line is at `y`."""
     what, *args = sample
     middle = (x0 + x1) / 2
-    if what == "swatch":
+    if what == "flow":
+        ax.plot([x0, x1], [y, y], color=style.FLOW_COLOUR, alpha=style.FLOW_OPACITY, linewidth=args[0] * s,
+                solid_capstyle="butt")
+    elif what == "flow-arrow":
+        width = _flow_pt(4.0) * s
+        ax.plot([x0, x1], [y, y], color=style.FLOW_COLOUR, alpha=style.FLOW_OPACITY, linewidth=width,
+                solid_capstyle="butt")
+        _flow_heads(ax, [(middle, y, 0.0, _head_size(width, line_pt))], line_pt, gid="legend-flow-arrow")
+    elif what == "swatch":
         ax.plot([x0, x1], [y, y], color=args[0], linewidth=line_pt * 1.4, solid_capstyle="butt")
     elif what == "status":
         ax.plot([x0, x1], [y, y], color=_INK, linewidth=line_pt, linestyle=_dashes(args[0], line_pt),

@@ -14,6 +14,7 @@ import html
 from ..dataset import Dataset
 from ..errors import NoRoutesMatch, UsageError
 from ..select import Filters, selection
+from . import flow_keyword
 from . import html as map_html
 from .payload import build_payload, split_cards
 
@@ -26,6 +27,7 @@ def explore(
     title: str | None = None,
     tiles: str | None = None,
     offline: bool = False,
+    flows=None,
 ):
     """The routes of `dataset` on an interactive map: a `folium.Map`.
 
@@ -45,6 +47,9 @@ def explore(
     offline : bool, default False
         Inline Leaflet and draw country outlines instead of web tiles: the map needs no network (a
         new map only: a map passed as `m` loads Leaflet its own way).
+    flows : FlowOptions, bool or None, optional
+        Whether and how the deals of a dataset source are summed into flows, as `routes.render_map`
+        takes it (`routes.flows.FlowOptions.of`).
 
     Returns
     -------
@@ -69,22 +74,26 @@ def explore(
     >>> routes.explore(f7, m=mine) is mine
     True
     """
+    from ..flows import FlowOptions
+
+    flows = FlowOptions.of(flows)
     dataset = selection(dataset, filters)
     if not dataset.routes:
         raise NoRoutesMatch(f"no routes to draw for {dataset.description}")
     if m is None:
-        return _new_map(dataset, title=title, tiles=tiles, offline=offline)
+        return _new_map(dataset, title=title, tiles=tiles, offline=offline, flows=flows)
     folium = map_html._folium()
     if not isinstance(m, folium.Map):
         raise UsageError(f"m must be a folium.Map, not {type(m).__name__}")
     if tiles is not None or offline:
         raise UsageError("tiles and offline apply to a new map, not to m: a map of yours keeps its own tiles "
                          "and loads Leaflet its own way")
-    return _onto(m, dataset, title=title)
+    return _onto(m, dataset, title=title, flows=flows)
 
 
-def _new_map(dataset: Dataset, *, title, tiles, offline):
-    built = map_html._build(dataset, title=title, filters=None, offline=offline, tiles=tiles, salt="explore")
+def _new_map(dataset: Dataset, *, title, tiles, offline, flows):
+    built = map_html._build(dataset, title=title, filters=None, offline=offline, tiles=tiles, salt="explore",
+                            **flow_keyword(map_html._build, flows))
     fmap = built.fmap
     figure = fmap.get_root()
     figure.header.add_child(map_html._raw(f"<title>{html.escape(built.title)}</title>"), name="arms_routes_title")
@@ -99,8 +108,8 @@ def _new_map(dataset: Dataset, *, title, tiles, offline):
     return fmap
 
 
-def _onto(m, dataset: Dataset, *, title):
-    payload, cards = split_cards(build_payload(dataset, title=title))
+def _onto(m, dataset: Dataset, *, title, flows):
+    payload, cards = split_cards(build_payload(dataset, title=title, **flow_keyword(build_payload, flows)))
     payload["basemap"] = None
     data_json, cards_json = map_html.json_text(payload), map_html.json_text(cards)
     digest = hashlib.sha256(f"onto\n{m.get_name()}\n{data_json}\n{cards_json}".encode("utf-8")).hexdigest()[:12]
