@@ -406,6 +406,13 @@ def test_axe_finds_no_critical_violation_on_an_online_page(page, tmp_path, datas
     exercise(page, "page")
 
 
+def test_a_page_says_its_language(page, map_file):
+    # (a screen reader picks its voice by it; axe calls its absence serious)
+    open_map(page, map_file)
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert "html-has-lang" not in [v["id"] for v in axe_violations(page)]
+
+
 def test_axe_finds_no_critical_violation_on_an_embedded_fragment(page, tmp_path, dataset):
     fragment = render_map(dataset, tmp_path / "fragment.html", embed=True, offline=True).read_text(encoding="utf-8")
     host = tmp_path / "host.html"

@@ -159,7 +159,7 @@ def map_page(
                          name="arms_routes_background")
     figure.html.add_child(_raw(f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>'),
                           name="arms_routes_data")
-    page = figure.render()
+    page = figure.render().replace("<html>", '<html lang="en">', 1)  # (the words of our title, legend and cards)
     end = page.rindex("</html>")
     return f"{page[:end]}{built.cards_block()}\n{page[end:]}\n"
 
