@@ -178,7 +178,7 @@ def select(dataset: Dataset, filters: Filters | None = None, /, **options) -> Da
     for name in filters.weapons:
         weapon_ids.update(dataset.weapons.resolve(name))
     categories = {dataset.weapons.check_category(c) for c in filters.categories}
-    place_ids, countries = _resolve_places(dataset, filters.places)
+    place_ids, countries = places_matched(dataset, filters.places)
     route_ids = set(filters.route_ids)
     known_ids = {r.get("id") for r in dataset.routes}
     for route_id in route_ids - known_ids:
@@ -271,7 +271,7 @@ def describe(dataset: Dataset, filters: Filters | None) -> str:
                    categories=tuple(dict.fromkeys(categories))).describe()
 
 
-def _resolve_places(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str], set[str]]:
+def places_matched(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str], set[str]]:
     """The places a place filter matches, and the countries it names: each place a query names
     (`Gazetteer.resolve`) with every place inside it (`Gazetteer.inside`: "Gaza Strip" matches Rafah);
     for a country (an ISO code, or a country-level place by name), its code and every place inside it."""
@@ -325,7 +325,7 @@ def _has_actor(p: dict, actors: list[str]) -> bool:
 
 
 def _passes_through(dataset: Dataset, p: dict, place_ids: set[str], countries: set[str]) -> bool:
-    """Whether a route passes one of the places (`_resolve_places`: every place of the countries too);
+    """Whether a route passes one of the places (`places_matched`: every place of the countries too);
     a stand-in does not count (the sources do not say the route passed it: it only stands in for what
     they name)."""
     waypoints = p.get("waypoints") if isinstance(p.get("waypoints"), list) else []

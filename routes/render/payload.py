@@ -197,7 +197,7 @@ def panel_tables(dataset: Dataset) -> dict:
     - "ranks": status -> rank (`model.STATUS_RANK`); "kinds": `model.KINDS`; "window": the years
       (since, until) of the filters the map was made with.
     """
-    from ..select import _resolve_places  # (the rule of --place: what a place matches)
+    from ..select import places_matched  # (the rule of --place: what a place matches)
 
     taxonomy = dataset.weapons
     keys, families = taxonomy.lookup()
@@ -234,7 +234,7 @@ def panel_tables(dataset: Dataset) -> dict:
     for place_id, position in place_at.items():
         place = dataset.places.get(place_id)
         try:
-            matched = _resolve_places(dataset, (place_id,))[0]
+            matched = places_matched(dataset, (place_id,))[0]
         except UsageError:
             matched = {place_id}
         matches = sorted(place_at[i] for i in matched if i in place_at)
