@@ -579,6 +579,7 @@ th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left;vertical-align:
 figure{margin:1rem 0}figure svg{width:100%;height:auto}.disputes{color:#9c1060;font-weight:600}
 .about,.note,.caveat{color:#444}.about,.note{font-size:.92rem}
 .grade{font-family:monospace}ol.sources{list-style:none;padding-left:0}blockquote{margin:.2rem 0 .2rem 1rem;color:#444}
+.wide{overflow-x:auto}table.deals,table.unplaced{font-size:.8rem}table.deals td,table.unplaced td{min-width:3.5rem}
 """.strip()
 
 
@@ -612,9 +613,11 @@ def _html_notes(numbers: list[int]) -> str:
 
 
 def _html_table(head, rows: list[list[str]], cls: str) -> list[str]:
-    return [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>",
+    """A table of text cells, in a box that scrolls sideways when its columns are wider than the page."""
+    return ['<div class="wide">', f'<table class="{cls}">',
+            "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>",
             "<tbody>", *("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows),
-            "</tbody>", "</table>"]
+            "</tbody>", "</table>", "</div>"]
 
 
 def _html_trade(content: Content) -> list[str]:
@@ -650,17 +653,18 @@ def as_html(content: Content, map_svg: str | None = None) -> str:
     ]
     if map_svg:
         out += ['<h2 id="map">Map</h2>', f"<figure>{map_svg}</figure>"]
-    out += ['<h2 id="routes">Routes</h2>', "<table>",
-            "<thead><tr><th>Route</th><th>Weapons</th><th>Actors</th><th>Period</th><th>Status</th>"
-            "<th>Independent sources</th></tr></thead>", "<tbody>"]
-    for r in content.routes:
-        out.append(
-            f'<tr><td><a href="#route-{_e(r.id)}">{_e(r.name)}</a><br><code>{_e(r.id)}</code></td>'
-            f"<td>{_e(', '.join(r.weapons) or 'none listed')}</td><td>{_e(' → '.join(r.actors))}</td>"
-            f"<td>{_e(r.period)}</td><td>{_e(_status(r))}</td><td>{r.independent_sources}</td></tr>")
-    out += ["</tbody>", "</table>"]
+    out.append('<h2 id="routes">Routes</h2>')
     if content.trade and not content.routes:
         out.append(f"<p>{_e(_ALL_TRADE)}</p>")
+    else:
+        out += ["<table>", "<thead><tr><th>Route</th><th>Weapons</th><th>Actors</th><th>Period</th><th>Status</th>"
+                "<th>Independent sources</th></tr></thead>", "<tbody>"]
+        for r in content.routes:
+            out.append(
+                f'<tr><td><a href="#route-{_e(r.id)}">{_e(r.name)}</a><br><code>{_e(r.id)}</code></td>'
+                f"<td>{_e(', '.join(r.weapons) or 'none listed')}</td><td>{_e(' → '.join(r.actors))}</td>"
+                f"<td>{_e(r.period)}</td><td>{_e(_status(r))}</td><td>{r.independent_sources}</td></tr>")
+        out += ["</tbody>", "</table>"]
     out += _html_trade(content)
     if content.routes or not content.trade:
         out.append('<h2 id="evidence">Evidence by route</h2>')
@@ -774,15 +778,16 @@ def as_markdown(content: Content, map_name: str | None = None) -> str:
            md_escape(content.generated), ""]
     if map_name:
         out += ["## Map", "", f"![Map of the selected routes]({quote(map_name)})", ""]
-    out += ["## Routes", "", "| Route | Weapons | Actors | Period | Status | Independent sources |",
-            "|---|---|---|---|---|---|"]
-    for r in content.routes:
-        out.append(f"| {md_escape(r.name)} (`{r.id}`) | {md_escape(', '.join(r.weapons) or 'none listed')} | "
-                   f"{md_escape(' → '.join(r.actors))} | {md_escape(r.period)} | {md_escape(_status(r))} | "
-                   f"{r.independent_sources} |")
-    out.append("")
+    out += ["## Routes", ""]
     if content.trade and not content.routes:
         out += [md_escape(_ALL_TRADE), ""]
+    else:
+        out += ["| Route | Weapons | Actors | Period | Status | Independent sources |", "|---|---|---|---|---|---|"]
+        for r in content.routes:
+            out.append(f"| {md_escape(r.name)} (`{r.id}`) | {md_escape(', '.join(r.weapons) or 'none listed')} | "
+                       f"{md_escape(' → '.join(r.actors))} | {md_escape(r.period)} | {md_escape(_status(r))} | "
+                       f"{r.independent_sources} |")
+        out.append("")
     out += _md_trade(content)
     if content.routes or not content.trade:
         out += ["## Evidence by route", ""]

@@ -483,3 +483,13 @@ def test_without_flows_every_deal_is_a_route_with_its_evidence(trade, tmp_path):
     content = report.build(trade, flows=False)
     assert content.trade is None and len(content.routes) == 5
     assert content.unplaced_total == 2  # (the deals that could not be placed are tabled all the same)
+
+
+def test_a_selection_of_deals_only_says_so_where_the_routes_would_be(trade, tmp_path):
+    deals = trade.select(route=["fx-d1", "fx-d4"])
+    page = report.write_report(deals, tmp_path / "r.html", flows=True, include_map=False)[0].read_text(encoding="utf-8")
+    routes = page.split('<h2 id="routes">Routes</h2>')[1].split("<h2")[0]
+    assert "<table" not in routes and "Every route of this selection is a deal of a dataset source" in routes
+    assert 'id="evidence"' not in page and len(rows_of(page, "trade")) == 2
+    text = report.write_report(deals, tmp_path / "r.md", flows=True, include_map=False)[0].read_text(encoding="utf-8")
+    assert "| Route | Weapons |" not in text and "## Evidence by route" not in text
