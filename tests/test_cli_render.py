@@ -390,3 +390,24 @@ def test_an_html_map_takes_the_flow_options_too(runner, trade, tmp_path):
     result = runner.invoke(app, ["render", "-d", trade, "--flows", "--flow-width", "units", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+def test_an_html_writer_that_draws_flows_gets_the_options_and_one_that_does_not_is_not_handed_them(
+        trade, tmp_path, monkeypatch):
+    import routes.render as render
+    from routes.dataset import load_dataset
+    from routes.flows import FlowOptions
+
+    given = {}
+
+    def page_with_flows(dataset, *, title=None, filters=None, offline=False, tiles=None, flows=None):
+        given["flows"] = flows
+        return "<html></html>"
+
+    monkeypatch.setattr(render, "map_page", page_with_flows)
+    options = FlowOptions(True, "units", "log", auto=True)
+    render.render_map(load_dataset([trade]), tmp_path / "map.html", flows=options)
+    assert given["flows"] == options
+    render.render_map(load_dataset([trade]), tmp_path / "map.html", flows=False)
+    assert given["flows"] == FlowOptions(enabled=False)  # (what a caller gives, as FlowOptions)
+    assert render.flow_keyword(lambda dataset, *, title=None: "", options) == {}

@@ -952,8 +952,9 @@ def _flow_band(summed: list, scale, width_pt: float, with_routes: bool) -> _Band
 
     column_pt = (width_pt - (_LEGEND_COLUMNS - 1) * _LEGEND_COLUMN_GAP) / _LEGEND_COLUMNS
     words, unit = MEASURES[scale.measure]
-    widths = [_Row(("flow", _flow_pt(MIN_WIDTH)), "0 or not given"),
-              *(_Row(("flow", _flow_pt(width)), _value_text(value, unit)) for value, width in scale.legend())]
+    widths = [_Row(("flow", _flow_pt(width)), _value_text(value, unit)) for value, width in scale.legend()]
+    if scale.measure != "deals":  # (every flow sums one deal or more)
+        widths.insert(0, _Row(("flow", _flow_pt(MIN_WIDTH)), "0 or not given"))
     curve = "square-root" if scale.curve == "sqrt" else "logarithmic"
     sections = [
         _Section(f"Width: {words} ({curve} scale{', this map' if scale.auto else ''})", widths),
