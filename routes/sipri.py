@@ -7,8 +7,8 @@ deal whose supplier or recipient has no place (an unknown supplier, a multinatio
 is kept in the dataset's `unplaced` list with its reason, and a row that is no usable deal (a
 malformed row) becomes a `Reject` with its reason.
 
-Each route goes supplier -> recipient between country-level places (data/geo/sipri-countries.json),
-which the dataset carries in its `places` member; designations that the bundled taxonomy does not know
+Each route goes supplier -> recipient between country-level places (data/geo/sipri-countries.json;
+a state the bundled gazetteer holds at its own point), which the dataset carries in its `places` member; designations that the bundled taxonomy does not know
 are carried in its `weapons` member. SIPRI's own figures stay in each route's `sipri` property.
 """
 
@@ -781,8 +781,8 @@ _DOUBTED_PARTY = re.compile(
 
 
 def _route(deal: Deal, route_id: str, supplier: Party, recipient: Party, weapons: list[str],
-           countries: Countries) -> dict:
-    a, b = countries.places[supplier.place], countries.places[recipient.place]
+           countries: Countries, gazetteer: Gazetteer) -> dict:
+    a, b = (_point(p.place, countries, gazetteer) for p in (supplier, recipient))
     summary = _summary(deal, supplier.actor, recipient.actor)
     count = f"{_figure(deal.number_ordered)} " if deal.number_ordered is not None else ""
     ordered = deal.order_year
@@ -904,6 +904,7 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
             continue
         key = weapons.add(designation, category_of(deal.description, deal.armament_category), deal.description)
         reason = "; ".join(p for p in (supplier, recipient) if isinstance(p, str))
+        supplier, recipient = (_bundled_country(p, countries, gazetteer) for p in (supplier, recipient))
         if reason:
             unplaced.append((deal, supplier, recipient, key, reason))
         else:
@@ -912,7 +913,8 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
     total = len(mapped)
     features, taken, used_places = [], _Taken(), set()
     for done, (deal, supplier, recipient, key) in enumerate(mapped, start=1):
-        features.append(_route(deal, _route_id(deal, taken), supplier, recipient, weapons.ids[key], countries))
+        features.append(_route(deal, _route_id(deal, taken), supplier, recipient, weapons.ids[key], countries,
+                               gazetteer))
         used_places.update((supplier.place, recipient.place))
         if progress and (done % 500 == 0 or done == total):
             progress(done, total)
@@ -939,6 +941,27 @@ def convert(export: Export, *, taxonomy: Taxonomy | None = None, countries: Coun
         dataset["unplaced"] = records
     return ImportResult(dataset, rejects, export, len(deals), len(weapons.systems),
                         unplaced=[Reject(deal.rows, reason) for deal, *_, reason in unplaced])
+
+
+def _bundled_country(party: Party | str, countries: Countries, gazetteer: Gazetteer) -> Party | str:
+    """A state at the bundled gazetteer's own point for its country when it has one (North Korea at
+    `prk`, not at SIPRI's `country-prk`): a map of SIPRI's deals beside the bundled routes then shows one
+    point per country, not two. Places of other kinds (a region, a rebel group's area) stay SIPRI's."""
+    if not isinstance(party, Party):
+        return party
+    place = countries.places.get(party.place)
+    if not place or place.get("kind") != "country" or not place.get("country"):
+        return party
+    bundled = gazetteer.country_place(place["country"])
+    return Party(party.actor, bundled.id) if bundled is not None else party
+
+
+def _point(place_id: str, countries: Countries, gazetteer: Gazetteer) -> dict:
+    """The lon and lat of a place a route runs between: the bundled gazetteer's, else SIPRI's table's."""
+    bundled = gazetteer.get(place_id)
+    if bundled is not None:
+        return {"lon": bundled.lon, "lat": bundled.lat}
+    return countries.places[place_id]
 
 
 def _place_feature(place_id: str, countries: Countries, gazetteer: Gazetteer) -> dict:

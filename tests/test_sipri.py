@@ -157,7 +157,11 @@ def test_a_trade_register_deal_becomes_one_route(write_export, taxonomy):
     p = route["properties"]
     assert re.fullmatch(r"sipri-[0-9a-f]{10}", route["id"])
     assert p["name"] == "North Korea → Iran: 170 Hwasong-6 (1990)"
-    assert p["waypoints"] == ["country-prk", "country-irn"]
+    # states the bundled gazetteer holds are drawn at its points (one point per country beside the bundled routes)
+    assert p["waypoints"] == ["prk", "irn"]
+    places = {f["id"]: f for f in result.dataset["places"]}
+    assert places["prk"]["properties"]["name"] == "North Korea" and "country-prk" not in places
+    assert route["geometry"]["coordinates"][0] == pytest.approx([127.5101, 40.3399], abs=1e-4)
     assert p["weapons"] == ["hwasong-6"]  # SIPRI's designation is a name in the taxonomy
     assert p["period"] == {"start": 1990, "end": 1993}
     assert p["status"] == "reported" and p["outcome"] == "delivered"
@@ -172,7 +176,7 @@ def test_a_trade_register_deal_becomes_one_route(write_export, taxonomy):
         "tiv": {"per_unit": 1.25, "total_order": 212.5, "delivered": 212.5}}
     geometry = route["geometry"]
     assert geometry["type"] == "LineString"
-    assert geometry["coordinates"][0] == [125.7543, 39.0339] and geometry["coordinates"][-1] == [51.4215, 35.6944]
+    assert geometry["coordinates"][0] == [127.5101, 40.3399] and geometry["coordinates"][-1] == [53.688, 32.4279]
     assert 10 < len(geometry["coordinates"]) < 40  # a point every ~200 km (geometry.ARC_STEP_KM) over ~6,500 km
 
 
@@ -215,7 +219,7 @@ def test_undelivered_order_has_an_open_end_and_no_outcome(write_export, taxonomy
 
 def test_non_state_recipient_is_the_actor_at_a_place_in_its_country(write_export, taxonomy):
     route = route_of(convert(write_export(), taxonomy), "Iran", "Hezbollah")
-    assert route["properties"]["waypoints"] == ["country-irn", "country-lbn"]
+    assert route["properties"]["waypoints"] == ["irn", "lbn"]
     assert route["properties"]["sipri"]["recipient"] == "Hezbollah (Lebanon)*"
     assert "supplier" not in route["properties"]["sipri"]  # only names that differ from the route's
     assert route["properties"]["weapons"] == ["kornet"]
