@@ -26,7 +26,7 @@ from . import __version__
 # The modules whose code decides whether a file is valid: fingerprinted as this process imported
 # them (routes.validate imports this module), not as they may be on disk later.
 _VALIDATOR_MODULES = ("validate.py", "model.py", "jsonfile.py", "weapons.py", "gazetteer.py", "names.py",
-                      "schema/__init__.py", "cache.py")
+                      "schema/__init__.py", "cache.py", "text.py")
 # The libraries whose code does so too.
 _VALIDATOR_LIBRARIES = ("jsonschema", "fastjsonschema", "orjson")
 

@@ -23,6 +23,7 @@ from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
 from .jsonfile import Locator, decode, line_at, parse_strict, read_bytes, rounding_text
 from .names import closest, normalise
+from .text import is_slug, plural
 from . import schema
 from .weapons import Taxonomy
 
@@ -34,7 +35,6 @@ MAX_ID_LENGTH = 200  # as the schema's slug
 # A route is the path of one transfer: a few places, not thousands. (Each leg is drawn as a great circle
 # of many vertices, so a route of 200,000 waypoints, 2 MB of text, would take gigabytes to draw.)
 MAX_WAYPOINTS = 1000
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COLLECTION = "-"
 
 
@@ -282,7 +282,7 @@ def _schema_message(error) -> tuple[list, str]:
     if kind in ("minimum", "maximum"):
         return parts, f"{_short(value)} is out of range ({error.message.split(' is ', 1)[-1]})"
     if kind == "minItems":
-        return parts, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
+        return parts, f"needs at least {plural(error.validator_value, 'item')}"
     if kind == "maxItems":
         return parts, f"has more than {error.validator_value} items"
     if kind in ("minLength",):
@@ -498,7 +498,7 @@ class _Checker:
             if len(source_id) > MAX_ID_LENGTH:
                 self.add(base, COLLECTION, ["sources", source_id], f"is not a valid source id: it is "
                          f"{len(source_id)} characters long, and an id is at most {MAX_ID_LENGTH}")
-            elif not _SLUG.match(source_id):
+            elif not is_slug(source_id):
                 self.add(base, COLLECTION, ["sources", source_id], f"{_short(source_id)} is not a valid source id: "
                          + _PATTERNS["slug"])
             for error in schema.errors("source", source):
@@ -1210,9 +1210,9 @@ class Validation:
         unplaced = sum(r.unplaced for r in self.reports)
         files = len(self.reports)
         verdict = "ok" if errors == 0 else "invalid"
-        deals = f", {unplaced} unplaced deal{'s' if unplaced != 1 else ''}" if unplaced else ""
-        return (f"{verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
-                f"in {files} file{'s' if files != 1 else ''} ({routes} route{'s' if routes != 1 else ''}{deals})")
+        deals = f", {plural(unplaced, 'unplaced deal')}" if unplaced else ""
+        return (f"{verdict}: {plural(errors, 'error')}, {plural(warnings, 'warning')} "
+                f"in {plural(files, 'file')} ({plural(routes, 'route')}{deals})")
 
 
 def validate_files(paths: list[Path] | None = None, *, remember: bool = True) -> Validation:
