@@ -53,11 +53,12 @@ DEFAULT_TILES = "osm"
 NO_TILES = "none"
 OFFLINE_BACKGROUND = "#dde7ef"
 DEFAULT_HEIGHT = 600  # px, of an --embed fragment
-# Our scripts (routes/render/static/), in the order every map runs them: the map itself, its filter
-# panel, time control and state in the URL, then access without a mouse. A page inlines each once;
+# Our scripts (routes/render/static/), in the order every map runs them: the map itself, documented
+# trade as flows (before the filter panel, which then filters the deals too), the filter panel, time
+# control and state in the URL, then access without a mouse. A page inlines each once;
 # every --embed fragment carries them, and the first one on a page runs them (each returns at once
 # when it has run before).
-SCRIPTS = ("arms-routes.js", "arms-routes-filters.js", "arms-routes-access.js")
+SCRIPTS = ("arms-routes.js", "arms-routes-flows.js", "arms-routes-filters.js", "arms-routes-access.js")
 LEAFLET_MARKER = "/*@leaflet.js@*/"  # where arms-routes-leaflet.js has Leaflet's own script inlined
 HEIGHT_RANGE = (200, 4000)
 
@@ -139,14 +140,17 @@ def map_page(
     filters: Filters | None = None,
     offline: bool = False,
     tiles: str | None = None,
+    flows=None,
 ) -> str:
     """The HTML of an interactive map of the routes in `dataset`: one page that fills its window.
 
     `offline` inlines Leaflet and draws the bundled Natural Earth country outlines instead of web
     tiles, so the page makes no network request at all. `tiles` names a background from
-    `TILE_SETS` (default "osm"; "none" for no background, offline too).
+    `TILE_SETS` (default "osm"; "none" for no background, offline too). `flows` says whether and how
+    the deals of a dataset source are summed into flows (routes.flows.FlowOptions, or what
+    `FlowOptions.of` takes; default: from FLOW_THRESHOLD deals on).
     """
-    built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles)
+    built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles, flows=flows)
     fmap = built.fmap
     figure = fmap.get_root()
     figure._id = f"{built.map_id}_page"
@@ -174,19 +178,21 @@ def map_fragment(
     tiles: str | None = None,
     height: int = DEFAULT_HEIGHT,
     name: str = "",
+    flows=None,
 ) -> str:
     """An HTML fragment of the map (no html, head or body) to paste into another page.
 
     The fragment is a box `height` pixels high and as wide as its parent. Its ids come from the
     content and `name` (the output file's name), so several fragments work on one page; it sets no
     style outside its own box. Leaflet (inlined when `offline`, else from its CDN), our script and
-    our styles are put on the page by whichever fragment comes first, and only once.
+    our styles are put on the page by whichever fragment comes first, and only once. `flows` as
+    `map_page` takes it.
     """
     low, high = HEIGHT_RANGE
     if not low <= height <= high:
         raise UsageError(f"--height {height} is out of range; give {low} to {high} pixels")
     built = _build(dataset, title=title, filters=filters, offline=offline, tiles=tiles,
-                   salt=f"embed\n{height}\n{name}", key=state_key(name))
+                   salt=f"embed\n{height}\n{name}", key=state_key(name), flows=flows)
     fmap = built.fmap
     fmap.render()  # puts folium's script for the map (map, scale, tiles, fitted view, our draw call) in the figure
     script = fmap.get_root().script.render().strip()
@@ -215,12 +221,12 @@ def state_key(name: str) -> str:
 
 
 def _build(dataset: Dataset, *, title, filters, offline: bool, tiles: str | None, salt: str = "",
-           key: str = "map") -> _Map:
+           key: str = "map", flows=None) -> _Map:
     """The folium map of the routes (tiles, scale bar, fitted view, our draw call) and the payload it draws."""
     folium = _folium()
 
     background = tile_set(tiles, offline=offline)
-    payload, cards = split_cards(build_payload(dataset, title=title, filters=filters))
+    payload, cards = split_cards(build_payload(dataset, title=title, filters=filters, flows=flows))
     payload["basemap"] = _offline_basemap() if background == "countries" else None
     data_json, cards_json = json_text(payload), json_text(cards)
     # Ids come from the content (and, for fragments, the output's name), so the same data and

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import __version__, model, style
+from .. import flows as flow_rules
 from ..dataset import Dataset
 from ..encode import link_url
 from ..errors import UsageError
@@ -38,6 +39,7 @@ from ..names import normalise
 from ..select import Filters, kept_undated, matched_weapons, selection, undated
 from ..summary import data_file_name
 from ..text import plural
+from .flow_payload import CARDS, flow_bounds, flow_payload, unplaced_cards
 from .lines import Leg, numbers, route_legs
 
 # Labels of the categories in the category boxes; colours and patterns come from routes.style,
@@ -103,31 +105,46 @@ WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "places
 DEFAULT_PATH = "plausible"  # a leg's path left out of its row
 
 
-def default_title(count: int, described: str) -> str:
-    """E.g. "Alleged arms-transfer routes — weapon F-7 (12 routes)"."""
+def default_title(count: int, described: str, deals: int = 0, flows: int = 0) -> str:
+    """E.g. "Alleged arms-transfer routes — weapon F-7 (12 routes)"; with `deals` drawn as `flows`,
+    "Documented arms trade and alleged routes (29,495 deals as 2,924 flows; 21 alleged routes)"."""
     what = "" if described == "all routes" else f" — {described}"
-    return f"Alleged arms-transfer routes{what} ({plural(count, 'route')})"
+    if not deals:
+        return f"Alleged arms-transfer routes{what} ({plural(count, 'route')})"
+    trade = f"{plural(deals, 'deal')} as {plural(flows, 'flow')}"
+    if not count:
+        return f"Documented arms trade{what} ({trade})"
+    return f"Documented arms trade and alleged routes{what} ({trade}; {plural(count, 'alleged route')})"
 
 
-def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filters | None = None) -> dict:
+def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filters | None = None,
+                  flows=None) -> dict:
     """Everything the map script draws for the routes of `dataset`, as plain JSON-ready data.
 
     The title defaults to one made from the filters (see `default_title`). A map made with
     --weapon or --category colours each arms route by the matched weapon's category
-    (`style.colour_group`).
+    (`style.colour_group`). `flows` (routes.flows.FlowOptions, or what `FlowOptions.of` takes; by
+    default from FLOW_THRESHOLD deals on) says whether the deals of a dataset source are summed into
+    flows: then "routes" are the routes drawn one by one and "flows" the deals (flow_payload.py);
+    "unplaced" counts the deals that could not be placed (`Dataset.unplaced`), tabled beside the map.
 
     Raises `RoutesError` for a route that cannot be drawn (a waypoint with no known place).
     """
     dataset = selection(dataset, filters)
     filters = dataset.filters
+    options = flow_rules.FlowOptions.of(flows)
+    one_by_one, deals = flow_rules.split(dataset, options.enabled)
+    if deals:
+        dataset = dataset.with_routes(one_by_one)  # (the routes drawn one by one; the deals as flows)
     routes = dataset.routes
     drawn, bounds = route_legs(dataset)
     weapons = dataset.weapons
     matched = matched_weapons(dataset, filters)
     route_boxes = [style.route_categories(route, weapons) for route in routes]
     groups = [style.colour_group(route, weapons, *matched) for route in routes]
-    category_list = _categories(Counter(c for boxes in route_boxes for c in boxes),
-                                sum(1 for boxes in route_boxes if not boxes))
+    deal_boxes = _weapon_categories(deals, weapons)
+    category_list = _categories(Counter(c for boxes in route_boxes + deal_boxes for c in boxes),
+                                sum(1 for boxes in route_boxes + deal_boxes if not boxes))
     status_list = [{"id": s, "label": style.STATUS_LABELS[s], "dash": style.status_dash(s) or ""}
                    for s in reversed(model.STATUSES)]
     rows = _Rows(dataset, category_list, status_list)
@@ -139,8 +156,23 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     kinds = Counter(model.kind(route) for route in routes)
 
     described = dataset.description
+    panel = panel_tables(dataset, deals)
+    trade = trade_cards = None
+    if deals:
+        deal_panel = {}
+        for key in ("years", "route_actors", "route_places", "route_sources"):
+            panel[key], deal_panel[key] = panel[key][:len(routes)], panel[key][len(routes):]
+        trade, trade_cards = flow_payload(dataset, deals, options, panel, deal_panel, category_list, status_list)
+        bounds = _union(bounds, flow_bounds(trade))
+        # (as the PNG and SVG: a map wider than the world span is one world, -180° to 180°)
+        trade["world"] = bounds[1][1] - bounds[0][1] > trade["arc"]["world_span"]
+        if trade["world"]:
+            bounds = [[bounds[0][0], -180.0], [bounds[1][0], 180.0]]
+        rows.cited.update(dict.fromkeys(s for s in panel["sources"] if isinstance(s, str)))
+    trade_title = {"deals": trade["total"], "flows": len(trade["pairs"])} if trade else {}
+    unplaced = unplaced_cards(dataset)
     return {
-        "title": title or default_title(len(routes), described),
+        "title": title or default_title(len(routes), described, **trade_title),
         "filter": described,
         "undated": undated(dataset, filters),
         "credit": _credit(dataset),
@@ -173,14 +205,36 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
         "waypoint_fields": list(WAYPOINT_FIELDS),
         "waypoints": rows.markers(),
         "interdictions": rows.interdictions(),
-        "panel": panel_tables(dataset),
+        "panel": panel,
+        "flows": dict(trade, cards=trade_cards) if trade else None,
+        "unplaced": {"count": len(unplaced["rows"]), "cards": unplaced} if unplaced else None,
     }
 
 
-def panel_tables(dataset: Dataset) -> dict:
+def _weapon_categories(deals: list[dict], weapons) -> list[list[str]]:
+    """`style.route_categories` of each deal, worked out once per list of weapon systems."""
+    found: dict[tuple, list[str]] = {}
+    out = []
+    for deal in deals:
+        key = tuple(w for w in model.props(deal).get("weapons") or [] if isinstance(w, str))
+        if key not in found:
+            found[key] = style.route_categories(deal, weapons)
+        out.append(found[key])
+    return out
+
+
+def _union(a, b):
+    """The bounds [[south, west], [north, east]] around both (either may be None)."""
+    if not a or not b:
+        return a or b
+    return [[min(a[0][0], b[0][0]), min(a[0][1], b[0][1])], [max(a[1][0], b[1][0]), max(a[1][1], b[1][1])]]
+
+
+def panel_tables(dataset: Dataset, deals: list[dict] = ()) -> dict:
     """What the map's filter panel and search (static/arms-routes-filters.js) need to apply the CLI's
     rules (routes.select) to the routes drawn, as tables referred to by position. Lists "per route"
-    are in the order of "routes", null where a route has nothing:
+    are in the order of "routes" (then of `deals`, the deals a flow map sums, which build_payload
+    moves to its "flows"), null where a route has nothing:
 
     - "weapons": every system of the taxonomy ("ids", "names") and what `Taxonomy.resolve` looks a
       name up in ("keys": normalised id, name or alias -> position; "families": normalised family ->
@@ -208,7 +262,7 @@ def panel_tables(dataset: Dataset) -> dict:
     place_at: dict[str, int] = {}
     source_at: dict[str, int] = {}
     years, route_actors, route_places, route_sources = [], [], [], []
-    for route in dataset.routes:
+    for route in [*dataset.routes, *deals]:
         p = model.props(route)
         start, end = model.period(route)
         span = [model.bound_year(start), model.bound_year(end)]
@@ -281,7 +335,13 @@ def split_cards(payload: dict) -> tuple[dict, dict]:
         rows.append(row)
     main["routes"] = rows
     del main["texts"]
-    return main, {**cards, "texts": payload["texts"]}
+    documented = {}  # (a flow map's deals and the deals not placed: their card data, flow_payload.CARDS)
+    for name in CARDS:
+        part = payload.get(name)
+        if part:
+            main[name] = {k: v for k, v in part.items() if k != "cards"}
+            documented[name] = part["cards"]
+    return main, {**cards, "texts": payload["texts"], **documented}
 
 
 def join_cards(main: dict, cards: dict) -> dict:
@@ -299,6 +359,9 @@ def join_cards(main: dict, cards: dict) -> dict:
             row = _row(row)
         rows.append(row)
     payload["routes"] = rows
+    for name in CARDS:
+        if main.get(name) and name in cards:
+            payload[name] = dict(main[name], cards=cards[name])
     return payload
 
 

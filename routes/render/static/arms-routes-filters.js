@@ -31,6 +31,9 @@
  * route, a year out of range, a malformed fragment) is left out; values only ever reach the page as
  * the text of a box, never as HTML or code.
  *
+ * A flow map's deals (arms-routes-flows.js, which runs first and gives their tables in
+ * data.flows.tables) are filtered by the same rules: the filter set on the map has deals(tables).
+ *
  * Adds to window.armsRoutes[id]:
  *   filters()            the current state: {weapon, categories (ids, null for none listed; null: all),
  *                        kind, status, disputed (true, false or null), actor, since, until, undated
@@ -81,7 +84,9 @@
     panel.places.forEach(function (p, i) { t.placeAt[p[0]] = i; });
     panel.sources.forEach(function (id, i) { t.sourceAt[id] = i; });
     t.rank = data.routes.map(function (route) { return own(panel.ranks, route.status) ? panel.ranks[route.status] : -1; });
-    panel.years.forEach(function (y) {
+    // (a flow map's deals count too: their tables are arms-routes-flows.js's data.flows.tables)
+    var deals = data.flows && data.flows.tables ? data.flows.tables : {years: [], kinds: []};
+    panel.years.concat(deals.years).forEach(function (y) {
       if (!y) { return; }
       [y[0], y[1]].forEach(function (year) {
         if (year === null) { return; }
@@ -91,6 +96,7 @@
     });
     var kinds = {};
     data.routes.forEach(function (route) { kinds[route.kind] = true; });
+    deals.kinds.forEach(function (kind) { kinds[kind] = true; });
     t.kinds = panel.kinds.filter(function (k) { return kinds[k]; });
     return t;
   }
@@ -213,10 +219,15 @@
   function maxYear(a, b) { return a === null ? b : b === null ? a : Math.max(a, b); }
   function minYear(a, b) { return a === null ? b : b === null ? a : Math.min(a, b); }
 
-  function routeFilter(t, c) {
-    // {passes, undated} for arms-routes.js's setRouteFilter: routes/select.py select() on one route.
-    var panel = t.panel, years = panel.years, routeActors = panel.route_actors, routePlaces = panel.route_places;
-    var routeSources = panel.route_sources, rank = t.rank;
+  function routeFilter(t, c, on) {
+    // {passes, undated} for arms-routes.js's setRouteFilter: routes/select.py select() on one route;
+    // and deals(tables): the same for the deals a flow map sums (arms-routes-flows.js), each tested as
+    // a route ({index, kind, weapons, disputed}) on its tables ({years, actors, places, sources, rank},
+    // per deal, in the panel's positions). Both count the records kept for want of a year.
+    var panel = t.panel;
+    on = on || {years: panel.years, actors: panel.route_actors, places: panel.route_places, sources: panel.route_sources,
+                rank: t.rank};
+    var years = on.years, routeActors = on.actors, routePlaces = on.places, routeSources = on.sources, rank = on.rank;
     function span(i) { var y = years[i]; return y ? [y[0], y[1]] : [null, null]; }
     function anyOf(list, hit) {
       if (!list) { return false; }
@@ -255,7 +266,8 @@
         if (!c.window || !c.keepUndated) { return false; }
         var s = span(route.index);
         return keptUndated(s[0], s[1], c.windowSince, c.windowUntil);
-      }
+      },
+      deals: function (tables) { return routeFilter(t, c, tables); }
     };
   }
 

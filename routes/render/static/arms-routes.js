@@ -30,7 +30,8 @@
  *                  what the draw call's options give (an --embed fragment's file name)
  *   setRouteFilter({passes(route), undated(route)})  show only the routes that pass (and have ticked
  *                  boxes); `undated` says which of them the title counts as kept for want of a year
- *                  (else the payload's `undated`). The filter panel sets it.
+ *                  (else the payload's `undated`). The filter panel sets it; currentFilter() gives it
+ *                  (null: none), so a plugin applies the same filter to what it draws (the flows).
  *   redraw()       apply the category boxes and the route filter again, and redraw
  *   onChange(fn)   fn(ids of the routes shown) after every redraw (boxes, buttons, filters)
  *   setFilterWords(text)  the filter in words, in the title box ("Filter: ...")
@@ -1425,7 +1426,7 @@
                setCategories: setCategories, visibleRoutes: visibleRoutes, routeLayers: routeLayers,
                waypoints: waypoints, interdictions: interdictions, control: layerControl, renderer: renderer,
                routePoint: routePoint, openCard: openCard, key: options.key || "map", setRouteFilter: setRouteFilter,
-               redraw: applyCategories, onChange: onChange, setFilterWords: setFilterWords, fitView: fitView,
+               currentFilter: function () { return routeFilter; }, redraw: applyCategories, onChange: onChange, setFilterWords: setFilterWords, fitView: fitView,
                fitBoxes: fitBoxes};
     window.armsRoutes = window.armsRoutes || {};
     window.armsRoutes[api.id] = api;
