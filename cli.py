@@ -401,7 +401,8 @@ def render(
     """Render the selected routes as an interactive map (.html) or a static image (.png, .svg).
 
     Colour by weapon category, line pattern by evidence status. On the interactive map, click a
-    route for its evidence and sources; the layer control toggles weapon categories.
+    route for its evidence and sources; its panel filters by weapon, category, status, kind, actor,
+    years and text, and its address (#...) keeps what is shown, to send as a link.
 
     \b
     Example:

@@ -94,15 +94,15 @@ class Dataset:
         return len(self.routes)
 
     def __repr__(self) -> str:
-        """E.g. ``<Dataset: 29 routes, 7 sources from transfers.geojson>``, or for a selection
-        ``<Selection: 3 of 29 routes (weapon F-7), 2 sources from transfers.geojson>``."""
-        routes = plural(len(self.routes), "route")
-        sources = plural(len(self.cited_sources()) if self.filters is not None else len(self.sources), "source")
+        """E.g. ``<Dataset: 29 routes, 9 sources from transfers.geojson>``, or for a selection
+        ``<Selection: 1 of 29 routes (weapon F-7), citing 5 of 9 sources, from transfers.geojson>``."""
+        sources = plural(len(self.sources), "source")
         where = ", ".join(p.name for p in self.files) or "no file"
         if self.filters is None:
-            return f"<Dataset: {routes}, {sources} from {where}>"
+            return f"<Dataset: {plural(len(self.routes), 'route')}, {sources} from {where}>"
         total = self.total if self.total is not None else len(self.routes)
-        return f"<Selection: {len(self.routes)} of {plural(total, 'route')} ({self.description}), {sources} from {where}>"
+        return (f"<Selection: {len(self.routes)} of {plural(total, 'route')} ({self.description}), "
+                f"citing {len(self.cited_sources())} of {sources}, from {where}>")
 
     def _repr_html_(self) -> str:
         """A small summary table for notebooks: what was selected, and the first routes."""
@@ -115,50 +115,130 @@ class Dataset:
         return list(dict.fromkeys(item["source"] for route in self.routes for item in model.evidence(route)
                                   if isinstance(item.get("source"), str)))
 
-    def select(self, filters=None, /, **options) -> "Dataset":
-        """The routes that pass the filters, as a selection: see `routes.select.select`.
+    def select(self, filters=None, /, *, weapon=None, category=None, actor=None, place=None, since=None,
+               until=None, min_status=None, route=None, kind=None, disputed=None, **unknown) -> "Dataset":
+        """The routes that pass the filters, as a selection that remembers them (`routes.select.select`).
 
+        Parameters
+        ----------
+        filters : Filters, optional
+            What to select; or give the filters by name (not both).
+        weapon, category, actor, place, route, kind : str or list of str, optional
+            As the CLI's ``--weapon`` ... ``--kind``: any alias or spelling of a weapon system, a
+            category, part of an actor's name, a place or country a route passes, route ids, what moved.
+        since, until : int, optional
+            Years: routes whose period overlaps them (an unknown year is open).
+        min_status : str, optional
+            "alleged" < "reported" < "corroborated" < "confirmed".
+        disputed : bool, optional
+            True: only disputed routes; False: only undisputed ones.
+
+        Returns
+        -------
+        Dataset
+            The selection; its ``description`` titles every map, image and report of it.
+
+        Examples
+        --------
         >>> import routes
         >>> routes.load().select(weapon="f7", since=2014).description
         'weapon F-7, since 2014'
         """
         from .select import select
 
-        return select(self, filters, **options)
+        options = {"weapon": weapon, "category": category, "actor": actor, "place": place, "since": since,
+                   "until": until, "min_status": min_status, "route": route, "kind": kind, "disputed": disputed}
+        # (any other name reaches select, which answers with the closest filter names)
+        return select(self, filters, **{k: v for k, v in options.items() if v is not None}, **unknown)
 
     def explore(self, m=None, **options):
-        """The routes on an interactive map, a `folium.Map`: see `routes.explore`."""
+        """The routes on an interactive map: a `folium.Map`, shown inline by Jupyter.
+
+        Takes the options of `routes.explore`: ``m=`` (a folium.Map to draw onto), ``title``,
+        ``tiles``, ``offline``, ``flows``.
+
+        Examples
+        --------
+        >>> import routes
+        >>> type(routes.load().select(actor="Hamas").explore()).__name__
+        'Map'
+        """
         from .render.notebook import explore
 
         return explore(self, m, **options)
 
     def to_geodataframe(self, by: str = "route"):
-        """The routes as a GeoDataFrame (EPSG:4326), a row per route or per leg: see `routes.to_geodataframe`."""
+        """The routes as a GeoDataFrame in EPSG:4326, a row per route (``by="route"``) or per leg
+        (``by="leg"``), with the export's columns: see `routes.to_geodataframe`.
+
+        Examples
+        --------
+        >>> import routes
+        >>> routes.load().select(route="prk-irn-sdn-egy-gaza").to_geodataframe(by="leg")["to_name"].tolist()
+        ['Iran', 'Sudan', 'Egypt', 'Gaza Strip']
+        """
         from .frames import to_geodataframe
 
         return to_geodataframe(self, by)
 
     def evidence_table(self):
-        """Every evidence item as a DataFrame row, with its source: see `routes.evidence_table`."""
+        """Every evidence item as a DataFrame row, with the fields of the source it cites: see
+        `routes.evidence_table`.
+
+        Examples
+        --------
+        >>> import routes
+        >>> len(routes.load().select(route="prk-yem-scud-2002").evidence_table()) >= 1
+        True
+        """
         from .frames import evidence_table
 
         return evidence_table(self)
 
     def render(self, output: Path | str, **options) -> Path:
-        """Write the map as `arms-routes render` does (.html, .png or .svg): see `routes.render_map`."""
+        """Write the map as `arms-routes render` does: .html, .png or .svg, by the suffix.
+
+        Takes the options of `routes.render_map` (``title``, ``offline``, ``tiles``, ``embed``,
+        ``height``, ``width``, ``dpi``, ``flows``); returns the file written.
+
+        Examples
+        --------
+        >>> import routes, tempfile, pathlib
+        >>> routes.load().select(weapon="F-7").render(pathlib.Path(tempfile.mkdtemp()) / "f7.png").suffix
+        '.png'
+        """
         from .render import render_map
 
         return render_map(self, output, **options)
 
     def report(self, output: Path | str, **options) -> list[Path]:
-        """Write the evidence report (.html or .md) as `arms-routes report` does: see `routes.write_report`."""
+        """Write the evidence report as `arms-routes report` does: .html, or .md with its map beside it.
+
+        Takes the options of `routes.write_report` (``title``, ``include_map``, ``flows``); returns the
+        files written.
+
+        Examples
+        --------
+        >>> import routes, tempfile, pathlib
+        >>> [p.suffix for p in routes.load().select(weapon="F-7").report(pathlib.Path(tempfile.mkdtemp()) / "f7.html")]
+        ['.html']
+        """
         from .report import write_report
 
         return write_report(self, Path(output), **options)
 
     def export(self, output: Path | str, **options) -> int:
-        """Write the routes as `arms-routes export` does (.geojson, .csv, .kml, .gpkg, .parquet): see
-        `routes.export_routes`; returns the number of rows or features written."""
+        """Write the routes as `arms-routes export` does: .geojson, .csv, .kml, .gpkg or .parquet.
+
+        Takes the options of `routes.export_routes` (``evidence=True`` for one row per evidence item);
+        returns the number of rows or features written.
+
+        Examples
+        --------
+        >>> import routes, tempfile, pathlib
+        >>> routes.load().select(weapon="F-7").export(pathlib.Path(tempfile.mkdtemp()) / "f7.parquet")
+        1
+        """
         from .export import export_routes
 
         return export_routes(self, Path(output), **options)

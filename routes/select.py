@@ -83,6 +83,9 @@ class Filters:
         if unknown:
             raise UsageError(f"unknown filter {unknown[0]!r}; the filters are {', '.join(OPTIONS)}",
                              suggestions=closest(unknown[0], {k: k for k in OPTIONS}))
+        for name, value in options.items():
+            if OPTIONS[name] in _MANY and value is not None:
+                _strings(name, value)  # (a wrong type is named as the user gave it: weapon, not weapons)
         values = {OPTIONS[name]: value for name, value in options.items() if value is not None}
         return cls(**values)
 
@@ -267,8 +270,22 @@ def describe(dataset: Dataset, filters: Filters | None) -> str:
             categories.append(dataset.weapons.check_category(name))
         except UsageError:
             categories.append(name)
-    return replace(filters, weapons=tuple(dict.fromkeys(weapons)),
-                   categories=tuple(dict.fromkeys(categories))).describe()
+    places = [_place_name(dataset, name) for name in filters.places]
+    return replace(filters, weapons=tuple(dict.fromkeys(weapons)), categories=tuple(dict.fromkeys(categories)),
+                   places=tuple(dict.fromkeys(places))).describe()
+
+
+def _place_name(dataset: Dataset, query: str) -> str:
+    """A place filter by the gazetteer's name for it ("gaza" -> "Gaza Strip", "SYR" -> "Syria"); as
+    typed when it names no one place."""
+    country = dataset.places.country_of(query)
+    if country:
+        place = dataset.places.country_place(country)
+        return place.name if place is not None else country
+    try:
+        return dataset.places.resolve(query, suggest=False).name
+    except UsageError:
+        return query
 
 
 def places_matched(dataset: Dataset, queries: tuple[str, ...]) -> tuple[set[str], set[str]]:

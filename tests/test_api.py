@@ -128,7 +128,7 @@ def test_reprs_are_short_and_say_what_is_there(data):
     assert repr(data) == "<Dataset: 4 routes, 2 sources from routes.geojson>"
     assert len(data) == 4
     chosen = data.select(actor="Hezbollah")
-    assert repr(chosen) == "<Selection: 1 of 4 routes (actor Hezbollah), 2 sources from routes.geojson>"
+    assert repr(chosen) == "<Selection: 1 of 4 routes (actor Hezbollah), citing 2 of 2 sources, from routes.geojson>"
     assert len(chosen) == 1
     assert repr(Filters(weapons="F-7", since=2014)) == "<Filters: weapon F-7, since 2014>"
     assert len(repr(routes.load())) < 100
@@ -199,9 +199,15 @@ def test_a_geodataframe_by_route_has_the_export_columns(data):
 def test_a_geodataframe_by_leg_has_a_row_per_leg_from_place_to_place(data):
     from shapely.geometry import Point
 
+    from routes.export import ROUTE_FIELDS
+
     frame = data.to_geodataframe(by="leg")
     assert frame.crs.to_string() == "EPSG:4326"
     assert len(frame) == 4 * 2
+    # the leg's own columns, then every export column of its route (its status as route_status)
+    assert list(frame.columns)[:10] == ["route_id", "leg", "from_place", "to_place", "from_name", "to_name", "mode",
+                                        "path", "status", "note"]
+    assert set(ROUTE_FIELDS) - {"id", "status"} <= set(frame.columns) and "route_status" in frame.columns
     b = frame[frame["route_id"] == "fx-b"]
     assert list(b["leg"]) == [0, 1]
     assert list(b["from_place"]) == ["fx-bandar-abbas", "fx-damascus"]
@@ -223,6 +229,11 @@ def test_the_evidence_table_has_a_row_per_item_with_its_source(data):
     assert list(c["source_kind"]) == ["news", "analysis"]
     assert list(c["source_title"]) == ["Fixture News Report", "Fixture Analysis"]
     assert c["dispute"].iloc[1] == "denial"
+    # an unknown text is <NA> in every column alike (not NaN in one, None in the next)
+    import pandas
+
+    assert c["said_by"].iloc[0] is pandas.NA and c["quote"].iloc[0] is pandas.NA
+    assert table["url"].isna().tolist() == [s is None for s in (data.sources[i].get("url") for i in table["source"])]
 
 
 def test_export_writes_geoparquet_that_geopandas_reads_back(runner, data_file, tmp_path):
@@ -268,3 +279,17 @@ def test_the_public_functions_have_numpydoc_docstrings():
         for section in ("Returns\n    -------", "Examples\n    --------"):
             assert section in doc, (name, section)
     assert "Parameters\n    ----------" in routes.select.select.__doc__
+
+
+def test_a_wrong_filter_value_is_named_as_the_user_gave_it(data):
+    with pytest.raises(UsageError, match="^weapon must be a string or a list of strings, not 7$"):
+        data.select(weapon=7)
+    import inspect
+
+    # the filters are named in the signature, so a notebook's tab completion offers them
+    assert {"weapon", "since", "disputed"} <= set(inspect.signature(data.select).parameters)
+
+
+def test_places_are_described_by_the_gazetteers_names(data):
+    assert data.select(place="fixture damascus").description == "place Fixture Damascus"
+    assert data.select(place="syr").description == "place Syria"
