@@ -500,7 +500,7 @@
       return null;
     }
 
-    var tip = L.tooltip({direction: "top", offset: [0, -10], opacity: 0.95}), hovered = null;
+    var tip = L.tooltip({direction: "top", offset: [0, -10], opacity: 0.95, className: "arms-routes-flow-tip"}), hovered = null;
 
     function measureText(total) {
       return total === null ? "no " + scale.words : amount(total) + " " + scale.unit;
@@ -834,8 +834,11 @@
         return button;
       }
       function fit(body) {
-        body.style.maxHeight = Math.max(140, Math.round(map.getSize().y * 0.55)) + "px";
-        body.style.maxWidth = Math.max(240, Math.min(760, map.getSize().x - 60)) + "px";
+        // As tall as the map leaves under the controls of the top left corner (the filter panel), then it scrolls.
+        var size = map.getSize(), corner = map._controlCorners.topleft, room = size.y - 90;
+        if (corner && corner.offsetHeight && !small) { room = size.y - corner.offsetTop - corner.offsetHeight - 90; }
+        body.style.maxHeight = Math.max(140, Math.min(Math.round(size.y * 0.6), room)) + "px";
+        body.style.maxWidth = Math.max(240, Math.min(760, size.x - 60)) + "px";
       }
       if (f) {
         var listButton = folded("Flows", "flows"), listed = LIST_STEP;
@@ -918,6 +921,10 @@
           Array.prototype.forEach.call(legendBox.children, function (child) { child.hidden = true; });
         }
         legendBox.insertBefore(legendSection(), legendBox.firstChild);
+        // (taller now, it may scroll: a keyboard reaches it)
+        legendBox.tabIndex = 0;
+        legendBox.setAttribute("role", "region");
+        legendBox.setAttribute("aria-label", "Legend");
       }
       var title = map.getContainer().querySelector(".arms-routes-title");
       if (title) {
