@@ -25,6 +25,7 @@ chromium:
 	fi
 
 test: setup chromium
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup chromium

@@ -125,13 +125,13 @@ def command(name: Optional[str] = None):
                 _fail(exc)
             except KeyboardInterrupt:
                 typer.echo("interrupted", err=True)
-                raise typer.Exit(130)
+                raise typer.Exit(130) from None
             except MemoryError:
                 _fail(RoutesError("ran out of memory: the selection is too large for this command on this "
                                   "machine; select fewer routes with the filters (--weapon, --route, --since, ...)"))
             except BrokenPipeError:
                 sys.stderr.close()
-                raise typer.Exit(0)
+                raise typer.Exit(0) from None
 
         app.command(name, cls=_Command)(guarded)
         return guarded

@@ -32,7 +32,7 @@ _VALIDATOR_LIBRARIES = ("jsonschema", "fastjsonschema", "orjson")
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256(f"arms-routes {__version__}\npython {sys.version}\n".encode("utf-8"))
+    digest = hashlib.sha256(f"arms-routes {__version__}\npython {sys.version}\n".encode())
     for name in _VALIDATOR_MODULES:
         try:
             digest.update((Path(__file__).parent / name).read_bytes())
@@ -67,7 +67,7 @@ def key(content: bytes, weapons, places) -> str | None:
     if folder() is None or not getattr(weapons, "digest", None) or not getattr(places, "digest", None):
         return None
     digest = hashlib.sha256(f"{_CODE}\n{schema.digest()}\n{_libraries()}\n{weapons.digest}\n{places.digest}\n"
-                            .encode("utf-8"))
+                            .encode())
     digest.update(content)
     return digest.hexdigest()
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, model, paths
-from .text import plural
 from .errors import DataFileError, InvalidDataset, RoutesError, WriteConflict
 from .gazetteer import Gazetteer, Place
 from .jsonfile import decode, parse, parse_strict, read_bytes
+from .text import plural
 from .validate import as_whole_numbers, lineage_roots, validate_document
 from .weapons import Taxonomy
 
@@ -53,12 +53,12 @@ class Dataset:
     def route(self, route_id: str) -> dict | None:
         return next((r for r in self.routes if r.get("id") == route_id), None)
 
-    def with_routes(self, routes: list[dict]) -> "Dataset":
+    def with_routes(self, routes: list[dict]) -> Dataset:
         """The same dataset narrowed to some of its routes, keeping how it was selected."""
         return Dataset(routes, self.sources, self.weapons, self.places, self.files, self.origin, self._lineages,
                        self.filters, self.description, self.total, self.unplaced)
 
-    def selected(self, routes: list[dict], filters, description: str) -> "Dataset":
+    def selected(self, routes: list[dict], filters, description: str) -> Dataset:
         """A selection of this dataset: `routes`, chosen by `filters`, described in words."""
         from .select import unplaced_deals
 
@@ -116,7 +116,7 @@ class Dataset:
                                   if isinstance(item.get("source"), str)))
 
     def select(self, filters=None, /, *, weapon=None, category=None, actor=None, place=None, since=None,
-               until=None, min_status=None, route=None, kind=None, disputed=None, **unknown) -> "Dataset":
+               until=None, min_status=None, route=None, kind=None, disputed=None, **unknown) -> Dataset:
         """The routes that pass the filters, as a selection that remembers them (`routes.select.select`).
 
         Parameters

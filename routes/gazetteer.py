@@ -29,7 +29,7 @@ class Place:
     within: tuple[str, ...] = field(default=())  # the ids of the places it lies in (see `Gazetteer.inside`)
 
     @classmethod
-    def from_feature(cls, feature: dict) -> "Place":
+    def from_feature(cls, feature: dict) -> Place:
         props = feature.get("properties") or {}
         lon, lat = feature["geometry"]["coordinates"][:2]
         return cls(
@@ -73,7 +73,7 @@ class Gazetteer:
         self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Gazetteer":
+    def load(cls, path: Path | None = None) -> Gazetteer:
         path = Path(path) if path else paths.bundled_places()
         try:
             raw = path.read_bytes()
@@ -85,7 +85,7 @@ class Gazetteer:
         gazetteer.digest = hashlib.sha256(raw).hexdigest()
         return gazetteer
 
-    def extend(self, places: Iterable[Place]) -> "Gazetteer":
+    def extend(self, places: Iterable[Place]) -> Gazetteer:
         self.digest = None  # no longer the file's content
         self._contents = self._by_country = None
         for place in places:
@@ -96,7 +96,7 @@ class Gazetteer:
                     ids.append(place.id)
         return self
 
-    def copy(self) -> "Gazetteer":
+    def copy(self) -> Gazetteer:
         return Gazetteer(self._places.values())
 
     def __contains__(self, place_id: object) -> bool:

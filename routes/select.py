@@ -10,7 +10,6 @@ from .dataset import Dataset
 from .errors import UsageError
 from .names import closest, normalise
 
-
 # The filters' names as a user gives them: the CLI's options (`--weapon F-7`) and the keyword
 # arguments of `routes.select` (`weapon="F-7"`), each with the field of `Filters` it fills.
 OPTIONS = {"weapon": "weapons", "category": "categories", "actor": "actors", "place": "places",
@@ -72,7 +71,7 @@ class Filters:
             raise UsageError(f"disputed must be True, False or None, not {self.disputed!r}")
 
     @classmethod
-    def of(cls, **options) -> "Filters":
+    def of(cls, **options) -> Filters:
         """Filters from the names a user gives (`OPTIONS`: weapon, category, actor, place, since, until,
         min_status, route, kind, disputed), each a string, a list of strings or None.
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from itertools import chain, combinations
 from operator import itemgetter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, model
+from . import cache, model, schema
 from .errors import DataFileError, UsageError
 from .gazetteer import Gazetteer, Place
 from .jsonfile import Locator, decode, line_at, parse_strict, read_bytes, rounding_text
 from .names import closest, normalise
 from .text import is_slug, plural
-from . import schema
 from .weapons import Taxonomy
 
 ENDPOINT_TOLERANCE_DEG = 0.1

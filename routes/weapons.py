@@ -24,7 +24,7 @@ class Taxonomy:
         self.digest: str | None = None  # of the file it was loaded from, as it was read (see routes.cache)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Taxonomy":
+    def load(cls, path: Path | None = None) -> Taxonomy:
         path = Path(path) if path else paths.bundled_weapons()
         try:
             raw = path.read_bytes()
@@ -37,7 +37,7 @@ class Taxonomy:
         taxonomy.digest = hashlib.sha256(raw).hexdigest()
         return taxonomy
 
-    def extend(self, systems: Iterable[dict]) -> "Taxonomy":
+    def extend(self, systems: Iterable[dict]) -> Taxonomy:
         self.digest = None  # no longer the file's content
         for system in systems:
             self._systems[system["id"]] = system
@@ -51,7 +51,7 @@ class Taxonomy:
                 self._families[family].append(system["id"])
         return self
 
-    def copy(self) -> "Taxonomy":
+    def copy(self) -> Taxonomy:
         return Taxonomy(self._systems.values())
 
     def __contains__(self, weapon_id: object) -> bool:

@@ -30,6 +30,7 @@ for folder in (ROOT, ROOT / "tests"):
         sys.path.insert(0, str(folder))
 
 import test_palette as tp  # noqa: E402
+
 from routes import style  # noqa: E402
 
 # Today's colour of each name (or, for a category that had none, a colour of the hue it suggests): the
@@ -208,8 +209,8 @@ def report(categories: dict[str, str], fallback: list[str]) -> str:
 
 def swatch(path: Path) -> None:
     """Draw style.py's palette: one row per colour; per vision, a patch and a line on three backgrounds."""
-    from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     rows = [(name, colour) for name, colour in style.CATEGORY_COLOURS.items()]
     rows += [(f"kind: {name}", colour) for name, colour in style.KIND_COLOURS.items()]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_browser_render import EVIDENCE, click_route, visible_routes
 
 import routes
 from conftest import make_collection, make_route
-from test_browser_render import EVIDENCE, click_route, visible_routes
 
 pytestmark = pytest.mark.browser
 

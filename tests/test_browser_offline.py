@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_browser_render import EVIDENCE, click_route
+from test_browser_render import visible_routes as drawn_routes
 
 from cli import app
 from conftest import make_collection, make_route
-from test_browser_render import EVIDENCE, click_route
-from test_browser_render import visible_routes as drawn_routes
 
 pytestmark = pytest.mark.browser
 

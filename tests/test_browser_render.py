@@ -12,11 +12,11 @@ import pytest
 
 from cli import app
 from conftest import COORDS, SOURCES, make_collection, make_route, serve_leaflet
+from routes import model, style
 from routes.dataset import Dataset, load_dataset
 from routes.gazetteer import Gazetteer, Place
 from routes.render import render_map
 from routes.render.payload import COLOUR_RULE
-from routes import model, style
 from routes.weapons import Taxonomy
 
 pytestmark = pytest.mark.browser

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
+from conftest import make_collection, make_route
 from routes import model, style
 from routes.dataset import load_dataset
 from routes.select import Filters, matched_weapons, overlaps, select, undated
 from routes.weapons import Taxonomy
-
-from conftest import make_collection, make_route
 
 WEAPONS = Taxonomy([{"id": "rpg", "name": "RPG", "category": "anti-tank"},
                     {"id": "mrl", "name": "MRL", "category": "artillery-rockets"},

@@ -20,7 +20,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from cli import app
-
 from conftest import PLACES, ROOT, WEAPONS, make_collection, make_route, place_feature
 
 ESC_CLEAR = "\x1b[2J\x1b[H"  # clear the screen, cursor home
@@ -71,7 +70,7 @@ def test_a_hostile_route_id_cannot_hide_what_validate_prints(runner, write_datas
 
     assert result.exit_code == 1
     assert _raw_controls(result.stdout) == [] and _raw_controls(result.stderr) == []
-    assert f": bad\\x1b[2J\\x1b[H\\x1b[8m: id: " in result.stdout
+    assert ": bad\\x1b[2J\\x1b[H\\x1b[8m: id: " in result.stdout
     assert result.stderr.startswith("invalid: 1 error")
 
 

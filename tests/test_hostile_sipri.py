@@ -10,9 +10,9 @@ import csv
 import io
 import json
 
-from cli import app
-
 from test_cli_import_sipri import HEADER, ROWS, csv_text, data_dir  # noqa: F401 (data_dir: the small bundled data)
+
+from cli import app
 
 
 def _export(tmp_path, rows, preamble: str = "") -> object:

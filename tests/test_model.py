@@ -1,6 +1,5 @@
 from routes import model
 
-
 SOURCES = {
     "wire": {"derived_from": []},
     "paper-a": {"derived_from": ["wire"]},

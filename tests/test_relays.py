@@ -7,7 +7,6 @@ import json
 import pytest
 
 from cli import app
-
 from conftest import SOURCES, make_collection, make_route
 
 
@@ -73,9 +72,10 @@ def test_a_relayed_source_must_be_registered_and_not_the_items_own(runner, write
 
 @pytest.mark.browser
 def test_the_map_card_says_what_an_item_repeats(page, write_dataset, tmp_path):
+    from test_browser_render import click_route, open_map
+
     from routes.dataset import load_dataset
     from routes.render import render_map
-    from test_browser_render import click_route, open_map
 
     collection = _collection()
     collection["features"][0]["properties"]["status"] = "reported"
@@ -90,7 +90,7 @@ def test_the_map_card_says_what_an_item_repeats(page, write_dataset, tmp_path):
 
 
 def test_a_waypoint_precision_must_agree_with_its_place(runner, write_dataset):
-    from conftest import PLACES, place_feature
+    from conftest import place_feature
 
     collection = make_collection([make_route("fx-precise", waypoints=[
         {"place": "fx-country", "precision": "site"},

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from cli import app
+from conftest import ROOT, make_collection
 from routes.dataset import edit_lock, write_atomic
 from routes.errors import WriteConflict
-
-from conftest import ROOT, make_collection
 
 
 def test_a_write_through_a_symbolic_link_updates_its_target_and_keeps_the_link(tmp_path):

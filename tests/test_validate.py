@@ -8,7 +8,7 @@ import json
 import pytest
 from fastjsonschema import JsonSchemaException
 
-from conftest import SOURCES, WEAPONS, make_route, place_feature, PLACES
+from conftest import PLACES, SOURCES, WEAPONS, make_route, place_feature
 from routes import schema
 from routes.validate import _plain_geometry
 
@@ -43,7 +43,8 @@ def _variants(instance):
     for path, node in _places_in(instance):
         if path:
             for value in VALUES:
-                yield _changed(instance, path, lambda target, key: target.__setitem__(key, copy.deepcopy(value)))
+                yield _changed(instance, path,
+                               lambda target, key, value=value: target.__setitem__(key, copy.deepcopy(value)))
             yield _changed(instance, path, lambda target, key: target.__delitem__(key))
         if isinstance(node, dict):
             yield _changed(instance, path + ("extra",), lambda target, key: target.__setitem__(key, 1))

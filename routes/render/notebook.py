@@ -112,7 +112,7 @@ def _onto(m, dataset: Dataset, *, title, flows):
     payload, cards = split_cards(build_payload(dataset, title=title, **flow_keyword(build_payload, flows)))
     payload["basemap"] = None
     data_json, cards_json = map_html.json_text(payload), map_html.json_text(cards)
-    digest = hashlib.sha256(f"onto\n{m.get_name()}\n{data_json}\n{cards_json}".encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(f"onto\n{m.get_name()}\n{data_json}\n{cards_json}".encode()).hexdigest()[:12]
     data_id, cards_id = f"arms-routes-data-{digest}", f"arms-routes-cards-{digest}"
     figure = m.get_root()
     for name, element in map_html._assets(False):

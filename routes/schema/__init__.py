@@ -25,7 +25,7 @@ def digest() -> str:
     return hashlib.sha256(_text()).hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(definition: str | None = None, trusted: tuple[str, ...] = ()):
     """A compiled validator for the whole dataset, or for one of its `$defs` (route, source, ...).
 
@@ -53,7 +53,7 @@ def _trust(definition: dict, trusted: tuple[str, ...]) -> dict:
     return {**definition, "properties": {**definition.get("properties", {}), **{name: {} for name in trusted}}}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled(definition: str | None, trusted: tuple[str, ...] = ()):
     import fastjsonschema
 
