@@ -83,7 +83,8 @@ DRAW_WATCH = """\
   window.addEventListener("error", (e) => { bench.error = bench.error || String(e.message); });
   const count = () => {
     let c = 0;
-    for (const api of Object.values(window.armsRoutes || {})) c += Object.keys(api.routeLayers || {}).length;
+    // (the deals a flow map sums count as drawn: arms-routes-flows.js draws them as flows)
+    for (const api of Object.values(window.armsRoutes || {})) c += Object.keys(api.routeLayers || {}).length + (api.flows ? api.flows.total : 0);
     return c;
   };
   const tick = () => {
@@ -726,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS, help="the markdown report (default bench/results/latest.md)")
     parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium measurements")
     parser.add_argument("--profile", action="store_true", help="also cProfile validate and render of the largest size")
+    parser.add_argument("--sipri", type=Path, default=os.environ.get("ARMS_ROUTES_SIPRI_SAMPLE"),
+                        help="a SIPRI export: also measure its deals as flows (bench/flows.py; or $ARMS_ROUTES_SIPRI_SAMPLE)")
     args = parser.parse_args(argv)
 
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else \
@@ -778,6 +781,12 @@ def main(argv: list[str] | None = None) -> int:
                 profile_text += f"\n### Chromium\n\nnot profiled: {type(exc).__name__}: {exc}\n"
 
     text = report(args, sizes, datasets, results, help_, typer_, draws, profile_text)
+    if args.sipri:  # issue 17: documented trade as flows, on a real export (never in the repository)
+        import flows
+
+        print("flows (a SIPRI export)", flush=True)
+        text = text.rstrip() + "\n\n" + "\n".join(flows.section(flows.measure(
+            Path(args.sipri), work / "flows", 1 if args.quick else 3, browser=not args.no_browser)))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_name(f"{args.output.name}.tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -8,6 +8,7 @@ country outlines: no request leaves the machine, and the same data gives the sam
     python scripts/screenshot.py -o /tmp/map.png --width 1600 --height 1000
     python scripts/screenshot.py --open prk-irn-sdn-egy-gaza -o docs/map-card.png   # with a route's card open
     python scripts/screenshot.py --link '#map.a=Hamas&map.f=2008&map.t=2014' -o docs/map-filters.png  # a link's state
+    python scripts/screenshot.py -d sipri.geojson -d data/transfers.geojson --flow 'Russia → India' -o flows.png  # a flow's card
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ CHROMIUM = os.environ.get("ARMS_ROUTES_CHROMIUM", "/usr/bin/chromium")
 
 
 def screenshot(output: Path, width: int, height: int, data: list[Path] | None = None,
-               open_route: str | None = None, link: str = "") -> Path:
+               open_route: str | None = None, link: str = "", flow: str | None = None) -> Path:
     """Render `data` (default: the bundled dataset) offline and save a PNG of the map as a reader sees it.
 
     With `open_route`, the route is clicked first (a real mouse click on its line), so its card shows;
-    `link` is a URL fragment the map is opened with (its filters, card and view: see README, "Map tools").
+    `link` is a URL fragment the map is opened with (its filters, card and view: see README, "Map tools");
+    with `flow` ("Supplier → Recipient"), that flow of documented trade has its card open.
     """
     from playwright.sync_api import sync_playwright
 
@@ -54,6 +56,12 @@ def screenshot(output: Path, width: int, height: int, data: list[Path] | None = 
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 if open_route:
                     _click(page, open_route)
+                if flow:
+                    supplier, _, recipient = (part.strip() for part in flow.partition("→"))
+                    if not page.evaluate("([s, r]) => !!Object.values(window.armsRoutes)[0].openFlow(s, r)",
+                                         [supplier, recipient]):
+                        raise SystemExit(f"no flow {flow!r} on the map")
+                    page.wait_for_timeout(400)  # the card's pan into view
                 if errors:
                     raise SystemExit(f"the map page failed: {errors[0]}")
                 output.parent.mkdir(parents=True, exist_ok=True)
@@ -100,8 +108,9 @@ def main() -> None:
     parser.add_argument("--open", metavar="ROUTE_ID", help="click this route first, so its evidence card shows")
     parser.add_argument("--link", metavar="FRAGMENT", default="",
                         help="open the map with this URL fragment (filters, card, view), e.g. '#map.w=F-7'")
+    parser.add_argument("--flow", metavar="'SUPPLIER → RECIPIENT'", help="open the card of this flow of documented trade")
     args = parser.parse_args()
-    print(f"wrote {screenshot(args.output, args.width, args.height, args.data, args.open, args.link)}")
+    print(f"wrote {screenshot(args.output, args.width, args.height, args.data, args.open, args.link, args.flow)}")
 
 
 if __name__ == "__main__":

@@ -292,6 +292,7 @@
     var small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
     var model = f ? unpack(data) : null;
     var shown = [], pointsShown = [], byKey = {};
+    var hoverPair = null, cardPair = null;  // (the pairs drawn in ink: under the pointer, and of the card open)
 
     // geometry: one arc per pair (with its copies across a world map's edge), projected when drawn
     var geometry = model ? model.pairs.map(function (pair) {
@@ -340,7 +341,7 @@
       }
       ctx.lineCap = "butt";
       ctx.lineJoin = "round";
-      var heads = [];
+      var heads = [], lit = [];
       for (i = 0; i < shown.length; i++) {
         flow = shown[i];
         g = project(geometry[flow.pair], stamp);
@@ -357,6 +358,21 @@
         ctx.globalAlpha = opacityOf(f, flow.width);
         ctx.strokeStyle = f.colour;
         ctx.lineWidth = flow.width;
+        ctx.stroke();
+        if (flow.pair === hoverPair || flow.pair === cardPair) { lit.push(flow); }
+      }
+      // the flow under the pointer, and the one whose card is open, in ink over the others
+      for (i = 0; i < lit.length; i++) {
+        g = geometry[lit[i].pair];
+        ctx.beginPath();
+        for (j = 0; j < g.projected.length; j++) {
+          ring = g.projected[j];
+          ctx.moveTo(ring[0].x, ring[0].y);
+          for (k = 1; k < ring.length; k++) { ctx.lineTo(ring[k].x, ring[k].y); }
+        }
+        ctx.globalAlpha = 0.85;
+        ctx.strokeStyle = f.ink;
+        ctx.lineWidth = Math.max(lit[i].width, 2.5);
         ctx.stroke();
       }
       // arrowheads, from supplier to recipient, over every flow (as faint as their flows, a little darker)
@@ -536,13 +552,14 @@
       var target = hit ? hit.flow || hit.point : null;
       map.getContainer().classList.toggle("arms-routes-flow-hover", !!target);
       if (!target) {
-        if (hovered) { map.closeTooltip(tip); }
+        if (hovered) { map.closeTooltip(tip); light(null, cardPair); }
         hovered = null;
         return;
       }
       if (target !== hovered) {
         hovered = target;
         tip.setContent(hit.flow ? flowTip(hit.flow) : pointTip(hit.point));
+        light(hit.flow ? hit.flow.pair : null, cardPair);
       }
       tip.setLatLng(latlng);
       if (!map.hasLayer(tip)) { map.openTooltip(tip); }
@@ -576,10 +593,15 @@
       var title = map.getContainer().querySelector(".arms-routes-title");
       var top = Math.max(pad.topLeft[1], title && title.offsetWidth ? Math.round(title.getBoundingClientRect().bottom - box.top + 12) : 0);
       var topLeft = [pad.topLeft[0], Math.min(top, Math.round(room.y * 0.4))], bottomRight = pad.bottomRight;
-      if (!popup) { popup = L.popup({className: "arms-routes-flow-popup"}); }
-      popup.options.maxWidth = Math.max(220, Math.min(720, room.x - topLeft[0] - bottomRight[0] - 40));
+      if (!popup) {
+        popup = L.popup({className: "arms-routes-flow-popup"});
+        popup.on("remove", function () { light(hoverPair, null); });
+      }
+      popup.options.maxWidth = Math.max(220, Math.min(680, room.x - topLeft[0] - bottomRight[0] - 40));
       popup.options.minWidth = Math.min(320, popup.options.maxWidth);
-      popup.options.maxHeight = Math.max(160, room.y - topLeft[1] - bottomRight[1] - 50);
+      // (at most half the map's height on a large map: the flow stays in sight beside its card)
+      popup.options.maxHeight = Math.max(160, Math.min(small ? room.y : Math.max(360, Math.round(room.y * 0.5)),
+                                                       room.y - topLeft[1] - bottomRight[1] - 50));
       popup.options.autoPanPaddingTopLeft = topLeft;
       popup.options.autoPanPaddingBottomRight = bottomRight;
       popup.setContent(content);
@@ -663,7 +685,18 @@
       sortedDeals(flow, cards).forEach(function (key) {
         var facts = texts(cards.flows, key.i), row = el("tr");
         row.setAttribute("data-deal", key.id);
-        DEAL_COLUMNS.forEach(function (c) { row.appendChild(el("td", "arms-routes-deal-" + c[0], facts[c[0]])); });
+        DEAL_COLUMNS.forEach(function (c) {
+          var td = el("td", "arms-routes-deal-" + c[0]);
+          if (c[0] === "comments" && facts.comments) {
+            // (three lines at most here: the deal's own card has them whole)
+            var clamp = el("div", "arms-routes-clamp", facts.comments);
+            clamp.title = facts.comments;
+            td.appendChild(clamp);
+          } else {
+            td.textContent = facts[c[0]];
+          }
+          row.appendChild(td);
+        });
         var cellNode = el("td"), link = el("button", "arms-routes-deal-link", "card");
         link.type = "button";
         link.setAttribute("aria-label", "The card of deal " + key.id + (facts.designation ? " (" + facts.designation + ")" : ""));
@@ -753,7 +786,16 @@
 
     function openCard(flow, latlng) {
       latlng = latlng || middle(flow);
-      return show(flowCard(flow, latlng), latlng);
+      var opened = show(flowCard(flow, latlng), latlng);
+      light(hoverPair, flow.pair);
+      return opened;
+    }
+
+    function light(hover, card) {
+      if (hover === hoverPair && card === cardPair) { return; }
+      hoverPair = hover;
+      cardPair = card;
+      redraw();
     }
 
     // -- the legend, the title, the documented-trade control ----------------------------------------------
