@@ -400,3 +400,22 @@ def test_axe_finds_no_critical_violation_on_a_flow_map(fresh):
     critical("a deal's card open")
     fresh.get_by_role("button", name="2 deals not on the map").click()
     critical("the deals not on the map tabled")
+
+
+def test_a_flow_is_the_arc_the_png_and_svg_draw(fresh, data_file):
+    from routes import model
+    from routes.render.image import _bowed
+
+    places = load_dataset([data_file]).places
+    for supplier, recipient, a, b in (("North Korea", "Iran", "fx-nampo", "fx-bandar-abbas"),
+                                      ("Iran", "North Korea", "fx-bandar-abbas", "fx-nampo"),
+                                      ("Syria", "Lebanon", "fx-damascus", "fx-beirut")):
+        line = fresh.evaluate("([s, r]) => Object.values(window.armsRoutes)[0].flowLine(s, r)", [supplier, recipient])
+        expected = _bowed(model.waypoint(a, places), model.waypoint(b, places))
+        assert len(line) == len(expected) >= 5
+        assert all(abs(x - ex) < 1e-9 and abs(y - ey) < 1e-9 for (x, y), (ex, ey) in zip(line, expected))
+    # the two ways of a pair lie apart: each bows to its own right
+    there = fresh.evaluate("() => Object.values(window.armsRoutes)[0].flowLine('North Korea', 'Iran')")
+    back = fresh.evaluate("() => Object.values(window.armsRoutes)[0].flowLine('Iran', 'North Korea')")
+    middle = len(there) // 2
+    assert abs(there[middle][1] - back[middle][1]) > 1  # degrees of latitude apart at the middle

@@ -20,6 +20,10 @@ small, since a map of a 30,000-route import is sent around as one file:
   stance, an Admiralty grade the script can work out (source reliability + credibility) and a
   route's category boxes that are just the category it is coloured by are left out.
 
+On a flow map the deals of a dataset source (routes.flows) are not in "routes": "flows" carries them
+once each, compactly, for the page to sum per supplier → recipient pair, and "unplaced" counts the
+deals that could not be placed; their card data go with the other cards (flow_payload.py).
+
 `routes_of` turns the rows back into one dict per route, as the script does.
 
 Every text in the payload is plain text from the data; the script puts it on the page with

@@ -22,7 +22,8 @@
  *   the top of the legend, says "N deals as M flows" in the title box, and adds a "Documented trade"
  *   control (bottom left): the flows as a list a keyboard reaches (each opens its card), and the
  *   deals that could not be placed (an unknown supplier, a multinational organisation) as a table,
- *   folded behind "N deals not on the map": they are never drawn.
+ *   folded behind "N deals not on the map": they are never drawn. They are those of the selection
+ *   the map was made with (routes.select.unplaced_deals); the filter panel does not narrow them.
  *
  * Adds to window.armsRoutes[id]:
  *   visibleFlows()  one object per flow drawn, in the order drawn (widest first): {supplier,
@@ -32,7 +33,8 @@
  *                   is read)}
  *   flowWidth(total)  the width drawn for a total (routes.flows.Scale.width of the payload's scale)
  *   openFlow(supplier, recipient)  open the card of a flow drawn; the L.Popup, or null
- *   flowPoint(supplier, recipient)  a container point {x, y} on a drawn flow's arc (its middle)
+ *   flowPoint(supplier, recipient)  a container point {x, y} on a drawn flow's arc (its middle);
+ *                   flowLine(supplier, recipient) its arc, [[longitude, latitude], ...]
  *   flows           {renderer (the canvas), scale (the payload's), total (deals in the payload)}
  * visibleRoutes() keeps listing only the routes drawn one by one: deals summed into flows are not
  * in it (they are counted by visibleFlows()).
@@ -924,8 +926,10 @@
           wrap.tabIndex = 0;
           wrap.setAttribute("role", "region");
           wrap.setAttribute("aria-label", "Deals not on the map");
-          table.appendChild(el("caption", null, plural(n, "deal") + " not on the map: the supplier or recipient has no " +
-                               "place (an unknown supplier, a multinational organisation), so no line is drawn for them."));
+          body.appendChild(el("p", "arms-routes-trade-note", plural(n, "deal") + " not on the map: the supplier or recipient " +
+                              "has no place (an unknown supplier, a multinational organisation), so no line is drawn for " +
+                              "them. Those of the selection the map was made with: the filter panel does not narrow them."));
+          table.appendChild(el("caption", null, plural(n, "deal") + " not on the map"));
           var columns = [["supplier", "Supplier"], ["recipient", "Recipient"], ["reason", "Why not on the map"]]
             .concat(DEAL_COLUMNS).concat([["period", "Period"], ["id", "Deal id"]]);
           var head = el("thead"), tr = el("tr");
@@ -995,6 +999,11 @@
     api.openFlow = function (supplier, recipient) {
       var flow = byKey[supplier + "\u0000" + recipient];
       return flow ? openCard(flow) : null;
+    };
+    api.flowLine = function (supplier, recipient) {
+      // the arc of a drawn flow as [longitude, latitude] vertices (its first copy on a world map)
+      var flow = byKey[supplier + "\u0000" + recipient];
+      return flow ? geometry[flow.pair].lines[0].map(function (p) { return [p[1], p[0]]; }) : null;
     };
     api.flowPoint = function (supplier, recipient) {
       var flow = byKey[supplier + "\u0000" + recipient];
