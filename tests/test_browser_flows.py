@@ -385,6 +385,7 @@ def test_axe_finds_no_critical_violation_on_a_flow_map(fresh):
     from test_browser_access import axe_violations
 
     def critical(where: str) -> None:
+        fresh.wait_for_timeout(300)  # (a card fades in for 200 ms: its text is measured once it is there)
         found = [v for v in axe_violations(fresh) if v["impact"] in ("critical", "serious")]
         assert found == [], f"{where}: {json.dumps(found, indent=1)}"
 
