@@ -419,3 +419,15 @@ def test_a_flow_is_the_arc_the_png_and_svg_draw(fresh, data_file):
     back = fresh.evaluate("() => Object.values(window.armsRoutes)[0].flowLine('Iran', 'North Korea')")
     middle = len(there) // 2
     assert abs(there[middle][1] - back[middle][1]) > 1  # degrees of latitude apart at the middle
+
+
+def test_a_flows_card_follows_the_years(fresh):
+    fresh.evaluate("() => { Object.values(window.armsRoutes)[0].openFlow('North Korea', 'Iran'); }")
+    card = fresh.locator(".leaflet-popup .arms-routes-flow-card")
+    card.wait_for()
+    assert card.locator("tbody tr").count() == 4
+    type_into(fresh, "From", "2010")
+    frames(fresh)
+    assert card.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.deal)") == ["fx-d2", "fx-d3", "fx-d9"]
+    type_into(fresh, "From", "2019")  # (no deal of the pair is of those years: the card closes)
+    fresh.wait_for_selector(".leaflet-popup", state="detached")

@@ -293,7 +293,7 @@
     var f = data.flows, scale = f ? f.scale : null, size = map.getSize();
     var small = size.x < SMALL_MAP[0] || size.y < SMALL_MAP[1];
     var model = f ? unpack(data) : null;
-    var shown = [], pointsShown = [], byKey = {};
+    var shown = [], pointsShown = [], byKey = {}, byPair = {}, cardOpen = null;
     var hoverPair = null, cardPair = null;  // (the pairs drawn in ink: under the pointer, and of the card open)
 
     // geometry: one arc per pair (with its copies across a world map's edge), projected when drawn
@@ -453,10 +453,24 @@
         byKey[flow.supplier + "\u0000" + flow.recipient] = byKey[flow.supplier + "\u0000" + flow.recipient] || flow;
       });
       shown = list;
+      byPair = {};
+      list.forEach(function (flow) { byPair[flow.pair] = flow; });
       pointsShown = countryPoints(list);
       showCount();
       if (flowList) { flowList.update(); }
+      followCard();
       redraw();
+    }
+
+    function followCard() {
+      // A flow's card open while the filters change lists the deals they now keep (or closes: none).
+      if (!popup || !map.hasLayer(popup) || !cardOpen || cardOpen.kind !== "flow") { return; }
+      var flow = byPair[cardOpen.pair];
+      if (flow) {
+        popup.setContent(flowCard(flow, cardOpen.latlng));
+      } else {
+        map.closePopup(popup);
+      }
     }
 
     function countryPoints(list) {
@@ -597,7 +611,7 @@
       var topLeft = [pad.topLeft[0], Math.min(top, Math.round(room.y * 0.4))], bottomRight = pad.bottomRight;
       if (!popup) {
         popup = L.popup({className: "arms-routes-flow-popup"});
-        popup.on("remove", function () { light(hoverPair, null); });
+        popup.on("remove", function () { cardOpen = null; light(hoverPair, null); });
       }
       popup.options.maxWidth = Math.max(220, Math.min(680, room.x - topLeft[0] - bottomRight[0] - 40));
       popup.options.minWidth = Math.min(320, popup.options.maxWidth);
@@ -658,6 +672,7 @@
                         ["status", "SIPRI status"], ["comments", "Comments"]];
 
     function flowCard(flow, latlng) {
+      cardOpen = {kind: "flow", pair: flow.pair, latlng: latlng};
       var card = el("div", "arms-routes-card arms-routes-flow-card"), cards = cardData(data);
       card.setAttribute("data-flow", flow.supplier + " → " + flow.recipient);
       card.appendChild(el("h3", null, flow.supplier + " → " + flow.recipient));
@@ -716,6 +731,7 @@
 
     function dealCard(i, flow, latlng) {
       // The card of one deal: a route of its own in the data (its id), drawn only in its flow.
+      cardOpen = {kind: "deal", pair: flow ? flow.pair : null, latlng: latlng};
       var cards = cardData(data), part = cards.flows, facts = texts(part, i), id = part.id_prefix + part.ids[i];
       var pair = model.pairs[model.deals.pair[i]], names = model.deals.names[i] === null ? [pair.supplier, pair.recipient] :
         f.names[model.deals.names[i]];
@@ -765,7 +781,10 @@
       if (flow) {
         var back = el("button", "arms-routes-panel-button arms-routes-flow-back", "← " + flow.supplier + " → " + flow.recipient + ": all its deals");
         back.type = "button";
-        back.addEventListener("click", function (e) { detached(e); focusCard(show(flowCard(flow, latlng), null)); });
+        back.addEventListener("click", function (e) {
+          detached(e);
+          focusCard(show(flowCard(byPair[flow.pair] || flow, latlng), null));
+        });
         card.appendChild(back);
       }
       return card;
