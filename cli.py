@@ -133,6 +133,8 @@ def command(name: Optional[str] = None):
             except BrokenPipeError:
                 sys.stderr.close()
                 raise typer.Exit(0) from None
+            finally:
+                gc.unfreeze()  # (what _select froze is the collector's again, should the process go on)
 
         app.command(name, cls=_Command)(guarded)
         return guarded
