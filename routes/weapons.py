@@ -102,6 +102,11 @@ class Taxonomy:
         resolves names with these, as `resolve` does."""
         return dict(self._keys), {family: list(ids) for family, ids in self._families.items()}
 
+    def spellings(self) -> list[str]:
+        """Every id, name and alias `resolve` knows, as first written, in the order `lookup` gives their
+        normalised keys: what "did you mean" chooses from (the map's weapon box suggests from these)."""
+        return list(self._display.values())
+
     def id_named(self, name: str) -> str | None:
         """The id of the system a name, alias or id means once case and punctuation are set aside."""
         return self._keys.get(normalise(name))

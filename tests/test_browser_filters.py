@@ -314,15 +314,16 @@ def test_a_map_made_with_filters_narrows_them_further(page, data_file, tmp_path)
 
 
 def test_an_unknown_weapon_or_actor_says_so(fresh):
+    # (a name the CLI refuses is left out of the filter, and the box says so: it filters nothing)
     type_into(fresh, "Weapon system", "Kornett")
-    assert fresh.locator(".arms-routes-field-error", has_text="unknown weapon system 'Kornett'").is_visible()
-    assert visible(fresh) == []
+    assert fresh.locator(".arms-routes-field-error", has_text="Not applied: unknown weapon system 'Kornett'").is_visible()
+    assert visible(fresh) == ALL
     type_into(fresh, "Weapon system", "FX-7, Kornett")
     assert visible(fresh) == ["fx-a", "fx-c", "fx-g"]  # the systems it knows, and it says which it does not
     type_into(fresh, "Weapon system", "")
     type_into(fresh, "Actor", "Hizbollahh")
-    assert fresh.locator(".arms-routes-field-error",
-                         has_text="no route names 'Hizbollahh' as supplier, recipient or intermediary").is_visible()
+    assert fresh.locator(".arms-routes-field-error", has_text="Not applied: unknown actor 'Hizbollahh': no route on the "
+                         "map names it as supplier, recipient or intermediary; did you mean: Hezbollah?").is_visible()
     type_into(fresh, "Actor", "")
     assert visible(fresh) == ALL and fresh.locator(".arms-routes-field-error:visible").count() == 0
 
@@ -472,7 +473,8 @@ def test_a_link_restores_routes_card_and_view(page, map_file, data_file):
     before = state_of(page)
     url = settled_url(page)
     fragment = url.split("#", 1)[1]
-    assert fragment.startswith("map.w=FX-7&map.d=no&map.f=2010&map.r=fx-c&map.v=")
+    # (the card's route, and where it points: it opens there again)
+    assert re.match(r"map\.w=FX-7&map\.d=no&map\.f=2010&map\.r=fx-c@-?\d+\.\d{4},-?\d+\.\d{4}&map\.v=", fragment), fragment
     assert before["visible"] == listed(data_file, "--weapon", "FX-7", "--since", "2010", "--undisputed")
     page.reload()
     page.wait_for_function("window.armsRoutes && Object.keys(window.armsRoutes).length === 1")
@@ -521,8 +523,10 @@ def test_a_hostile_fragment_runs_nothing(page, map_file):
     assert page.get_by_label("Weapon system", exact=True).input_value() == hostile["w"]  # as text, whole
     assert page.get_by_label("Actor", exact=True).input_value() == hostile["a"]
     title = page.locator(".arms-routes-title")
-    assert hostile["w"] in title.inner_text()
-    assert title.locator("img, script").count() == 0
+    # (no weapon system of that name: not applied, and said so under the box, as text)
+    error = page.locator(".arms-routes-field-error", has_text="Not applied: unknown weapon system")
+    assert hostile["w"] in error.inner_text() and hostile["w"] not in title.inner_text()
+    assert title.locator("img, script").count() == 0 and error.locator("img, script").count() == 0
     assert page.evaluate("""() => ({pwned: window.pwned, images: document.querySelectorAll('img[onerror]').length,
                                      polluted: ({}).__leaflet_id !== undefined || Object.prototype._leaflet_id !== undefined})""") \
         == {"pwned": None, "images": 0, "polluted": False}

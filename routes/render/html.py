@@ -165,6 +165,12 @@ def map_page(
                           name="arms_routes_data")
     page = figure.render().replace("<html>", '<html lang="en">', 1)  # (the words of our title, legend and cards)
     end = page.rindex("</html>")
+    # folium's script (the map, its tiles, scale bar and our draw call) runs once Leaflet is there, as a
+    # fragment's does: a page whose Leaflet could not load says so in words, and throws nothing
+    start = page.rindex("<script>", 0, end) + len("<script>")
+    close = page.rindex("</script>", start, end)
+    page = f"{page[:start]}\n{_when_leaflet(fmap.get_name(), page[start:close].strip())}\n{page[close:]}"
+    end = page.rindex("</html>")
     return f"{page[:end]}{built.cards_block()}\n{page[end:]}\n"
 
 
@@ -206,10 +212,16 @@ def map_fragment(
         "</div>",
         f'<script type="application/json" id="{built.data_id}">{built.data_json}</script>',
         *_embed_assets(offline),
-        # (armsRoutesWhenLeaflet, of arms-routes-embed.js, draws it once Leaflet is there, or says why not)
-        f"<script>\nwindow.armsRoutesWhenLeaflet({_js_value(box_id)}, function () {{\n{script}\n}});\n</script>",
+        f"<script>\n{_when_leaflet(box_id, script)}\n</script>",
         built.cards_block(),
     ]) + "\n"
+
+
+def _when_leaflet(box_id: str, script: str) -> str:
+    """folium's `script` for a map (map, tiles, scale bar, our draw call), run by armsRoutesWhenLeaflet
+    once Leaflet is there (arms-routes-embed.js's for a fragment, arms-routes-access.js's for a page),
+    which otherwise says in the box `box_id`, in words, why there is no map."""
+    return f"window.armsRoutesWhenLeaflet({_js_value(box_id)}, function () {{\n{script}\n}});"
 
 
 def state_key(name: str) -> str:

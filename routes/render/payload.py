@@ -109,16 +109,19 @@ WAYPOINT_FIELDS = ("lat", "lon", "label", "drawn_as", "roles", "routes", "places
 DEFAULT_PATH = "plausible"  # a leg's path left out of its row
 
 
-def default_title(count: int, described: str, deals: int = 0, flows: int = 0) -> str:
+def default_title(count: int, described: str, deals: int = 0, flows: int = 0, *, counted: bool = True) -> str:
     """E.g. "Alleged arms-transfer routes — weapon F-7 (12 routes)"; with `deals` drawn as `flows`,
-    "Documented arms trade and alleged routes (29,495 deals as 2,924 flows; 21 alleged routes)"."""
+    "Documented arms trade and alleged routes (29,495 deals as 2,924 flows; 21 alleged routes)".
+    Not `counted`: without the counts in brackets (the map's title box, whose count lines follow its filters)."""
     what = "" if described == "all routes" else f" — {described}"
-    if not deals:
-        return f"Alleged arms-transfer routes{what} ({plural(count, 'route')})"
     trade = f"{plural(deals, 'deal')} as {plural(flows, 'flow')}"
-    if not count:
-        return f"Documented arms trade{what} ({trade})"
-    return f"Documented arms trade and alleged routes{what} ({trade}; {plural(count, 'alleged route')})"
+    if not deals:
+        head, counts = f"Alleged arms-transfer routes{what}", plural(count, "route")
+    elif not count:
+        head, counts = f"Documented arms trade{what}", trade
+    else:
+        head, counts = f"Documented arms trade and alleged routes{what}", f"{trade}; {plural(count, 'alleged route')}"
+    return f"{head} ({counts})" if counted else head
 
 
 def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filters | None = None,
@@ -177,6 +180,8 @@ def build_payload(dataset: Dataset, *, title: str | None = None, filters: Filter
     unplaced = unplaced_cards(dataset)
     return {
         "title": title or default_title(len(routes), described, **trade_title),
+        # (the title box's: its lines below count what the filters leave, so its title counts nothing)
+        "heading": title or default_title(len(routes), described, **trade_title, counted=False),
         "filter": described,
         "undated": undated(dataset, filters),
         "credit": _credit(dataset),
@@ -242,7 +247,7 @@ def panel_tables(dataset: Dataset, deals: list[dict] = ()) -> dict:
 
     - "weapons": every system of the taxonomy ("ids", "names") and what `Taxonomy.resolve` looks a
       name up in ("keys": normalised id, name or alias -> position; "families": normalised family ->
-      positions);
+      positions); "spellings" (`Taxonomy.spellings`), what an unknown name's "did you mean" is chosen from;
     - "years" per route: [start, end] (`model.period_years`, null for an unknown bound), with a third
       number when a bound is approximate (1 the start, 2 the end, 3 both); null when both are unknown;
     - "actors": the normalised names of suppliers, recipients and intermediaries ("keys"; "names", a
@@ -302,6 +307,7 @@ def panel_tables(dataset: Dataset, deals: list[dict] = ()) -> dict:
     return {
         "weapons": {"ids": weapon_ids, "names": [str(system.get("name") or system["id"]) for system in taxonomy],
                     "keys": {key: weapon_at[weapon_id] for key, weapon_id in keys.items()},
+                    "spellings": taxonomy.spellings(),
                     "families": {key: [weapon_at[i] for i in ids] for key, ids in families.items()}},
         "years": years,
         "actors": {"keys": list(actor_at), "names": actor_names},

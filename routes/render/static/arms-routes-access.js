@@ -13,8 +13,9 @@
  *   where several route lines lie under the pointer lists those to choose from, instead of opening
  *   the topmost one's card.
  * - window.armsRoutesNoLeaflet(box, embed): the words a map whose Leaflet could not be loaded shows
- *   in `box`, naming --offline. A page shows them by itself; a fragment, when its promise of Leaflet
- *   fails (arms-routes-embed.js).
+ *   in `box`, naming --offline. A page shows them by itself (its map script runs through
+ *   window.armsRoutesWhenLeaflet, defined here for pages, so nothing throws); a fragment, when its
+ *   promise of Leaflet fails (arms-routes-embed.js).
  *
  * Every text from the data goes on the page through textContent.
  */
@@ -52,11 +53,21 @@
                         ", which could not be loaded (is this computer offline?)."));
     var how = el("p", null, "Render it with ");
     how.appendChild(el("code", null, "arms-routes render " + (embed ? "--embed " : "") + "--offline"));
-    how.appendChild(document.createTextNode(" to get a map that needs no network."));
+    how.appendChild(document.createTextNode(" to get a map that needs no network, or ask whoever sent it for a copy made with "));
+    how.appendChild(el("code", null, "--offline"));
+    how.appendChild(document.createTextNode("."));
     note.appendChild(how);
     box.appendChild(note);
   }
   window.armsRoutesNoLeaflet = noLeaflet;
+
+  if (!window.armsRoutesWhenLeaflet) {
+    // A page's map script runs through this (routes/render/html.py map_page), as a fragment's runs
+    // through arms-routes-embed.js's: a page loads Leaflet before its scripts, so it is there or it failed.
+    window.armsRoutesWhenLeaflet = function (boxId, draw) {
+      if (window.L) { draw(); } else { noLeaflet(document.getElementById(boxId), false); }
+    };
+  }
 
   if (!window.L && !window.armsRoutesLeaflet) {
     // A page (a fragment has its promise of Leaflet): the script element of Leaflet, before this one, failed.
@@ -79,13 +90,16 @@
     return words.join(" · ");
   }
 
-  function routeButton(data, route, pick) {
-    var button = el("button", "arms-routes-pick");
+  function routeButton(api, route, pick) {
+    // A route to pick: its line as the map draws it (colour and pattern), its name, where from and to, when, how sure.
+    var data = api.data, button = el("button", "arms-routes-pick");
     button.type = "button";
     button.tabIndex = -1;
     button.setAttribute("data-route", route.id);
-    var words = routeWords(data, route);
-    button.appendChild(el("span", "arms-routes-pick-name", route.name));
+    var words = routeWords(data, route), name = el("span", "arms-routes-pick-name"), sample = api.lineSample && api.lineSample(route.id);
+    if (sample) { name.appendChild(sample); }
+    name.appendChild(document.createTextNode(route.name));
+    button.appendChild(name);
     button.appendChild(el("span", "arms-routes-pick-meta", words));
     button.setAttribute("aria-label", route.name + ": " + words);  // (what it shows, read as one sentence)
     button.addEventListener("click", function () { pick(route.id, button); });
@@ -134,7 +148,7 @@
     // Every popup of the map (route card, or a list of routes) can be scrolled and read with the
     // keyboard (it is focusable), and Escape closes it; focus goes back to what opened it.
     var map = api.map;
-    map.on("popupopen", function (e) {
+    function reachable(e) {
       var node = e.popup.getElement(), content = node && node.querySelector(".leaflet-popup-content");
       if (!content) { return; }
       content.tabIndex = 0;
@@ -150,7 +164,10 @@
           }
         });
       }
-    });
+    }
+    map.on("popupopen", reachable);
+    // (a link's card opened before this ran: as the filter panel restores the state in the URL)
+    if (map._popup && map._popup.isOpen()) { reachable({popup: map._popup}); }
     map.on("popupclose", function (e) {
       var node = e.popup.getElement(), opener = e.popup.armsRoutesOpener, active = document.activeElement;
       if (!opener || !document.body.contains(opener)) { return; }
@@ -226,7 +243,7 @@
       var end = Math.min(shownIds.length, listed + count), i, item;
       for (i = listed; i < end; i++) {
         item = el("li");
-        item.appendChild(routeButton(data, byId[shownIds[i]], pick));
+        item.appendChild(routeButton(api, byId[shownIds[i]], pick));
         list.appendChild(item);
       }
       listed = end;
@@ -361,7 +378,7 @@
     var list = el("ul", "arms-routes-list-items");
     routes.slice(0, LIST_STEP).forEach(function (route) {
       var item = el("li");
-      item.appendChild(routeButton(data, route, function (routeId) {
+      item.appendChild(routeButton(api, route, function (routeId) {
         // (the card opens where the reader clicked; focus goes into it, as from the list of routes)
         focusInto(api.openCard(routeId, latlng), popup.armsRoutesOpener || null);
       }));

@@ -26,10 +26,15 @@
  *   w weapon system   c categories (ids, comma-separated; "-" the routes with none listed)
  *   k kind   s minimum status   d disputed (yes/no)   a actor   f from   t to
  *   u 0: leave out routes of unknown date   p place (id)   o source (id)
- *   r the route whose card is open   v the view: latitude,longitude,zoom
+ *   r the route whose card is open, and where it points (ID@latitude,longitude; the point optional)
+ *   v the view: latitude,longitude,zoom (with v, the card opens inside that view: api.openCard keepView)
  * Reloading or sending the link restores them (file:// too). A value that does not fit (an unknown
  * route, a year out of range, a malformed fragment) is left out; values only ever reach the page as
  * the text of a box, never as HTML or code.
+ *
+ * What the CLI would refuse (an unknown weapon system or actor, a year out of range or not whole) is
+ * left out of the filter and said under its box in the CLI's words, with its "did you mean"
+ * (routes/names.py closest, ported here: window.armsRoutesFilters.closest(query, [[key, name]...], n)).
  *
  * A flow map's deals (arms-routes-flows.js, which runs first and gives their tables in
  * data.flows.tables) are filtered by the same rules: the filter set on the map has deals(tables).
@@ -134,45 +139,195 @@
     // A year as the controls take it: a whole number in YEAR_RANGE, else undefined (null: none given).
     if (value === null || value === undefined || value === "") { return null; }
     var text = String(value).trim();
-    if (!/^\d{4}$/.test(text)) { return undefined; }
+    if (!/^\d{1,6}$/.test(text)) { return undefined; }
     var n = Number(text);
     return n >= YEAR_RANGE[0] && n <= YEAR_RANGE[1] ? n : undefined;
+  }
+
+  var NOT_A_NUMBER = "\u0000";  // (what a year box holds that the browser does not give as text: "2009.", "12e")
+
+  function yearError(label, value) {
+    // What is wrong with a year box's text, as routes/select.py Filters says it (null: nothing).
+    if (year(value) !== undefined) { return null; }
+    var text = String(value).trim();
+    var range = "give a year from " + YEAR_RANGE[0] + " to " + YEAR_RANGE[1];
+    if (/^\d+$/.test(text)) { return label + " " + text + " is out of range; " + range; }
+    return label + (value === NOT_A_NUMBER ? "" : " " + text) + " is not a whole year; " + range;
+  }
+
+  function mayBecomeYear(text) {
+    // Whether the digits typed so far may still become a year of YEAR_RANGE ("20" may, "15" may not).
+    if (!/^\d{1,3}$/.test(text)) { return false; }
+    var low = Number((text + "000").slice(0, 4)), high = Number((text + "999").slice(0, 4));
+    return low <= YEAR_RANGE[1] && high >= YEAR_RANGE[0];
+  }
+
+  // -- "did you mean": routes/names.py closest, ported (tests/test_browser_review.py holds the two to
+  // the same answers on many names); difflib's SequenceMatcher for what it reads (no junk) -------------
+
+  var CUTOFFS = [[4, 0.8], [6, 0.75]], LONG_CUTOFF = 0.7, PART_LENGTH = 3, BEGINNING_LENGTH = 5;
+
+  function Matcher(b) {
+    // difflib.SequenceMatcher(None, a, b) for one b and any a: b2j without the popular elements of a
+    // long b (autojunk), and b's counts for quick_ratio.
+    var b2j = Object.create(null), full = Object.create(null), i, c;
+    for (i = 0; i < b.length; i++) {
+      c = b[i];
+      (b2j[c] || (b2j[c] = [])).push(i);
+      full[c] = (full[c] || 0) + 1;
+    }
+    if (b.length >= 200) {
+      var most = Math.floor(b.length / 100) + 1;
+      Object.keys(b2j).forEach(function (k) { if (b2j[k].length > most) { delete b2j[k]; } });
+    }
+    this.b = b;
+    this.b2j = b2j;
+    this.full = full;
+  }
+
+  Matcher.prototype.longest = function (a, alo, ahi, blo, bhi) {
+    // find_longest_match: the earliest longest block, extended over popular elements (there is no junk).
+    var b = this.b, b2j = this.b2j, besti = alo, bestj = blo, bestsize = 0, j2len = {}, next, i, x, j, k, js;
+    for (i = alo; i < ahi; i++) {
+      next = {};
+      js = b2j[a[i]] || [];
+      for (x = 0; x < js.length; x++) {
+        j = js[x];
+        if (j < blo) { continue; }
+        if (j >= bhi) { break; }
+        k = next[j] = (j2len[j - 1] || 0) + 1;
+        if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+      }
+      j2len = next;
+    }
+    while (besti > alo && bestj > blo && a[besti - 1] === b[bestj - 1]) { besti--; bestj--; bestsize++; }
+    while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] === b[bestj + bestsize]) { bestsize++; }
+    return [besti, bestj, bestsize];
+  };
+
+  Matcher.prototype.ratio = function (a) {
+    // ratio(): twice the characters of get_matching_blocks() over both lengths.
+    var queue = [[0, a.length, 0, this.b.length]], matches = 0, q, m;
+    while (queue.length) {
+      q = queue.pop();
+      m = this.longest(a, q[0], q[1], q[2], q[3]);
+      if (!m[2]) { continue; }
+      matches += m[2];
+      if (q[0] < m[0] && q[2] < m[1]) { queue.push([q[0], m[0], q[2], m[1]]); }
+      if (m[0] + m[2] < q[1] && m[1] + m[2] < q[3]) { queue.push([m[0] + m[2], q[1], m[1] + m[2], q[3]]); }
+    }
+    return ratioOf(matches, a.length + this.b.length);
+  };
+
+  Matcher.prototype.quickRatio = function (a) {
+    var avail = Object.create(null), matches = 0, i, c, n;
+    for (i = 0; i < a.length; i++) {
+      c = a[i];
+      n = c in avail ? avail[c] : (this.full[c] || 0);
+      avail[c] = n - 1;
+      if (n > 0) { matches++; }
+    }
+    return ratioOf(matches, a.length + this.b.length);
+  };
+
+  Matcher.prototype.realQuickRatio = function (a) {
+    return ratioOf(Math.min(a.length, this.b.length), a.length + this.b.length);
+  };
+
+  function ratioOf(matches, length) { return length ? 2.0 * matches / length : 1.0; }
+
+  function closest(query, names, n) {
+    // routes/names.py closest: up to `n` (5) display names whose keys are close to `query`. `names`:
+    // [[key, display name], ...] in their order (or an object of them, whose order is JavaScript's).
+    var pairs = Array.isArray(names) ? names : Object.keys(names).map(function (k) { return [k, names[k]]; });
+    var key = normalise(query), display = Object.create(null), holds = [], near = [], result = [], i;
+    if (!key) { return []; }
+    n = n === undefined ? 5 : n;
+    var numbers = (key.match(/[0-9]+/g) || []).join(","), cutoff = LONG_CUTOFF;
+    for (i = 0; i < CUTOFFS.length; i++) { if (key.length <= CUTOFFS[i][0]) { cutoff = CUTOFFS[i][1]; break; } }
+    var matcher = new Matcher(key);
+    pairs.forEach(function (pair) {
+      var k = pair[0], score = 0;
+      display[k] = pair[1];
+      if (numbers && (k.match(/[0-9]+/g) || []).join(",") !== numbers) { return; }
+      if (key.length >= PART_LENGTH && k.indexOf(key) >= 0) { holds.push([k.indexOf(key) === 0 ? 0 : 1, k]); return; }
+      if (matcher.realQuickRatio(k) >= cutoff && matcher.quickRatio(k) >= cutoff) { score = matcher.ratio(k); }
+      if (score < cutoff && key.length >= BEGINNING_LENGTH && k.length > key.length + 1) {
+        [key.length, key.length + 1].forEach(function (length) {
+          var part = k.slice(0, length);
+          if (matcher.quickRatio(part) >= cutoff) { score = Math.max(score, matcher.ratio(part)); }
+        });
+      }
+      if (score >= cutoff) { near.push([score, k]); }
+    });
+    holds.sort(function (a, b) { return a[0] - b[0]; });  // (stable: the names' own order among equals)
+    near.sort(function (a, b) { return b[0] - a[0]; });
+    holds.concat(near).forEach(function (item) {
+      if (result.indexOf(display[item[1]]) < 0) { result.push(display[item[1]]); }
+    });
+    return result.slice(0, n);
+  }
+
+  function suggested(t, kind, name) {
+    // "; did you mean: A, B?" for an unknown weapon system (routes/weapons.py Taxonomy._closest: the
+    // closest spellings, one per system) or actor (routes/select.py: the actors' names), or "".
+    var memo = t.suggested || (t.suggested = Object.create(null)), at = kind + "\u0000" + name, found;
+    if (at in memo) { return memo[at]; }
+    if (kind === "weapon") {
+      var w = t.panel.weapons, systems = Object.create(null);
+      t.weaponNames = t.weaponNames || (w.spellings || []).map(function (s) { return [normalise(s), s]; });
+      found = closest(name, t.weaponNames, t.weaponNames.length).filter(function (shown) {
+        var system = w.keys[normalise(shown)];
+        if (system in systems) { return false; }
+        systems[system] = true;
+        return true;
+      }).slice(0, 5);
+    } else {
+      var actors = t.panel.actors;
+      t.actorNames = t.actorNames || actors.keys.map(function (k, i) { return [k, actors.names[i]]; });
+      found = closest(name, t.actorNames);
+    }
+    memo[at] = found.length ? "; did you mean: " + found.join(", ") + "?" : "";
+    return memo[at];
   }
 
   function compile(api, t, state) {
     // The state as the rules test it, with the filter in words (Filters.describe's order) and what is
     // wrong with it (one message per box).
     var panel = t.panel, data = api.data, c = {errors: {}, words: [], undatedSeen: 0};
+    // (a name the CLI would refuse is left out, and says so under its box: it filters nothing, and the
+    // title does not name it)
     var names = weaponNames(t, state.weapon), unknown = [], words = [];
     c.weapons = null;
-    if (names.length) {
-      c.weapons = Object.create(null);
-      names.forEach(function (name) {
-        var ids = resolveWeapon(t, name);
-        if (!ids) { unknown.push(name); words.push(name); return; }
-        ids.forEach(function (id) { c.weapons[id] = true; });
-        words.push(ids.length === 1 ? panel.weapons.names[t.weaponAt[ids[0]]] : name);
-      });
-      if (unknown.length) { c.errors.weapon = "unknown weapon system " + unknown.map(quote).join(", "); }
-      c.words.push("weapon " + unique(words).join(" or "));
-    }
+    names.forEach(function (name) {
+      var ids = resolveWeapon(t, name);
+      if (!ids) { unknown.push("Not applied: unknown weapon system " + quote(name) + suggested(t, "weapon", name)); return; }
+      c.weapons = c.weapons || Object.create(null);
+      ids.forEach(function (id) { c.weapons[id] = true; });
+      words.push(ids.length === 1 ? panel.weapons.names[t.weaponAt[ids[0]]] : name);
+    });
+    if (unknown.length) { c.errors.weapon = unknown.join("\n"); }
+    if (words.length) { c.words.push("weapon " + unique(words).join(" or ")); }
     var ticked = api.categories.filter(function (box) { return box.input.checked; });
     if (ticked.length < api.categories.length) {
       c.words.push(ticked.length ? "category " + ticked.map(function (box) {
         return box.id === null ? "no weapon system listed" : box.id;
       }).join(" or ") : "no category ticked");
     }
-    var actors = actorNames(state.actor);
+    var actors = actorNames(state.actor), keys = panel.actors.keys, missing = [];
     c.actorHit = null;
+    actors = actors.filter(function (name) {
+      var q = normalise(name);
+      if (q && keys.some(function (key) { return key.indexOf(q) >= 0; })) { return true; }
+      missing.push("Not applied: " + (q ? "unknown actor " + quote(name) + ": no route on the map names it as supplier, " +
+                                          "recipient or intermediary" + suggested(t, "actor", name) :
+                                      "actor " + quote(name) + " names no one; give a supplier, recipient or intermediary"));
+      return false;
+    });
+    if (missing.length) { c.errors.actor = missing.join("\n"); }
     if (actors.length) {
-      var queries = actors.map(normalise), keys = panel.actors.keys, missing = [];
-      c.actorHit = keys.map(function (key) { return queries.some(function (q) { return q && key.indexOf(q) >= 0; }); });
-      actors.forEach(function (name, i) {
-        if (!queries[i] || !keys.some(function (key) { return key.indexOf(queries[i]) >= 0; })) { missing.push(name); }
-      });
-      if (missing.length) {
-        c.errors.actor = "no route names " + missing.map(quote).join(", ") + " as supplier, recipient or intermediary";
-      }
+      var queries = actors.map(normalise);
+      c.actorHit = keys.map(function (key) { return queries.some(function (q) { return key.indexOf(q) >= 0; }); });
       c.words.push("actor " + actors.join(" or "));
     }
     c.placeHit = null;
@@ -184,15 +339,17 @@
     }
     c.kind = state.kind && t.kinds.indexOf(state.kind) >= 0 ? state.kind : null;
     if (c.kind) { c.words.push("kind " + c.kind); }
-    c.since = year(state.since);
-    c.until = year(state.until);
-    if (c.since === undefined || c.until === undefined) {
-      c.errors.years = "give a year from " + YEAR_RANGE[0] + " to " + YEAR_RANGE[1];
+    // (a year that is not one is left out, and says so; the other box's year still counts)
+    var bad = [yearError("From", state.since), yearError("To", state.until)].filter(function (e) { return e; });
+    c.since = year(state.since) === undefined ? null : year(state.since);
+    c.until = year(state.until) === undefined ? null : year(state.until);
+    if (bad.length) {
+      c.errors.years = bad.map(function (e) { return "Not applied: " + e; }).join("\n");
     } else if (c.since !== null && c.until !== null && c.since > c.until) {
       c.errors.years = "From " + c.since + " is later than To " + c.until + ": no period can end in " + c.since +
         " or later and start in " + c.until + " or earlier; swap them";
+      c.since = c.until = null;
     }
-    if (c.errors.years) { c.since = c.until = null; }
     if (c.since !== null) { c.words.push("since " + c.since); }
     if (c.until !== null) { c.words.push("until " + c.until); }
     // the years the routes shown were kept by: those the map was made with, and the panel's
@@ -214,13 +371,16 @@
     return c;
   }
 
-  function quote(text) { return "'" + text + "'"; }
+  function quote(text) {
+    // as Python's repr quotes a name (the CLI's messages): 'Hamas', "Shi'a militias"
+    return String(text).indexOf("'") >= 0 && String(text).indexOf('"') < 0 ? '"' + text + '"' : "'" + text + "'";
+  }
   function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
   function maxYear(a, b) { return a === null ? b : b === null ? a : Math.max(a, b); }
   function minYear(a, b) { return a === null ? b : b === null ? a : Math.min(a, b); }
 
   function routeFilter(t, c, on) {
-    // {passes, undated} for arms-routes.js's setRouteFilter: routes/select.py select() on one route;
+    // {passes, test, undated} for arms-routes.js's setRouteFilter: routes/select.py select() on one route;
     // and deals(tables): the same for the deals a flow map sums (arms-routes-flows.js), each tested as
     // a route ({index, kind, weapons, disputed}) on its tables ({years, actors, places, sources, rank},
     // per deal, in the panel's positions). Both count the records kept for want of a year.
@@ -234,34 +394,37 @@
       for (var j = 0; j < list.length; j++) { if (hit[list[j]]) { return true; } }
       return false;
     }
+    function check(route, counting) {
+      var i = route.index, j, list, s;
+      if (c.kind !== null && route.kind !== c.kind) { return false; }
+      if (c.weapons) {
+        list = route.weapons || [];
+        for (j = 0; j < list.length; j++) { if (c.weapons[list[j]]) { break; } }
+        if (j === list.length) { return false; }
+      }
+      if (c.actorHit && !anyOf(routeActors[i], c.actorHit)) { return false; }
+      if (c.placeHit && !anyOf(routePlaces[i], c.placeHit)) { return false; }
+      if (c.source !== null && (!routeSources[i] || routeSources[i].indexOf(c.source) < 0)) { return false; }
+      if (c.minRank !== null && rank[i] < c.minRank) { return false; }
+      if (c.disputed !== null && !!route.disputed !== c.disputed) { return false; }
+      if (c.since !== null || c.until !== null) {
+        s = span(i);  // routes/select.py overlaps
+        if (c.since !== null && s[1] !== null && s[1] < c.since) { return false; }
+        if (c.until !== null && s[0] !== null && s[0] > c.until) { return false; }
+      }
+      if (c.window) {
+        s = s || span(i);
+        if (keptUndated(s[0], s[1], c.windowSince, c.windowUntil)) {
+          if (counting) { c.undatedSeen++; }
+          if (!c.keepUndated) { return false; }
+        }
+      }
+      return true;
+    }
     return {
-      passes: function (route) {
-        var i = route.index, j, list, s;
-        if (c.kind !== null && route.kind !== c.kind) { return false; }
-        if (c.weapons) {
-          list = route.weapons || [];
-          for (j = 0; j < list.length; j++) { if (c.weapons[list[j]]) { break; } }
-          if (j === list.length) { return false; }
-        }
-        if (c.actorHit && !anyOf(routeActors[i], c.actorHit)) { return false; }
-        if (c.placeHit && !anyOf(routePlaces[i], c.placeHit)) { return false; }
-        if (c.source !== null && (!routeSources[i] || routeSources[i].indexOf(c.source) < 0)) { return false; }
-        if (c.minRank !== null && rank[i] < c.minRank) { return false; }
-        if (c.disputed !== null && !!route.disputed !== c.disputed) { return false; }
-        if (c.since !== null || c.until !== null) {
-          s = span(i);  // routes/select.py overlaps
-          if (c.since !== null && s[1] !== null && s[1] < c.since) { return false; }
-          if (c.until !== null && s[0] !== null && s[0] > c.until) { return false; }
-        }
-        if (c.window) {
-          s = s || span(i);
-          if (keptUndated(s[0], s[1], c.windowSince, c.windowUntil)) {
-            c.undatedSeen++;
-            if (!c.keepUndated) { return false; }
-          }
-        }
-        return true;
-      },
+      passes: function (route) { return check(route, true); },
+      // (the same, not counted among those kept for want of a year: a route no category box shows)
+      test: function (route) { return check(route, false); },
       undated: function (route) {
         if (!c.window || !c.keepUndated) { return false; }
         var s = span(route.index);
@@ -354,7 +517,9 @@
       try { name = decodeURIComponent(name); } catch (error) { /* someone else's: kept as it is */ }
       if (name.indexOf(prefix) !== 0) { parts.push(part); }
     });
-    params.forEach(function (p) { parts.push(encodeURIComponent(prefix + p[0]) + "=" + encodeURIComponent(p[1]).replace(/%2C/g, ",")); });
+    params.forEach(function (p) {
+      parts.push(encodeURIComponent(prefix + p[0]) + "=" + encodeURIComponent(p[1]).replace(/%2C/g, ",").replace(/%40/g, "@"));
+    });
     var next = parts.join("&");
     if (next === hash) { return; }
     var url = String(window.location.href).split("#")[0] + (next ? "#" + next : "");
@@ -426,7 +591,8 @@
     box.appendChild(body);
 
     // Search, with its results listed below it
-    var searchBox = textInput("search", "route, place, weapon, actor, source");
+    // (placeholders short enough for their boxes; the whole of what a box takes is its hint, on hover)
+    var searchBox = textInput("search", "route, place, weapon, actor");
     searchBox.setAttribute("role", "combobox");
     searchBox.setAttribute("aria-autocomplete", "list");
     searchBox.setAttribute("aria-expanded", "false");
@@ -436,7 +602,8 @@
     results.setAttribute("aria-label", "Search results");
     results.hidden = true;
     searchBox.setAttribute("aria-controls", results.id);
-    field(body, prefix + "search", "Search", searchBox);
+    field(body, prefix + "search", "Search", searchBox, "route names, places (name, alias, country), weapon systems " +
+          "(name, alias), actors and source titles").classList.add("arms-routes-field-wide");
     var searchNote = el("div", "arms-routes-search-note");
     searchNote.setAttribute("aria-live", "polite");
     body.appendChild(results);
@@ -444,7 +611,7 @@
     var picks = el("div", "arms-routes-picks");
     body.appendChild(picks);
 
-    var weapon = textInput("text", "name, alias or family");
+    var weapon = textInput("text", "name, alias, family");
     var weaponList = el("datalist");
     weaponList.id = prefix + "weapons";
     Object.keys(data.weapons).map(function (id) { return data.weapons[id].name; }).sort().forEach(function (name) {
@@ -471,7 +638,7 @@
     field(body, prefix + "status", "Minimum status", status, "the weakest evidence status to show: " + statuses.join(" < "));
     var disputed = select([["", "disputed or not"], ["yes", "disputed only"], ["no", "not disputed"]]);
     field(body, prefix + "disputed", "Disputed", disputed, "routes an evidence item disputes (a denial, a non-confirmation, counter-evidence)");
-    var actor = textInput("text", "supplier, recipient or intermediary");
+    var actor = textInput("text", "supplier, recipient, via");
     field(body, prefix + "actor", "Actor", actor, "part of a supplier's, recipient's or intermediary's name, as --actor reads it; several: separate them with commas");
     var actorError = error(body);
 
@@ -540,16 +707,22 @@
     function fold(folded) {
       body.hidden = folded;
       toggle.setAttribute("aria-expanded", String(!folded));
-      fitPanel();
       api.fitBoxes();
     }
 
     function fitPanel() {
-      // As tall as the map leaves below the zoom buttons (and the scale bar), then it scrolls.
-      var top = box.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-      body.style.maxHeight = Math.max(120, map.getSize().y - top - toggle.offsetHeight - 60) + "px";
+      // As tall as the map leaves below the controls above it and above the scale bar (and what else
+      // is bottom left), then it scrolls; its count and "Clear filters" stay in view at its foot. A
+      // map too low for that: as tall as the map leaves, over the scale bar.
+      var frame = map.getContainer().getBoundingClientRect(), below = map._controlCorners.bottomleft;
+      var top = toggle.getBoundingClientRect().bottom - frame.top;
+      var room = map.getSize().y - top - 6, clear = room - (below && below.offsetHeight ? below.offsetHeight + 6 : 10);
+      body.style.maxHeight = Math.round(Math.max(60, clear >= 70 ? clear : room)) + "px";
     }
     map.on("resize", fitPanel);
+    // (again once every plugin's control is on the map: the list of routes goes above the panel)
+    var fitOthers = api.fitBoxes;
+    api.fitBoxes = function () { fitPanel(); fitOthers(); };
     toggle.addEventListener("click", function () { fold(!body.hidden); });
 
     // -- state <-> controls -----------------------------------------------------------------------------
@@ -570,8 +743,12 @@
       // The controls say the state (a box being typed in keeps its text).
       if (document.activeElement !== weapon) { weapon.value = state.weapon; }
       if (document.activeElement !== actor) { actor.value = state.actor; }
-      if (document.activeElement !== since || year(since.value) !== state.since) { since.value = state.since === null ? "" : state.since; }
-      if (document.activeElement !== until || year(until.value) !== state.until) { until.value = state.until === null ? "" : state.until; }
+      [[since, state.since], [until, state.until]].forEach(function (f) {
+        // (a box being typed in, or holding what is not a year, keeps its text)
+        if (typeof f[1] === "number" ? year(f[0].value) !== f[1] : f[1] === null && document.activeElement !== f[0]) {
+          f[0].value = f[1] === null ? "" : f[1];
+        }
+      });
       kind.value = state.kind;
       status.value = state.status;
       disputed.value = state.disputed === true ? "yes" : state.disputed === false ? "no" : "";
@@ -651,6 +828,11 @@
       say(actorError, compiled.errors.actor);
       say(yearsError, compiled.errors.years);
       showState();
+      // (the Category choices count as the category boxes do: "Anti-tank weapons (2 of 5)")
+      api.categories.forEach(function (box, i) {
+        var option = category.options[i + 1], text = box.label + " (" + (box.counted || box.count) + ")";
+        if (option && option.textContent !== text) { option.textContent = text; }
+      });
       save();
     });
 
@@ -672,13 +854,21 @@
     typed(weapon, "weapon", 250);
     typed(actor, "actor", 200);
     [[since, "since"], [until, "until"]].forEach(function (f) {
+      var input = f[0], name = f[1], timer = null;
       function set(final) {
-        var value = f[0].value, parsed = year(value);
-        if (!final && parsed === undefined && value !== "") { return; }  // (a year being typed)
-        if (state[f[1]] !== (parsed === undefined ? value : parsed)) { var p = {}; p[f[1]] = value; setFilters(p); }
+        // A year counts as soon as it is one; digits that may still become one wait for the next key
+        // (a moment, or leaving the box); anything else is refused at once, under the box.
+        if (timer) { clearTimeout(timer); timer = null; }
+        var value = input.validity && input.validity.badInput ? NOT_A_NUMBER : input.value.trim();
+        if (!final && year(value) === undefined && mayBecomeYear(value)) {
+          timer = setTimeout(function () { set(true); }, 1200);
+          return;
+        }
+        var next = value === "" ? null : year(value) === undefined ? value : year(value);
+        if (state[name] !== next) { var p = {}; p[name] = value; setFilters(p); }
       }
-      f[0].addEventListener("input", function () { set(false); });
-      f[0].addEventListener("change", function () { set(true); });
+      input.addEventListener("input", function () { set(false); });
+      input.addEventListener("change", function () { set(true); });
     });
     kind.addEventListener("change", function () { setFilters({kind: kind.value}); });
     status.addEventListener("change", function () { setFilters({status: status.value}); });
@@ -875,12 +1065,16 @@
       if (s.status) { p.push(["s", s.status]); }
       if (s.disputed !== null) { p.push(["d", s.disputed ? "yes" : "no"]); }
       if (s.actor) { p.push(["a", s.actor]); }
-      if (s.since !== null) { p.push(["f", String(s.since)]); }
-      if (s.until !== null) { p.push(["t", String(s.until)]); }
+      if (typeof s.since === "number") { p.push(["f", String(s.since)]); }  // (a year the map refuses is not kept)
+      if (typeof s.until === "number") { p.push(["t", String(s.until)]); }
       if (s.undated === false) { p.push(["u", "0"]); }
       if (s.place) { p.push(["p", s.place]); }
       if (s.source) { p.push(["o", s.source]); }
-      if (card) { p.push(["r", card]); }
+      if (card) {
+        // (and where the card points, so that it opens there again: ID@latitude,longitude)
+        var at = cardPopup && cardPopup._map && cardPopup.getLatLng();
+        p.push(["r", card + (at ? "@" + at.lat.toFixed(4) + "," + at.lng.toFixed(4) : "")]);
+      }
       var view = viewText();
       if (initialView !== null && view !== initialView) { p.push(["v", view]); }
       return p;
@@ -916,14 +1110,20 @@
       if (own(found, "u") && (found.u === "0" || found.u === "1")) { p.undated = found.u === "1"; }
       if (own(found, "p") && own(t.placeAt, found.p)) { p.place = found.p; }
       if (own(found, "o") && own(t.sourceAt, found.o)) { p.source = found.o; }
-      var route = own(found, "r") && own(api.routeLayers, found.r) ? found.r : null;
+      var route = null, point = null;
+      if (own(found, "r")) {
+        var cut = found.r.lastIndexOf("@"), id = cut < 0 ? found.r : found.r.slice(0, cut);
+        route = own(api.routeLayers, id) ? id : null;
+        var at = cut < 0 ? [] : found.r.slice(cut + 1).split(",").map(Number);
+        if (route && at.length === 2 && at.every(isFinite) && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 540) { point = at; }
+      }
       var view = null;
       if (own(found, "v")) {
         var v = found.v.split(",").map(Number);
         if (v.length === 3 && v.every(isFinite) && Math.abs(v[0]) <= 90 && Math.abs(v[1]) <= 540 &&
             v[2] >= map.getMinZoom() && v[2] <= Math.min(map.getMaxZoom(), 22)) { view = v; }
       }
-      return {filters: p, card: route, view: view};
+      return {filters: p, card: route, point: point, view: view};
     }
 
     function restore(found) {
@@ -932,10 +1132,8 @@
       setFilters(full);
       if (r.view) { map.setView([r.view[0], r.view[1]], r.view[2], {animate: false}); }
       if (r.card && api.openCard) {
-        var popup = api.routes.getPopup && api.routes.getPopup(), pan = popup && popup.options.autoPan;
-        if (popup && r.view) { popup.options.autoPan = false; }  // (the view is the link's)
-        api.openCard(r.card);
-        if (popup && r.view) { popup.options.autoPan = pan; }
+        // (with the link's view, that view stays: the card opens inside it, where it pointed if it fits there)
+        api.openCard(r.card, r.point, {keepView: !!r.view});
       } else if (card) {
         map.closePopup();
       }
@@ -972,6 +1170,14 @@
       }
     });
     new Panel({position: "topleft"}).addTo(map);
+    // Each control is described by its map's title: two maps on a page have two "Actor" boxes, each
+    // heard with the title of its own map.
+    var titleText = map.getContainer().querySelector(".arms-routes-title-text");
+    if (titleText && titleText.id) {
+      Array.prototype.forEach.call(box.querySelectorAll("input, select, button"), function (control) {
+        control.setAttribute("aria-describedby", titleText.id);
+      });
+    }
     body.hidden = small;
     toggle.setAttribute("aria-expanded", String(!small));
 
@@ -996,6 +1202,7 @@
   }
 
   addPanel.takesTopLeft = 290;  // px, with its margin (arms-routes.js puts the legend on the right, fits the routes beside it)
+  addPanel.closest = closest;  // (the CLI's "did you mean", for tests and plugins)
   window.armsRoutesFilters = addPanel;
   window.armsRoutesPlugins = window.armsRoutesPlugins || [];
   window.armsRoutesPlugins.push(addPanel);

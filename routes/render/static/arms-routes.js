@@ -11,9 +11,10 @@
  *                                          (rings) drawn in its own look: options.looks[i] =
  *                                          {status, path, dash, opacity, extra}. openPopup() /
  *                                          openTooltip() show its card / tooltip.
- *   categories     [{id, label, colour, count, index, input}]  the category boxes, in the layer
- *                                          control (id null: routes with no weapon system listed);
- *                                          `input` is the checkbox
+ *   categories     [{id, label, colour, count, index, input, text, counted}]  the category boxes, in the
+ *                                          layer control (id null: routes with no weapon system listed);
+ *                                          `input` is the checkbox, `counted` what its brackets say:
+ *                                          "5", or "2 of 5" while the route filter leaves 2 of its 5
  *   setCategories(ids)  tick exactly these boxes (ids, null for "No weapon system listed") and redraw
  *   visibleRoutes()     the ids of the routes shown, in the order of the data
  *   renderer       the canvas renderer of the routes; fires "detail" ({detail, lines}) when the
@@ -23,18 +24,27 @@
  *   interdictions  L.FeatureGroup of markers where shipments were stopped
  *   control        the L.control.layers: the category boxes, then the Waypoints and Interdictions overlays
  *   routePoint(id) a container point {x, y} on the drawn line of a route
- *   openCard(id, latlng)  open the card of a route shown (the one a click on its line opens), at
- *                  `latlng` or the middle of its longest leg; returns the L.Popup, or null for a
- *                  route not shown
+ *   openCard(id, latlng, options)  open the card of a route shown (the one a click on its line
+ *                  opens), at `latlng` or the middle of its longest leg; returns the L.Popup, or null
+ *                  for a route not shown. options.keepView: the view does not move (a link's view):
+ *                  the card points at `latlng` if it lies inside the map there, else at the spot of
+ *                  the route's line in view where it does (made lower if no spot has the room).
+ *                  A card opened before the card data is on the page fills in when it arrives.
+ *   lineSample(id) an <svg> of a route's line as the legend draws lines: its colour, status
+ *                  pattern and disputed halo (the lists of routes show it)
  *   key            the map's name in the page's URL fragment (see arms-routes-filters.js): "map", or
  *                  what the draw call's options give (an --embed fragment's file name)
- *   setRouteFilter({passes(route), undated(route)})  show only the routes that pass (and have ticked
- *                  boxes); `undated` says which of them the title counts as kept for want of a year
- *                  (else the payload's `undated`). The filter panel sets it; currentFilter() gives it
- *                  (null: none), so a plugin applies the same filter to what it draws (the flows).
+ *   setRouteFilter({passes(route), undated(route), test(route)})  show only the routes that pass (and
+ *                  have ticked boxes); `undated` says which of them the title counts as kept for want
+ *                  of a year (else the payload's `undated`); `test`, if given, is `passes` for a route
+ *                  no box shows (counted in its boxes, not by the filter). The category boxes count
+ *                  the routes that pass; the waypoints and stops of no route shown are hidden. The
+ *                  filter panel sets it; currentFilter() gives it (null: none), so a plugin applies
+ *                  the same filter to what it draws (the flows).
  *   redraw()       apply the category boxes and the route filter again, and redraw
  *   onChange(fn)   fn(ids of the routes shown) after every redraw (boxes, buttons, filters)
- *   setFilterWords(text)  the filter in words, in the title box ("Filter: ...")
+ *   setFilterWords(text)  the filter in words, in the title box ("Filter: ..."); the title above it is
+ *                  the payload's "heading" (its title without counts), the element `ID-title`
  *   fitView()      fit the routes in the room the title and controls leave (again: after a control
  *                  was added); fitBoxes(): fit the legend and the title to the map's size again
  *
@@ -713,8 +723,9 @@
       details.evidence.forEach(function (item) { list.appendChild(evidenceItem(data, route, item)); });
       card.appendChild(list);
     } else {
+      // (the block of card data comes after the map's script: the card fills in once it is there, see whenCards)
       card.appendChild(el("h4", null, "Evidence"));
-      card.appendChild(el("p", "arms-routes-hint", "Still loading: close this card and open it again in a moment."));
+      card.appendChild(el("p", "arms-routes-hint", "Loading the evidence…"));
     }
     if (route.notes) { card.appendChild(el("p", "arms-routes-notes", "Notes: " + route.notes)); }
     return card;
@@ -907,7 +918,7 @@
 
   function titleBox(data) {
     var box = el("div", "arms-routes-title");
-    box.appendChild(el("div", "arms-routes-title-text", data.title));
+    box.appendChild(el("div", "arms-routes-title-text", data.heading || data.title));  // (no count: the line below counts)
     var filter = el("div", "arms-routes-filter", "Filter: ");
     filter.appendChild(el("span", "arms-routes-filter-words", data.filter));
     filter.appendChild(document.createTextNode(" · "));
@@ -949,9 +960,11 @@
       var swatch = el("span", "arms-routes-swatch" + (c.colour ? "" : " arms-routes-swatch-none"));
       if (c.colour) { swatch.style.background = c.colour; }
       label.appendChild(swatch);
-      label.appendChild(el("span", null, c.label + " (" + c.count + ")"));
+      var text = el("span", null, c.label + " (" + c.count + ")");
+      label.appendChild(text);
       panel.appendChild(label);
-      return {id: c.id, label: c.label, colour: c.colour, count: c.count, index: i, input: input};
+      return {id: c.id, label: c.label, colour: c.colour, count: c.count, index: i, input: input, text: text,
+              counted: String(c.count)};
     });
     var buttons = el("div", "arms-routes-category-buttons");
     [["all", true], ["none", false]].forEach(function (b) {
@@ -1032,6 +1045,13 @@
                                                            size.y - padding.topLeft[1] - padding.bottomRight[1] - 40));
       }
       e.popup.update();
+      if (!data.cards) {
+        // (opened before the card data arrived, as a link's card is while the map is drawn: it fills in then)
+        var popup = e.popup, source = popup._source;
+        whenCards(data, function () {
+          if (popup.isOpen() && popup._source === source) { (group.fillCard || function (p) { p.update(); })(popup); }
+        });
+      }
     });
     group.on("mouseover", function (e) { highlight(e.layer, true); });
     group.on("mouseout", function (e) { highlight(e.layer, false); });
@@ -1108,6 +1128,16 @@
     return data;
   }
 
+  function whenCards(data, fn) {
+    // fn() once the block of card data is on the page: a page has it after the map's script (the map
+    // is drawn before the browser reads the evidence), a fragment after its draw call.
+    var tries = 0;
+    function look() {
+      if (document.getElementById(data.cardsElementId)) { fn(); } else if (tries++ < 600) { setTimeout(look, 50); }
+    }
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", look); } else { setTimeout(look, 0); }
+  }
+
   function cardDetails(data, route) {
     // A route's evidence items and legs (mode, path, note) as objects, from the block of card data
     // (parsed the first time a card needs it: see split_cards in payload.py); a text given as a
@@ -1159,6 +1189,7 @@
 
     // Waypoints: rings (areas) and dashed rings (stand-ins) under the dots (places named as sites).
     var waypoints = L.featureGroup(), labelled = data.waypoints.length <= 40, names = {}, nameOrder = [];
+    var markerLayers = [], labelLayers = [];  // (in the order drawn: showWaypoints puts them back in it)
     var markers = data.waypoints.slice().sort(function (a, b) { return (a.drawn_as === "site") - (b.drawn_as === "site"); });
     markers.forEach(function (place) {
       var marker;
@@ -1176,16 +1207,20 @@
       waypoints.addLayer(marker);
       // One label per point: "Bandar Abbas · ≈ Iran" where a place is exact on one route and a stand-in on another.
       var at = place.lat + "," + place.lon;
+      marker.labelAt = at;
+      markerLayers.push(marker);
       if (!names[at]) { names[at] = {lat: place.lat, lon: place.lon, labels: [], routes: 0}; nameOrder.push(at); }
       if (place.drawn_as === "site") { names[at].labels.unshift(place.label); } else { names[at].labels.push(place.label); }
       names[at].routes += place.routes;
     });
     if (labelled) {
       nameOrder.forEach(function (at) {
-        var n = names[at];
-        waypoints.addLayer(L.tooltip({permanent: true, direction: "right", offset: [data.style.ring, 0], interactive: false,
-                                      className: "arms-routes-label", priority: n.routes})
-          .setLatLng([n.lat, n.lon]).setContent(el("span", null, n.labels.join(" · "))));
+        var n = names[at], label = L.tooltip({permanent: true, direction: "right", offset: [data.style.ring, 0],
+                                              interactive: false, className: "arms-routes-label", priority: n.routes})
+          .setLatLng([n.lat, n.lon]).setContent(el("span", null, n.labels.join(" · ")));
+        label.labelAt = at;
+        labelLayers.push(label);
+        waypoints.addLayer(label);
       });
     }
     waypoints.addTo(map);
@@ -1197,6 +1232,7 @@
     var interdictions = L.featureGroup();
     data.interdictions.forEach(function (stop) {
       var marker = new StopMarker([stop.lat, stop.lon], {renderer: renderer, fillColor: STOP_COLOUR, drawnAs: stop.drawn_as});
+      marker.stop = stop;
       marker.bindTooltip(function () { return stopTooltip(stop); }, {direction: "top", offset: [0, -8]});
       interdictions.addLayer(marker);
     });
@@ -1222,6 +1258,10 @@
     section.insertBefore(categories.element, section.firstChild);
 
     var legendBox = legend(data), legendPanel = el("div", "arms-routes-legend-panel");
+    // (a legend taller than its room scrolls: the keyboard reaches it, and the arrow keys scroll it)
+    legendBox.tabIndex = 0;
+    legendBox.setAttribute("role", "region");
+    legendBox.setAttribute("aria-label", "Legend");
     var overviewNote = legendBox.querySelector(".arms-routes-overview-note");
     renderer.on("detail", function (e) { overviewNote.hidden = e.detail; });
     if (small) {
@@ -1258,6 +1298,7 @@
     };
 
     var title = titleBox(data), shownCount = title.querySelector(".arms-routes-shown");
+    title.querySelector(".arms-routes-title-text").id = map.getContainer().id + "-title";  // (the panel's controls name their map by it)
     var filterWords = title.querySelector(".arms-routes-filter-words");
     L.DomEvent.disableClickPropagation(title);
     L.DomEvent.disableScrollPropagation(title);
@@ -1353,16 +1394,24 @@
       // route filter (setRouteFilter: the filter panel's); its colour follows the boxes.
       // A new colour is only noted on the line (the canvas reads it when it draws), and the routes
       // shown are drawn once at the end: thousands of setStyle calls would each ask for a redraw.
+      // Each box counts the routes of its category the route filter keeps, ticked or not ("2 of 5"); the
+      // waypoints (and stops) of no route shown are hidden.
       var ticked = categories.boxes.map(function (box) { return box.input.checked; }), count = 0, recoloured = false;
-      var undatedShown = 0, filter = routeFilter;
+      var undatedShown = 0, filter = routeFilter, kept = categories.boxes.map(function () { return 0; });
+      var through = new Uint8Array(data.places.length), test = filter && (filter.test || null);
       shownIds = [];
       data.routes.forEach(function (route) {
-        var layer = routeLayers[route.id], show = false, i, colour;
+        var layer = routeLayers[route.id], show = false, pass = true, i, colour, path;
         for (i = 0; i < route.boxes.length; i++) { if (ticked[route.boxes[i]]) { show = true; break; } }
-        if (show && filter && !filter.passes(route)) { show = false; }
+        // (a route no box shows is tested without being counted among those kept for want of a year)
+        if (filter) { pass = show ? filter.passes(route) : test ? test(route) : true; }
+        if (pass) { for (i = 0; i < route.boxes.length; i++) { kept[route.boxes[i]]++; } }
+        show = show && pass;
         if (show) {
           count++;
           shownIds.push(route.id);
+          path = route.path;
+          if (path) { for (i = 0; i < path.length; i++) { through[path[i]] = 1; } }
           if (filter ? filter.undated(route) : route.undated) { undatedShown++; }
           colour = colourOf(route, ticked);
           if (layer.options.color !== colour) {
@@ -1379,8 +1428,58 @@
         renderer._redraw();
       }
       shownCount.textContent = shownText(data, count, undatedShown);
+      countBoxes(kept);
+      showWaypoints(through);
       changeListeners.forEach(function (fn) { fn(shownIds.slice()); });
     }
+
+    function countBoxes(kept) {
+      // "Anti-tank weapons (2 of 5)" while the route filter leaves 2 of its 5 routes; box.counted is what
+      // the brackets say. (A flow map's boxes count its deals too, which the flows filter: they keep their count.)
+      if (data.flows) { return; }
+      categories.boxes.forEach(function (box, i) {
+        var text = kept[i] === box.count ? String(box.count) : kept[i].toLocaleString("en") + " of " + box.count.toLocaleString("en");
+        if (box.counted !== text) {
+          box.counted = text;
+          box.text.textContent = box.label + " (" + text + ")";
+        }
+      });
+    }
+
+    function showWaypoints(through) {
+      // The waypoints (and their names) that a route shown passes through, and the stops of the routes
+      // shown; put back in the order they were drawn in (rings under dots, names on top).
+      var on = {}, changed = false, labelsOn = {};
+      markerLayers.forEach(function (marker) {
+        var places = marker.place.places || [], i, show = false;
+        for (i = 0; i < places.length; i++) { if (through[places[i]]) { show = true; break; } }
+        if (show) { labelsOn[marker.labelAt] = true; }
+        on[L.Util.stamp(marker)] = show;
+        if (show !== waypoints.hasLayer(marker)) { changed = true; }
+      });
+      labelLayers.forEach(function (label) {
+        on[L.Util.stamp(label)] = !!labelsOn[label.labelAt];
+        if (on[L.Util.stamp(label)] !== waypoints.hasLayer(label)) { changed = true; }
+      });
+      if (changed) {
+        markerLayers.concat(labelLayers).forEach(function (layer) { if (waypoints.hasLayer(layer)) { waypoints.removeLayer(layer); } });
+        markerLayers.concat(labelLayers).forEach(function (layer) { if (on[L.Util.stamp(layer)]) { waypoints.addLayer(layer); } });
+        if (labelled && waypoints._map) { declutter(waypoints); }
+      }
+      var routeShown = {};
+      shownIds.forEach(function (id) { routeShown[id] = true; });
+      interdictions.getLayers().concat(hiddenStops).forEach(function (marker) {
+        var show = marker.stop.stops.some(function (s) { return routeShown[s.route]; });
+        if (show && !interdictions.hasLayer(marker)) {
+          interdictions.addLayer(marker);
+          hiddenStops.splice(hiddenStops.indexOf(marker), 1);
+        } else if (!show && interdictions.hasLayer(marker)) {
+          interdictions.removeLayer(marker);
+          hiddenStops.push(marker);
+        }
+      });
+    }
+    var hiddenStops = [];
 
     function setRouteFilter(filter) {
       routeFilter = filter || null;
@@ -1402,16 +1501,97 @@
         .map(function (route) { return route.id; });
     }
 
-    function openCard(routeId, latlng) {
-      var layer = routeLayers[routeId];
+    function openCard(routeId, latlng, options) {
+      // options.keepView: the view stays as it is (a link's view): the card points at `latlng` where it
+      // lies inside the map there, else at the point of the route's line in view where it fits best
+      // (a route not in the view at all: the view moves to its card, as without keepView).
+      var layer = routeLayers[routeId], popup = shown.getPopup();
       if (!layer || !shown.hasLayer(layer)) { return null; }
+      var given = latlng ? L.latLng(latlng) : null;
+      var spots = options && options.keepView ? cardSpots(layer) : [], keep = spots.length > 0;
+      latlng = given;
       if (!latlng) {
         var middle = pointOnLongestSegment(layer._rings || [], 0.5);
-        latlng = middle ? map.layerPointToLatLng(middle) : layer.getBounds().getCenter();
+        latlng = keep ? map.containerPointToLatLng(spots[Math.floor(spots.length / 2)]) :
+          middle ? map.layerPointToLatLng(middle) : layer.getBounds().getCenter();
       }
+      popup.armsRoutesKeep = keep ? {route: routeId, preferred: given} : null;
+      var pan = popup.options.autoPan;
+      if (keep) { popup.options.autoPan = false; }
       layer.openPopup(latlng);
-      return shown.getPopup();
+      if (keep) {
+        keepCard(popup);
+        popup.options.autoPan = pan;
+      }
+      return popup;
     }
+
+    function cardSpots(layer) {
+      // Points along the route's line as drawn, inside the view, every 12 px or so (container points).
+      var size = map.getSize(), view = L.bounds([0, 0], [size.x, size.y]), spots = [];
+      (layer._rings || []).forEach(function (ring) {
+        for (var i = 1; i < ring.length; i++) {
+          var seg = L.LineUtil.clipSegment(map.layerPointToContainerPoint(ring[i - 1]),
+                                           map.layerPointToContainerPoint(ring[i]), view, false, false);
+          if (!seg) { continue; }
+          var n = Math.max(1, Math.ceil(seg[0].distanceTo(seg[1]) / 12)), k;
+          for (k = 0; k <= n; k++) { spots.push(seg[0].add(seg[1].subtract(seg[0]).multiplyBy(k / n))); }
+        }
+      });
+      return spots;
+    }
+
+    function keepCard(popup, shrunk) {
+      // The open card of a kept view (openCard's keepView) inside the map, the view unmoved: where it
+      // points when it lies inside the map there, else at the spot of its line where it lies inside the
+      // map (clear of the controls as far as it can be), nearest that point (or the middle of the map).
+      var keep = popup.armsRoutesKeep, layer = keep && routeLayers[keep.route], node = popup.getElement();
+      if (!layer || !node || !popup.isOpen()) { return; }
+      var spots = cardSpots(layer), size = map.getSize(), frame = map.getContainer().getBoundingClientRect();
+      var box = node.getBoundingClientRect(), at = map.latLngToContainerPoint(popup.getLatLng());
+      var dx = box.left - frame.left - at.x, dy = box.top - frame.top - at.y, w = box.width, h = box.height;
+      var pad = shown.cardPadding ? shown.cardPadding() : {topLeft: [20, 100], bottomRight: [20, 20]};
+      var preferred = keep.preferred ? map.latLngToContainerPoint(keep.preferred) : L.point(size.x / 2, size.y / 2);
+      function outside(p) {
+        var l = p.x + dx, t = p.y + dy;
+        return Math.max(0, 4 - l) + Math.max(0, l + w - size.x + 4) + Math.max(0, 4 - t) + Math.max(0, t + h - size.y + 4);
+      }
+      function covers(p) {
+        var l = p.x + dx, t = p.y + dy;
+        return Math.max(0, pad.topLeft[0] - l) + Math.max(0, l + w - size.x + pad.bottomRight[0]) +
+          Math.max(0, pad.topLeft[1] - t) + Math.max(0, t + h - size.y + pad.bottomRight[1]);
+      }
+      if (keep.preferred && preferred.distanceTo(at) < 1 && at.x >= 0 && at.y >= 0 && at.x <= size.x &&
+          at.y <= size.y && !outside(at)) { return; }
+      var best = null, bestScore = Infinity;
+      spots.forEach(function (p) {
+        var score = outside(p) * 1000 + covers(p) + p.distanceTo(preferred) * 0.01;
+        if (score < bestScore) { bestScore = score; best = p; }
+      });
+      if (!best) { return; }
+      if (best.distanceTo(at) >= 1) { popup.setLatLng(map.containerPointToLatLng(best)); }
+      // No spot has room above it for the whole card: it is made as low as the room there, below the
+      // title box where that leaves room for a few lines (it scrolls).
+      var below = title.offsetTop + title.offsetHeight + 8, top = best.y - below > 200 ? below : 4;
+      var over = top - (best.y + dy), content = popup._contentNode;
+      if (over > 0 && content && !shrunk) {
+        popup.options.maxHeight = Math.max(120, content.offsetHeight - over);
+        popup.update();
+        keepCard(popup, true);
+      }
+    }
+
+    shown.fillCard = function (popup) {
+      // The card data arrived: the open card again with its evidence (a kept view's card stays inside the view unmoved).
+      var keep = popup.armsRoutesKeep, source = popup._source, route = source && (source.routeLayer || source).route;
+      if (!keep || !route || route.id !== keep.route) { popup.update(); return; }
+      var pan = popup.options.autoPan;
+      popup.options.autoPan = false;
+      popup.update();
+      keepCard(popup);
+      popup.options.autoPan = pan;
+    };
+    map.on("popupclose", function (e) { if (e.popup === shown.getPopup()) { e.popup.armsRoutesKeep = null; } });
 
     function routePoint(routeId) {
       var layer = routeLayers[routeId];
@@ -1422,16 +1602,26 @@
       return {x: p.x, y: p.y};
     }
 
+    function lineSample(routeId) {
+      // A route's line as the legend draws one: its colour now, its status pattern, the halo if disputed.
+      var layer = routeLayers[routeId], route = layer && layer.route;
+      if (!route) { return null; }
+      var status = data.statuses.filter(function (s) { return s.id === route.status; })[0] || {};
+      var svg = svgSample("line", {colour: layer.options.color, dash: status.dash, halo: !!route.disputed});
+      svg.setAttribute("aria-hidden", "true");
+      return svg;
+    }
+
     var api = {id: map.getContainer().id, map: map, data: data, routes: shown, categories: categories.boxes,
                setCategories: setCategories, visibleRoutes: visibleRoutes, routeLayers: routeLayers,
                waypoints: waypoints, interdictions: interdictions, control: layerControl, renderer: renderer,
                routePoint: routePoint, openCard: openCard, key: options.key || "map", setRouteFilter: setRouteFilter,
                currentFilter: function () { return routeFilter; }, redraw: applyCategories, onChange: onChange, setFilterWords: setFilterWords, fitView: fitView,
-               fitBoxes: fitBoxes};
+               fitBoxes: fitBoxes, lineSample: lineSample};
     window.armsRoutes = window.armsRoutes || {};
     window.armsRoutes[api.id] = api;
     (window.armsRoutesPlugins || []).forEach(function (plugin) { plugin(api); });
-    fitBoxes();  // (the legend in the room the plugins' controls leave)
+    api.fitBoxes();  // (the legend, and what plugins fit with it, in the room the plugins' controls leave)
     return api;
   }
 
