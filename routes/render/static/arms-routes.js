@@ -1572,10 +1572,10 @@
       if (best.distanceTo(at) >= 1) { popup.setLatLng(map.containerPointToLatLng(best)); }
       // No spot has room above it for the whole card: it is made as low as the room there, below the
       // title box where that leaves room for a few lines (it scrolls).
-      var below = title.offsetTop + title.offsetHeight + 8, top = best.y - below > 200 ? below : 4;
+      var below = title.offsetTop + title.offsetHeight + 8, top = best.y - below > 140 ? below : 4;
       var over = top - (best.y + dy), content = popup._contentNode;
       if (over > 0 && content && !shrunk) {
-        popup.options.maxHeight = Math.max(120, content.offsetHeight - over);
+        popup.options.maxHeight = Math.max(80, content.offsetHeight - over);
         popup.update();
         keepCard(popup, true);
       }
