@@ -45,6 +45,10 @@ LEGEND_VALUES = {"tiv-delivered": (10, 100, 1_000, 10_000, 50_000), "tiv-order":
                  "deals": (1, 10, 50, 100, 400), "units": (10, 100, 1_000, 10_000, 100_000)}
 MIN_WIDTH = 1.5  # px: a flow of 0 or unknown volume is still seen, and its card says why
 MAX_WIDTH = 22.0  # px
+# A flow's arc, the same in the PNG, the SVG and the page (routes.render.image._bowed, arms-routes-flows.js):
+FLOW_BOW = 0.15  # how far an arc bows to its right, as a share of the distance between its ends...
+FLOW_BOW_MAX = 8.0  # ...but at most this many degrees: a flow across an ocean is nearly straight
+FLOW_ARC_STEP = 3.0  # an arc has a vertex about every this many degrees of its length (5 to 33 in all)
 @dataclass(frozen=True)
 class FlowOptions:
     """How a map draws deals: as flows or not (`enabled`: True, False, or None for "from

@@ -21,8 +21,8 @@ The payload's "flows" (null on a map without deals drawn as flows):
   "categories" of its category boxes (`style.route_categories`);
 - "scale": the width rule (`flows.Scale`: measure, curve, reference, auto, min and max width), its
   legend ([value, width] per reference value, `Scale.legend`), `Scale.describe()`, the measure in
-  words and its unit; "arc": how a flow's arc is drawn (`image.FLOW_BOW`, `FLOW_BOW_MAX`,
-  `WORLD_SPAN`, the vertex step), so the page draws the arcs the PNG and SVG draw;
+  words and its unit; "arc": how a flow's arc is drawn (`flows.FLOW_BOW`, `FLOW_BOW_MAX`,
+  `FLOW_ARC_STEP`, `image.WORLD_SPAN`), so the page draws the arcs the PNG and SVG draw;
 - "colour", "ink", "opacity": `style.FLOW_COLOUR`, `FLOW_INK`, `FLOW_OPACITY`; "label": `style.FLOW_LABEL`.
 
 The cards block's "flows": "id_prefix" and "ids" (each deal's route id, without the prefix all share),
@@ -64,7 +64,7 @@ def flow_payload(dataset: Dataset, deals: list[dict], options: flow_rules.FlowOp
     "route_places", "route_sources", in the order of `deals`); `categories` and `statuses` the
     payload's.
     """
-    from .image import _ARC_STEP_DEG, FLOW_BOW, FLOW_BOW_MAX, WORLD_SPAN  # (the arcs the PNG and SVG draw)
+    from .image import WORLD_SPAN  # (a world map's span, as the PNG and SVG draw it)
 
     flows = flow_rules.aggregate(deals)
     scale = options.scale(flows)
@@ -152,7 +152,8 @@ def flow_payload(dataset: Dataset, deals: list[dict], options: flow_rules.FlowOp
         "scale": {"measure": measure, "curve": scale.curve, "reference": scale.reference, "auto": scale.auto,
                   "min": flow_rules.MIN_WIDTH, "max": flow_rules.MAX_WIDTH, "words": words, "unit": unit,
                   "legend": [list(entry) for entry in scale.legend()], "describe": scale.describe()},
-        "arc": {"bow": FLOW_BOW, "bow_max": FLOW_BOW_MAX, "step": _ARC_STEP_DEG, "world_span": WORLD_SPAN},
+        "arc": {"bow": flow_rules.FLOW_BOW, "bow_max": flow_rules.FLOW_BOW_MAX, "step": flow_rules.FLOW_ARC_STEP,
+                "world_span": WORLD_SPAN},
         "colour": style.FLOW_COLOUR, "ink": style.FLOW_INK, "opacity": style.FLOW_OPACITY, "label": style.FLOW_LABEL,
         "total": len(rows),
     }

@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import model, paths, style
 from ..dataset import Dataset, write_atomic
 from ..errors import UsageError
+from ..flows import FLOW_ARC_STEP, FLOW_BOW, FLOW_BOW_MAX
 from ..geometry import route_lines, unwrap
 from ..text import plural
 
@@ -360,9 +361,6 @@ class _FlowLine:
     copies: list = field(default_factory=list)  # the line again from the other edge of a world map
 
 
-FLOW_BOW = 0.15  # how far an arc bows to its right, as a share of the distance between its ends...
-FLOW_BOW_MAX = 8.0  # ...but at most this many degrees: a flow across an ocean is nearly straight
-_ARC_STEP_DEG = 3.0  # an arc has a vertex about every this many degrees of its length (5 to 33 in all)
 
 
 def _prepare_flows(summed: list, places, scale, measure: str) -> list[_FlowLine]:
@@ -390,7 +388,7 @@ def _bowed(a, b) -> list[tuple[float, float]]:
     bow = min(FLOW_BOW, FLOW_BOW_MAX / max(math.hypot(dx, dy), 1e-9))
     # the control point of a quadratic Bézier curve, whose middle then lies `bow` of the length to the right
     cx, cy = (x0 + x1) / 2 + dy * bow * 2, (y0 + y1) / 2 - dx * bow * 2
-    count = min(33, max(5, round(math.hypot(dx, dy) / _ARC_STEP_DEG) + 1))
+    count = min(33, max(5, round(math.hypot(dx, dy) / FLOW_ARC_STEP) + 1))
     points = []
     for i in range(count):
         t = i / (count - 1)
