@@ -160,6 +160,16 @@ def serve_leaflet(page) -> list[str]:
     return served
 
 
+def frames(page) -> None:
+    """Wait two animation frames: what a redraw the page just asked for has painted by then."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def api_eval(page, script: str, arg=None):
+    """Evaluate `script`, a function of the (first) map's window.armsRoutes entry (and `arg`)."""
+    return page.evaluate(f"([arg]) => ({script})(Object.values(window.armsRoutes)[0], arg)", [arg])
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page that blocks every network request except file:// and data: URLs, recording what was blocked.

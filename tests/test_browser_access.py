@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COORDS, make_collection, make_route, place_feature, serve_leaflet
+from conftest import COORDS, api_eval, frames, make_collection, make_route, place_feature, serve_leaflet
 from routes.dataset import load_dataset
 from routes.render import render_map
 
@@ -70,15 +70,6 @@ def open_map(page, path: Path, count: int = 1) -> None:
     page.goto(path.resolve().as_uri())
     page.wait_for_function(f"window.armsRoutes && Object.keys(window.armsRoutes).length === {count}")
     frames(page)
-
-
-def frames(page) -> None:
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def api_eval(page, script: str, arg=None):
-    """Evaluate `script`, a function of the map's window.armsRoutes entry (and `arg`)."""
-    return page.evaluate(f"([arg]) => ({script})(Object.values(window.armsRoutes)[0], arg)", [arg])
 
 
 def listed(page) -> list[str]:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from cli import app
-from conftest import COORDS, make_collection, make_route
+from conftest import COORDS, frames, make_collection, make_route
 from routes.dataset import load_dataset
 from routes.select import Filters, describe, kept_undated, select
 
@@ -129,10 +129,6 @@ def open_map(page, url: str, count: int = 1) -> None:
     page.goto(url)
     page.wait_for_function(f"window.armsRoutes && Object.keys(window.armsRoutes).length === {count}")
     frames(page)
-
-
-def frames(page) -> None:
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def settled_url(page) -> str:

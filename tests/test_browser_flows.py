@@ -15,6 +15,7 @@ from test_flows_payload import trade_collection
 from typer.testing import CliRunner
 
 from cli import app
+from conftest import frames
 from routes import flows
 from routes.dataset import load_dataset
 from routes.select import Filters, select
@@ -74,10 +75,6 @@ def open_map(page, path: Path) -> None:
     page.goto(path.resolve().as_uri())
     page.wait_for_function("window.armsRoutes && Object.keys(window.armsRoutes).length === 1")
     frames(page)
-
-
-def frames(page) -> None:
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def visible_flows(page) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli import app
-from conftest import COORDS, SOURCES, make_collection, make_route, serve_leaflet
+from conftest import COORDS, SOURCES, api_eval, make_collection, make_route, serve_leaflet
 from routes import model, style
 from routes.dataset import Dataset, load_dataset
 from routes.gazetteer import Gazetteer, Place
@@ -400,11 +400,6 @@ def render_cli(runner, data: Path, out: Path, *options: str) -> Path:
     result = runner.invoke(app, ["render", "-d", str(data), "--offline", "-o", str(out), *options])
     assert result.exit_code == 0, result.output
     return out
-
-
-def api_eval(page, script: str, arg=None):
-    """Evaluate `script`, a function of the map's window.armsRoutes entry (and `arg`)."""
-    return page.evaluate(f"([arg]) => ({script})(Object.values(window.armsRoutes)[0], arg)", [arg])
 
 
 def marker_point(page, label: str) -> dict:

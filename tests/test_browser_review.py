@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import COORDS, make_collection, make_route
+from conftest import COORDS, api_eval, frames, make_collection, make_route
 from routes.dataset import load_dataset
 from routes.names import closest, normalise
 from routes.render import render_map
@@ -68,14 +68,6 @@ def open_map(page, url: str, count: int = 1) -> None:
     page.goto(url)
     page.wait_for_function(f"window.armsRoutes && Object.keys(window.armsRoutes).length === {count}")
     frames(page)
-
-
-def frames(page) -> None:
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def api_eval(page, script: str, arg=None):
-    return page.evaluate(f"([arg]) => ({script})(Object.values(window.armsRoutes)[0], arg)", [arg])
 
 
 def visible(page) -> list[str]:
